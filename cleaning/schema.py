@@ -1,0 +1,339 @@
+"""Typed units of the cleaning stage and the Arrow schemas of every output table.
+
+This module is the single source of truth for column names and types: writers,
+readers, docs/SCHEMA.md and tests all derive from it. Nothing else defines a column.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+import pyarrow as pa
+
+SCHEMA_VERSION = "1.0"
+
+
+class BlockKind(StrEnum):
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    LIST_ITEM = "list_item"
+    QUOTE = "quote"  # <blockquote>, pull-quote <aside>/<figure>
+    CAPTION = "caption"
+    TABLE_CELL = "table_cell"
+
+
+class Reason(StrEnum):
+    """Why a block left the body; one value per kind of removal, shown to archivists."""
+
+    FEED_FOOTER = "feed-footer"
+    CONTACTS = "contacts"
+    BANNER = "banner"
+    COOKIE = "cookie-notice"
+    NAVIGATION = "navigation"  # header / nav / footer / breadcrumb chrome
+    TEASER = "teaser"
+    TITLE = "title"  # the headline repeated as a block
+    REPEAT = "within-document-repeat"
+    SITE_BOILERPLATE = "site-boilerplate"  # frequent across the site (site model)
+    SANDWICHED = "sandwiched"  # short run between removed blocks
+    PULL_QUOTE = "pull-quote"
+    ATTRIBUTION = "pull-quote-attribution"
+    NOT_MAIN = "outside-main-content"
+    SHARE = "share-line"
+    EMPTY = "empty"
+
+
+class QuoteKind(StrEnum):
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+    MIXED = "mixed"
+    PULL = "pull"
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph, heading, list item, quote or table cell of a page or dump."""
+
+    text: str
+    kind: BlockKind = BlockKind.PARAGRAPH
+    position: int = 0
+    dom_path: str | None = None  # e.g. "html/body/main/article/p" (no indexes)
+    href: str | None = None  # the block's main link, when it is (mostly) a link
+    hints: tuple[str, ...] = ()  # landmark/class cues: "nav", "footer", "aside", "teaser", "lead", ...
+    main: bool = True  # inside the main content as judged by the extractor
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """What a feed or sitemap said about a page: a second witness for cleaning."""
+
+    title: str | None = None
+    link: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    summary: str | None = None
+    content: str | None = None  # content:encoded (HTML)
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """One input unit as a reader yields it: a fetched page, an HTML file, a dump file."""
+
+    input: str  # "path" or "path#record" / "path:L12-40"
+    source: str  # feed / sitemap / link / listing / warc / html / jsonl / dump
+    url: str | None = None
+    html: str | None = None
+    text: str | None = None
+    fetched_at: datetime | None = None
+    site: str | None = None
+    feed: FeedEntry | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """Metadata found in the page itself (not yet decided upon)."""
+
+    title: str | None = None  # og:title / <title> / h1 / JSON-LD headline
+    h1: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    html_lang: str | None = None
+    description: str | None = None
+    published: datetime | None = None
+    modified: datetime | None = None
+    date_source: str | None = None
+    authors: tuple[str, ...] = ()
+    page_type: str | None = None  # JSON-LD @type / og:type
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+    kind: str = "paragraph"
+    section: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    text: str
+    speaker: str | None = None
+    speaker_role: str | None = None
+    cue: str | None = None
+    kind: str = QuoteKind.DIRECT.value
+    paragraph: int | None = None  # first paragraph index
+    paragraphs: tuple[int, ...] = ()
+    start: int | None = None  # char span in body_text
+    end: int | None = None
+    pull_of: int | None = None  # for kind=pull: index of the body quote it repeats
+
+
+@dataclass(frozen=True, slots=True)
+class Teaser:
+    title: str
+    url: str | None = None
+    kicker: str | None = None
+    snippet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    text: str
+    reason: str
+
+
+@dataclass
+class Document:
+    """One page or one dumped release, carried through every cleaning step.
+
+    Steps never mutate a Document they receive; they return `dataclasses.replace(doc, ...)`.
+    """
+
+    doc_id: str
+    input: str
+    source: str
+    blocks: list[Block] = field(default_factory=list)
+    url: str | None = None
+    canonical_url: str | None = None
+    site: str | None = None
+    fetched_at: datetime | None = None
+    meta: PageMeta = field(default_factory=PageMeta)
+    feed: FeedEntry | None = None
+    # decided by the steps
+    title: str | None = None
+    kicker: str | None = None
+    site_name: str | None = None
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    date_source: str | None = None
+    lang: str | None = None
+    authors: list[str] = field(default_factory=list)
+    lead: str | None = None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    teasers: list[Teaser] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    contacts: list[str] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # e.g. "gutted", "no-body"
+    content_hash: str | None = None
+    prev_content_hash: str | None = None
+    dup_of: str | None = None
+    dup_cluster: str | None = None
+    word_count: int = 0
+
+    def replace(self, **changes) -> "Document":
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def body_text(self) -> str:
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+
+# ---------------------------------------------------------------- Arrow schemas
+
+TS = pa.timestamp("us", tz="UTC")
+DICT_STR = pa.dictionary(pa.int32(), pa.string())
+
+PARAGRAPH_TYPE = pa.struct([("text", pa.string()), ("kind", pa.string()), ("section", pa.string())])
+QUOTE_TYPE = pa.struct(
+    [
+        ("text", pa.string()),
+        ("speaker", pa.string()),
+        ("speaker_role", pa.string()),
+        ("cue", pa.string()),
+        ("kind", pa.string()),
+        ("paragraph", pa.int32()),
+        ("paragraphs", pa.list_(pa.int32())),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+        ("pull_of", pa.int32()),
+    ]
+)
+TEASER_TYPE = pa.struct(
+    [("title", pa.string()), ("url", pa.string()), ("kicker", pa.string()), ("snippet", pa.string())]
+)
+REMOVED_TYPE = pa.struct([("text", pa.string()), ("reason", pa.string())])
+
+
+def _f(name: str, type_: pa.DataType, nullable: bool = True, doc: str = "") -> pa.Field:
+    return pa.field(name, type_, nullable=nullable, metadata={"doc": doc} if doc else None)
+
+
+ARTICLES_SCHEMA = pa.schema(
+    [
+        _f("doc_id", pa.string(), False, "stable id: hash of the canonical URL, or of the content for dumps"),
+        _f("url", pa.string(), doc="URL the page was fetched from (null for dumps without one)"),
+        _f("canonical_url", pa.string(), doc="canonical URL (rel=canonical, og:url, or normalised url)"),
+        _f("site", pa.string(), doc="registered host, e.g. amnesty.fr"),
+        _f("site_name", pa.string(), doc="publisher name (og:site_name, JSON-LD, feed footer)"),
+        _f("source", pa.string(), False, "feed / sitemap / link / listing / warc / html / jsonl / dump"),
+        _f("input", pa.string(), False, "input file (and record number or line range) the record came from"),
+        _f("fetched_at", TS, doc="when fetched (null for dumps)"),
+        _f("published_at", TS, doc="publication time (UTC)"),
+        _f("modified_at", TS, doc="last modification time (UTC)"),
+        _f("date_source", pa.string(), doc="where published_at came from: jsonld / meta / time / feed / sitemap / url / text / htmldate"),
+        _f("year", pa.int16(), doc="year of published_at (partition key)"),
+        _f("title", pa.string(), doc="headline, kicker removed"),
+        _f("kicker", pa.string(), doc="section label split off the title, e.g. 'Monde'"),
+        _f("lang", pa.string(), doc="ISO 639-1 language of the body"),
+        _f("authors", pa.list_(pa.string()), doc="authors"),
+        _f("lead", pa.string(), doc="standfirst when the page marks one"),
+        _f("body_text", pa.string(), doc="body paragraphs joined by blank lines, boilerplate-free"),
+        _f("paragraphs", pa.list_(PARAGRAPH_TYPE), doc="the body, structured: text, kind, section heading"),
+        _f("quotes", pa.list_(QUOTE_TYPE), doc="quotes: kind direct / indirect / mixed / pull, with speaker"),
+        _f("teasers", pa.list_(TEASER_TYPE), doc="related-article cards (not body)"),
+        _f("notes", pa.list_(pa.string()), doc="notes to editors / background paragraphs"),
+        _f("contacts", pa.list_(pa.string()), doc="press-contact lines, once each"),
+        _f("removed", pa.list_(REMOVED_TYPE), doc="what was stripped from this record, and why"),
+        _f("flags", pa.list_(pa.string()), doc="quality flags, e.g. 'gutted' (site model would have removed most of the body)"),
+        _f("content_hash", pa.string(), doc="sha1 of the normalised body_text"),
+        _f("prev_content_hash", pa.string(), doc="content_hash of the row this one replaced in an incremental run"),
+        _f("dup_of", pa.string(), doc="doc_id of the kept document for near-duplicates, else null"),
+        _f("dup_cluster", pa.string(), doc="id of the duplicate cluster (doc_id of its kept member), else null"),
+        _f("word_count", pa.int32(), False, "words in body_text"),
+    ],
+    metadata={"schema_version": SCHEMA_VERSION, "table": "articles"},
+)
+
+RAW_SCHEMA = pa.schema(
+    [
+        _f("url", pa.string(), False, "requested URL (canonicalised)"),
+        _f("final_url", pa.string(), doc="URL after redirects"),
+        _f("status", pa.int16(), doc="HTTP status"),
+        _f("headers", pa.map_(pa.string(), pa.string()), doc="response headers"),
+        _f("body", pa.binary(), doc="response body bytes"),
+        _f("encoding", pa.string(), doc="decoded with this encoding"),
+        _f("content_type", pa.string(), doc="response content type"),
+        _f("fetched_at", TS, doc="when fetched"),
+        _f("discovered_via", pa.string(), doc="feed / sitemap / listing / link / start"),
+        _f("is_release", pa.bool_(), doc="judged a release page by the crawler"),
+        _f("content_hash", pa.string(), doc="sha1 of the body bytes"),
+        _f("etag", pa.string(), doc="ETag header"),
+        _f("last_modified", pa.string(), doc="Last-Modified header"),
+        _f("feed_title", pa.string(), doc="title given by the feed or sitemap"),
+        _f("feed_published", TS, doc="date given by the feed or sitemap"),
+        _f("feed_updated", TS, doc="update date given by the feed or sitemap"),
+        _f("feed_summary", pa.string(), doc="feed item summary"),
+        _f("feed_content", pa.string(), doc="feed item content:encoded"),
+        _f("feed_authors", pa.list_(pa.string()), doc="feed item authors"),
+    ],
+    metadata={"schema_version": SCHEMA_VERSION, "table": "raw"},
+)
+
+BOILERPLATE_SCHEMA = pa.schema(
+    [
+        _f("site", pa.string(), False, "site the block repeats on"),
+        _f("fingerprint", pa.string(), False, "hex of the 64-bit block fingerprint"),
+        _f("text", pa.string(), doc="a sample of the block text"),
+        _f("doc_count", pa.int64(), doc="documents of the site containing it"),
+        _f("site_docs", pa.int64(), doc="documents of the site"),
+        _f("reason", pa.string(), doc="why it is stripped (Reason)"),
+    ],
+    metadata={"schema_version": SCHEMA_VERSION, "table": "boilerplate"},
+)
+
+TABLES = {"articles": ARTICLES_SCHEMA, "raw": RAW_SCHEMA, "boilerplate": BOILERPLATE_SCHEMA}
+
+
+def document_to_record(doc: Document) -> dict:
+    """Flatten a finished Document into one articles row (keys = ARTICLES_SCHEMA names)."""
+    asdict = dataclasses.asdict
+    return {
+        "doc_id": doc.doc_id,
+        "url": doc.url,
+        "canonical_url": doc.canonical_url,
+        "site": doc.site,
+        "site_name": doc.site_name,
+        "source": doc.source,
+        "input": doc.input,
+        "fetched_at": doc.fetched_at,
+        "published_at": doc.published_at,
+        "modified_at": doc.modified_at,
+        "date_source": doc.date_source,
+        "year": doc.published_at.year if doc.published_at else None,
+        "title": doc.title,
+        "kicker": doc.kicker,
+        "lang": doc.lang,
+        "authors": list(doc.authors),
+        "lead": doc.lead,
+        "body_text": doc.body_text,
+        "paragraphs": [asdict(p) for p in doc.paragraphs],
+        "quotes": [{**asdict(q), "paragraphs": list(q.paragraphs)} for q in doc.quotes],
+        "teasers": [asdict(t) for t in doc.teasers],
+        "notes": list(doc.notes),
+        "contacts": list(doc.contacts),
+        "removed": [asdict(r) for r in doc.removed],
+        "flags": list(doc.flags),
+        "content_hash": doc.content_hash,
+        "prev_content_hash": doc.prev_content_hash,
+        "dup_of": doc.dup_of,
+        "dup_cluster": doc.dup_cluster,
+        "word_count": doc.word_count,
+    }
+
+
+def records_to_table(records: list[dict]) -> pa.Table:
+    return pa.Table.from_pylist(records, schema=ARTICLES_SCHEMA)

@@ -1,0 +1,37 @@
+"""Counters of `step/event` keys that add up across workers and land in data/reports/."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+
+class Stats:
+    def __init__(self, counts: dict[str, int] | None = None, errors: list[dict] | None = None):
+        self.counts: Counter[str] = Counter(counts or {})
+        self.errors: list[dict] = list(errors or [])
+
+    def inc(self, key: str, n: int = 1) -> None:
+        self.counts[key] += n
+
+    def error(self, input: str, step: str, message: str) -> None:
+        """A per-input error: counted, kept for the run summary, never raised."""
+        self.counts[f"{step}/errors"] += 1
+        self.errors.append({"input": input, "step": step, "error": message})
+
+    def merge(self, other: "Stats") -> "Stats":
+        self.counts.update(other.counts)
+        self.errors.extend(other.errors)
+        return self
+
+    def __getitem__(self, key: str) -> int:
+        return self.counts.get(key, 0)
+
+    def to_dict(self) -> dict:
+        return {"counts": dict(sorted(self.counts.items())), "errors": self.errors}
+
+    def save(self, path: Path) -> None:
+        from cleaning.writers import atomic_write_text
+
+        atomic_write_text(path, json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=str))

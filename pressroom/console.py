@@ -1,0 +1,18 @@
+"""What people see in the terminal: summaries, progress, one clear line per error."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from cleaning.stats import Stats
+
+
+def print_clean_summary(path: Path | None, stats: Stats, file=sys.stdout) -> None:
+    n = stats["write/records"]
+    if path is None:
+        print("no records were produced", file=file)
+    else:
+        print(f"wrote {n} records to {path}", file=file)
+    for err in stats.errors:
+        print(f"error: {err['input']}: {err['step']}: {err['error']}", file=sys.stderr)

@@ -1,0 +1,1 @@
+"""The pressroom Scrapy project: discover and fetch press releases into the raw table."""
