@@ -60,13 +60,13 @@ def cmd_serve_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_boilerplate(args: argparse.Namespace) -> int:
-    from pressroom.audit import print_boilerplate
+    from pressroom.inspect_boilerplate import print_boilerplate
 
     return print_boilerplate(args.dir, top=args.top)
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
-    from pressroom.audit import print_dedup_clusters
+    from pressroom.inspect_dedup import print_dedup_clusters
 
     return print_dedup_clusters(args.dir, top=args.top)
 
