@@ -1,15 +1,19 @@
 """The cleaning stage as a list of steps, and the runners that apply it.
 
-read -> extract -> pass 1 (site model) -> pass 2: strip -> split -> quotes -> annotate -> dedup -> write
+read -> extract -> pass 1 (site model) -> pass 2: strip -> split -> annotate -> quotes -> dedup -> write
+
+Pass 1 and pass 2 are maps over batches of documents with one merge in between (the
+site model), so the same functions run in-process, on a local process pool or on Dask.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from cleaning.annotate import annotate_document
 from cleaning.dedup import dedup_documents
+from cleaning.engines import InlineEngine, make_engine
 from cleaning.extract import extract_documents
 from cleaning.options import DEFAULT_OPTIONS, CleanOptions
 from cleaning.quotes import attribute_quotes
@@ -21,42 +25,69 @@ from cleaning.stats import Stats
 from cleaning.strip import strip_boilerplate
 from cleaning.writers import write_articles
 
+BATCH_SIZE = 64
+# Pass 2, in order. Each is `step(doc, opts, stats) -> Document` (strip also takes the model).
+DOCUMENT_STEPS = (split_document, annotate_document, attribute_quotes)
+
 
 def finish_document(doc: Document, model: SiteModel, opts: CleanOptions, stats: Stats) -> Document:
     """Pass 2 for one document: every per-document step, in order."""
     doc = strip_boilerplate(doc, model, opts, stats)
-    doc = split_document(doc, opts, stats)
-    doc = annotate_document(doc, opts, stats)
-    doc = attribute_quotes(doc, opts, stats)
+    for step in DOCUMENT_STEPS:
+        doc = step(doc, opts, stats)
+    stats.inc("clean/documents")
     return doc
 
 
-def extract_all(sources: Iterable[SourceRecord], opts: CleanOptions, stats: Stats) -> list[Document]:
-    docs: list[Document] = []
+def extract_batch(sources: Sequence[SourceRecord], opts: CleanOptions) -> tuple[list[Document], Stats]:
+    stats, docs = Stats(), []
     for rec in sources:
         try:
-            docs.extend(extract_documents(rec, opts, stats))
+            found = extract_documents(rec, opts, stats)
         except Exception as exc:  # noqa: BLE001 - per-input error, the run goes on
             stats.error(rec.input, "extract", f"{type(exc).__name__}: {exc}")
-    return docs
+            continue
+        stats.inc("extract/documents", len(found))
+        docs.extend(found)
+    return docs, stats
 
 
-def clean_documents(docs: list[Document], opts: CleanOptions, stats: Stats) -> list[Document]:
-    model = build_site_model(docs, opts)
-    finished = []
+def finish_batch(docs: Sequence[Document], model: SiteModel, opts: CleanOptions) -> tuple[list[Document], Stats]:
+    stats, finished = Stats(), []
     for doc in docs:
         try:
             finished.append(finish_document(doc, model, opts, stats))
         except Exception as exc:  # noqa: BLE001
             stats.error(doc.input, "clean", f"{type(exc).__name__}: {exc}")
+    return finished, stats
+
+
+def _batches(items: Sequence, size: int = BATCH_SIZE) -> list[list]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _gather(results: list[tuple[list, Stats]], stats: Stats) -> list:
+    out: list = []
+    for items, batch_stats in results:
+        out.extend(items)
+        stats.merge(batch_stats)
+    return out
+
+
+def clean_documents(docs: list[Document], opts: CleanOptions, stats: Stats, engine=None) -> list[Document]:
+    engine = engine or InlineEngine()
+    model = build_site_model(docs, opts)
+    finished = _gather(engine.map(finish_batch, _batches(docs), model, opts), stats)
     return dedup_documents(finished, opts, stats)
 
 
 def clean_sources(sources: Iterable[SourceRecord], opts: CleanOptions = DEFAULT_OPTIONS,
-                  stats: Stats | None = None) -> Iterator[dict]:
-    """Batch API: pages or dump records in, article records (dicts) out."""
+                  stats: Stats | None = None, engine=None) -> Iterator[dict]:
+    """Batch API: pages or dump records in, article records (dicts) out, in input order."""
     stats = stats if stats is not None else Stats()
-    for doc in clean_documents(extract_all(sources, opts, stats), opts, stats):
+    engine = engine or InlineEngine()
+    docs = _gather(engine.map(extract_batch, _batches(list(sources)), opts), stats)
+    for doc in clean_documents(docs, opts, stats, engine):
         yield document_to_record(doc)
 
 
@@ -80,10 +111,16 @@ def clean_html(html: str, url: str | None = None, opts: CleanOptions = DEFAULT_O
 
 
 def run_clean(inputs: list[str], out_dir: Path, opts: CleanOptions = DEFAULT_OPTIONS,
-              stats: Stats | None = None) -> tuple[Path | None, Stats]:
+              stats: Stats | None = None, engine: str = "local", workers: int | None = None,
+              scheduler: str | None = None) -> tuple[Path | None, Stats]:
     """The `pressroom clean` job: read every input, clean, write the articles table."""
     stats = stats if stats is not None else Stats()
-    records = list(clean_sources(read_inputs(inputs, stats), opts, stats))
+    sources = list(read_inputs(inputs, stats))
+    runner = make_engine(engine, workers=workers, scheduler=scheduler) if len(sources) > BATCH_SIZE or engine == "dask" else InlineEngine()
+    try:
+        records = list(clean_sources(sources, opts, stats, runner))
+    finally:
+        runner.close()
     stats.inc("write/records", len(records))
     path = write_articles(records, out_dir) if records else None
     return path, stats

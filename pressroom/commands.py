@@ -18,7 +18,8 @@ def _clean_options(args: argparse.Namespace):
 def cmd_clean(args: argparse.Namespace) -> int:
     from cleaning.pipeline import run_clean
 
-    path, stats = run_clean(args.inputs, args.out, _clean_options(args))
+    path, stats = run_clean(args.inputs, args.out, _clean_options(args), engine=args.engine,
+                            workers=args.workers, scheduler=args.scheduler)
     print_clean_summary(path, stats)
     if path is None:
         return EXIT_NOTHING

@@ -1,0 +1,91 @@
+"""Where the cleaning steps run: in-process, on local worker processes, or on a Dask cluster.
+
+An engine only knows how to map a top-level function over batches, keeping order, so
+every engine gives the same records for the same input (the steps are pure).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any
+
+
+class InlineEngine:
+    """Run everything in this process (tiny inputs, tests, debugging)."""
+
+    workers = 1
+
+    def map(self, fn: Callable, batches: Sequence, *args: Any) -> list:
+        return [fn(batch, *args) for batch in batches]
+
+    def close(self) -> None:
+        pass
+
+
+class LocalEngine:
+    """A process pool over the machine's cores (the default engine)."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self._pool = None
+
+    def map(self, fn: Callable, batches: Sequence, *args: Any) -> list:
+        if self.workers == 1 or len(batches) <= 1:
+            return [fn(batch, *args) for batch in batches]
+        if self._pool is None:
+            self._pool = multiprocessing.get_context("forkserver").Pool(self.workers)
+        return self._pool.map(partial(fn_with_args, fn, args), batches, chunksize=1)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+
+class DaskEngine:
+    """Map batches on a Dask cluster: `scheduler` address, or a LocalCluster when None."""
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None):
+        from dask.distributed import Client, LocalCluster
+
+        self._cluster = None
+        if scheduler:
+            self._client = Client(scheduler)
+        else:
+            self._cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1,
+                                         processes=True, dashboard_address=None)
+            self._client = Client(self._cluster)
+        self.workers = len(self._client.scheduler_info().get("workers", {})) or (workers or 2)
+
+    def map(self, fn: Callable, batches: Sequence, *args: Any) -> list:
+        if not batches:
+            return []
+        scattered = [self._client.scatter(a, broadcast=True) for a in args]
+        futures = self._client.map(partial(fn_with_args_scattered, fn), batches,
+                                   *[[s] * len(batches) for s in scattered], pure=False)
+        return self._client.gather(futures)
+
+    def close(self) -> None:
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def fn_with_args(fn: Callable, args: tuple, batch: Any) -> Any:
+    return fn(batch, *args)
+
+
+def fn_with_args_scattered(fn: Callable, batch: Any, *args: Any) -> Any:
+    return fn(batch, *args)
+
+
+def make_engine(name: str = "local", workers: int | None = None, scheduler: str | None = None):
+    if name == "dask":
+        return DaskEngine(scheduler=scheduler, workers=workers)
+    if name == "inline":
+        return InlineEngine()
+    return LocalEngine(workers=workers)
