@@ -1,0 +1,5 @@
+import sys
+
+from pressroom.cli import main
+
+sys.exit(main())
