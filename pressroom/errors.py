@@ -1,0 +1,137 @@
+"""One clear line per error a user can act on: what went wrong, where, and what to do.
+
+`explain()` takes an exception (also a Twisted Failure) or a Stats error record
+(`{"input", "step", "error": "TypeName: message"}`) and returns a single line;
+`classify()` gives the kind alone, which the report counts by.
+"""
+
+from __future__ import annotations
+
+import errno
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+BAD_URL, UNREACHABLE, ROBOTS, UNREADABLE, DISK_FULL, PERMISSION, HTTP, OTHER = (
+    "bad-url", "unreachable", "robots.txt", "unreadable-input", "disk-full", "permission", "http-status", "other")
+
+INPUT_FORMATS = "raw .parquet, .html[.gz] folders, .warc[.gz], .jsonl, .txt"
+
+# Ordered: the first kind whose pattern matches "TypeName: message" wins.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (DISK_FULL, re.compile(r"No space left on device|ENOSPC|Disk quota exceeded|\[Errno (28|122)\]", re.I)),
+    (PERMISSION, re.compile(r"PermissionError|Permission denied|Operation not permitted|\[Errno (1|13)\]", re.I)),
+    (ROBOTS, re.compile(r"robots\.txt|robotstxt", re.I)),
+    (BAD_URL, re.compile(r"Missing scheme|Unsupported URL scheme|invalid URL|not a valid URL|InvalidURL|"
+                         r"URL has an invalid label|unknown url type", re.I)),
+    (UNREACHABLE, re.compile(r"DNSLookupError|Name or service not known|nodename nor servname|"
+                             r"ConnectionRefused|Connection refused|ConnectError|TCPTimedOut|TimeoutError|timed out|"
+                             r"No route to host|Network is unreachable|ConnectionLost|ConnectionDone|"
+                             r"ResponseNeverReceived|ConnectionResetError|Connection reset", re.I)),
+    (HTTP, re.compile(r"HttpError|non-200 response|HTTP status|\b[45]\d\d\b.*(response|status)", re.I)),
+    (UNREADABLE, re.compile(r"FileNotFoundError|No such file|IsADirectoryError|NotADirectoryError|"
+                            r"UnicodeDecodeError|BadGzipFile|Not a gzipped file|ArrowInvalid|ArrowIOError|"
+                            r"JSONDecodeError|unsupported input|ArchiveLoadFailed|EOFError|zlib\.error", re.I)),
+]
+
+_ERRNO_KINDS = {errno.ENOSPC: DISK_FULL, errno.EDQUOT: DISK_FULL, errno.EACCES: PERMISSION, errno.EPERM: PERMISSION,
+                errno.ENOENT: UNREADABLE, errno.EISDIR: UNREADABLE, errno.ENOTDIR: UNREADABLE,
+                errno.ECONNREFUSED: UNREACHABLE, errno.EHOSTUNREACH: UNREACHABLE, errno.ENETUNREACH: UNREACHABLE,
+                errno.ETIMEDOUT: UNREACHABLE}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What we know about one failure, whatever shape it arrived in."""
+
+    kind: str
+    message: str  # "TypeName: message"
+    subject: str | None  # the URL or path concerned
+    step: str | None = None
+
+
+def _unwrap(problem: object) -> object:
+    """A Twisted Failure carries the exception in `.value`."""
+    value = getattr(problem, "value", None)
+    return value if isinstance(value, BaseException) else problem
+
+
+def _subject_of(exc: BaseException) -> str | None:
+    for attr in ("filename", "url"):
+        if isinstance(getattr(exc, attr, None), str | bytes):
+            value = getattr(exc, attr)
+            return value.decode() if isinstance(value, bytes) else value
+    request = getattr(exc, "request", None) or getattr(getattr(exc, "response", None), "request", None)
+    url = getattr(request, "url", None)
+    return url if isinstance(url, str) else None
+
+
+def _kind_of(message: str, exc: BaseException | None = None) -> str:
+    if isinstance(exc, OSError) and exc.errno in _ERRNO_KINDS:
+        return _ERRNO_KINDS[exc.errno]
+    if isinstance(exc, PermissionError):
+        return PERMISSION
+    if isinstance(exc, (FileNotFoundError, IsADirectoryError, UnicodeDecodeError)):
+        return UNREADABLE
+    for kind, pattern in _PATTERNS:
+        if pattern.search(message):
+            return kind
+    return OTHER
+
+
+def diagnose(problem: object, subject: str | None = None) -> Problem:
+    """Normalise an exception, Failure, Stats error dict or plain message into a Problem."""
+    problem = _unwrap(problem)
+    if isinstance(problem, dict):
+        message = str(problem.get("error") or problem.get("message") or "")
+        return Problem(_kind_of(message), message, subject or problem.get("input") or problem.get("url"),
+                       problem.get("step"))
+    if isinstance(problem, BaseException):
+        text = str(problem) or (problem.args[0] if problem.args else "")
+        message = f"{type(problem).__name__}: {text}".rstrip(": ")
+        return Problem(_kind_of(message, problem), message, subject or _subject_of(problem))
+    message = str(problem)
+    return Problem(_kind_of(message), message, subject)
+
+
+def classify(problem: object) -> str:
+    return diagnose(problem).kind
+
+
+def _host(subject: str | None) -> str:
+    host = urlsplit(subject or "").hostname if subject and "://" in subject else None
+    return host or subject or "the host"
+
+
+def _reason(message: str) -> str:
+    """The human part of "TypeName: [Errno n] message: 'path'"."""
+    text = message.split(": ", 1)[1] if re.match(r"^[\w.]+: ", message) else message
+    text = re.sub(r"^\[Errno \d+\]\s*", "", text)
+    return re.sub(r":\s*'[^']*'$", "", text).strip() or message
+
+
+def explain(problem: object, subject: str | None = None) -> str:
+    """One line: what failed, where, and what the user can do about it."""
+    p = diagnose(problem, subject)
+    where = p.subject or "(unknown input)"
+    if p.kind == BAD_URL:
+        return (f"not a usable URL: {where} — give a full http:// or https:// address, "
+                "e.g. https://example.org/press/")
+    if p.kind == UNREACHABLE:
+        return (f"cannot reach {_host(p.subject)} ({_reason(p.message)}) — check the address and your network, "
+                "then rerun with --resume to continue where it stopped")
+    if p.kind == ROBOTS:
+        return (f"{where} is disallowed by the site's robots.txt, so pressroom skipped it — "
+                "crawl the allowed paths, or ask the site owner for permission")
+    if p.kind == DISK_FULL:
+        return (f"disk full while writing {where} — free some space or pass --out on another disk, then rerun "
+                "(files already written are complete)")
+    if p.kind == PERMISSION:
+        return f"permission denied: {where} — check its permissions, or pass --out to a folder you can write to"
+    if p.kind == UNREADABLE:
+        return (f"cannot read input {where}: {_reason(p.message)} — check the path and that it is one of: "
+                f"{INPUT_FORMATS}; the other inputs were processed")
+    if p.kind == HTTP:
+        return f"the server refused {where} ({_reason(p.message)}) — check the URL in a browser; other pages went on"
+    step = f"{p.step}: " if p.step else ""
+    return f"error: {where}: {step}{p.message} — rerun with --verbose for details"

@@ -1,0 +1,124 @@
+"""Each error a user can act on comes out as one line that names the place and the fix."""
+
+import errno
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from cleaning.readers import read_inputs
+from cleaning.stats import Stats
+from pressroom.errors import (BAD_URL, DISK_FULL, PERMISSION, ROBOTS, UNREACHABLE, UNREADABLE, classify,
+                              explain)
+
+
+def _one_line(text: str) -> str:
+    assert "\n" not in text and text.strip() == text
+    return text
+
+
+def _raised(fn):
+    try:
+        fn()
+    except BaseException as exc:  # noqa: BLE001
+        return exc
+    raise AssertionError("expected an exception")
+
+
+def test_bad_url_from_scrapy_request():
+    from scrapy import Request
+
+    exc = _raised(lambda: Request("example.org/press"))
+    line = _one_line(explain(exc, "example.org/press"))
+    assert classify(exc) == BAD_URL
+    assert line.startswith("not a usable URL: example.org/press")
+    assert "https://" in line
+
+
+def test_unreachable_host_from_a_refused_connection():
+    with socket.socket() as s:  # a port nobody listens on: bind, learn it, close
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exc = _raised(lambda: socket.create_connection(("127.0.0.1", port), timeout=2))
+    line = _one_line(explain(exc, f"http://127.0.0.1:{port}/press/"))
+    assert classify(exc) == UNREACHABLE
+    assert line.startswith("cannot reach 127.0.0.1 (Connection refused)")
+    assert "--resume" in line
+
+
+def test_unreachable_host_from_twisted_dns_failure():
+    from twisted.internet.error import DNSLookupError
+    from twisted.python.failure import Failure
+
+    failure = Failure(DNSLookupError("no.such.host.invalid"))
+    line = _one_line(explain(failure, "https://no.such.host.invalid/news"))
+    assert classify(failure) == UNREACHABLE
+    assert line.startswith("cannot reach no.such.host.invalid")
+
+
+def test_robots_refusal_from_scrapy_ignore_request():
+    from scrapy.exceptions import IgnoreRequest
+
+    exc = IgnoreRequest("Forbidden by robots.txt")
+    line = _one_line(explain(exc, "https://example.org/private/"))
+    assert classify(exc) == ROBOTS
+    assert line.startswith("https://example.org/private/ is disallowed by the site's robots.txt")
+
+
+def test_unreadable_input_as_the_reader_reports_it(tmp_path: Path):
+    bad = tmp_path / "broken.html.gz"
+    bad.write_bytes(b"not gzip at all")
+    stats = Stats()
+    list(read_inputs([bad, tmp_path / "missing.txt"], stats))
+    assert len(stats.errors) == 2
+    lines = [_one_line(explain(err)) for err in stats.errors]
+    assert [classify(err) for err in stats.errors] == [UNREADABLE, UNREADABLE]
+    assert lines[0].startswith(f"cannot read input {bad}: ")
+    assert lines[1].startswith(f"cannot read input {tmp_path / 'missing.txt'}: No such file or directory")
+    assert all(".warc[.gz]" in line for line in lines)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="/dev/full is absent on this system")
+def test_full_disk_from_a_real_enospc():
+    def write_to_full_device():
+        with open("/dev/full", "w") as fh:
+            fh.write("x" * 10)
+
+    exc = _raised(write_to_full_device)
+    assert isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+    line = _one_line(explain(exc, "data/articles/part-0.parquet"))
+    assert classify(exc) == DISK_FULL
+    assert line.startswith("disk full while writing data/articles/part-0.parquet")
+    assert "--out" in line
+
+
+def test_full_disk_from_a_stats_record():
+    err = {"input": "data/articles", "step": "write", "error": "OSError: [Errno 28] No space left on device"}
+    assert classify(err) == DISK_FULL
+    assert explain(err).startswith("disk full while writing data/articles")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
+def test_permission_denied_from_a_real_read(tmp_path: Path):
+    locked = tmp_path / "locked.txt"
+    locked.write_text("x")
+    locked.chmod(0)
+    try:
+        exc = _raised(locked.read_text)
+    finally:
+        locked.chmod(0o600)
+    line = _one_line(explain(exc))
+    assert classify(exc) == PERMISSION
+    assert line.startswith(f"permission denied: {locked}")
+
+
+def test_permission_denied_from_errno():
+    exc = PermissionError(errno.EACCES, "Permission denied", "/srv/out")
+    assert explain(exc) == ("permission denied: /srv/out — check its permissions, "
+                            "or pass --out to a folder you can write to")
+
+
+def test_unknown_errors_still_give_one_line_with_a_next_step():
+    err = {"input": "page#3", "step": "split", "error": "KeyError: 'x'"}
+    assert explain(err) == "error: page#3: split: KeyError: 'x' — rerun with --verbose for details"
