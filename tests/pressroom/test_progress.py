@@ -1,0 +1,68 @@
+"""Progress: plain periodic lines off a terminal, a rich bar on one, nothing with --quiet."""
+
+import io
+
+from pressroom.progress import Tracker, format_duration, track
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+class TTY(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_plain_lines_every_interval_with_rate_and_eta():
+    clock, out = FakeClock(), io.StringIO()
+    seen = []
+    for item in track(range(10), description="clean", stream=out, interval=5.0, clock=clock):
+        seen.append(item)
+        clock.now += 1.0  # one item a second
+    assert seen == list(range(10))
+    lines = out.getvalue().splitlines()
+    assert lines == [
+        "clean: 5/10 (50%), 1.0/s, elapsed 0:00:05, ETA 0:00:05",
+        "clean: 10/10 (100%), 1.0/s, elapsed 0:00:10",
+        "clean: 10/10 (100%), 1.0/s, elapsed 0:00:10 — done",
+    ]
+
+
+def test_unknown_total_has_no_eta():
+    clock, out = FakeClock(), io.StringIO()
+    for _ in track((x for x in range(4)), description="crawl", stream=out, interval=2.0, clock=clock):
+        clock.now += 1.0
+    assert out.getvalue().splitlines()[0] == "crawl: 2, 1.0/s, elapsed 0:00:02"
+    assert "ETA" not in out.getvalue()
+
+
+def test_verbose_logs_more_often():
+    clock, out = FakeClock(), io.StringIO()
+    with Tracker(100, "dedup", verbose=True, stream=out, clock=clock) as t:
+        for _ in range(3):
+            clock.now += 1.0
+            t.advance()
+    assert len(out.getvalue().splitlines()) == 4  # a line a second, then the closing line
+
+
+def test_quiet_prints_nothing_and_still_yields_everything():
+    tty, plain = TTY(), io.StringIO()
+    assert list(track([1, 2, 3], quiet=True, stream=tty)) == [1, 2, 3]
+    assert list(track([1, 2, 3], quiet=True, stream=plain)) == [1, 2, 3]
+    assert tty.getvalue() == "" and plain.getvalue() == ""
+
+
+def test_terminal_gets_a_rich_bar_with_count():
+    tty = TTY()
+    assert list(track(["a", "b", "c"], description="clean", stream=tty)) == ["a", "b", "c"]
+    shown = tty.getvalue()
+    assert "clean" in shown and "3/3" in shown and "ETA" in shown
+
+
+def test_format_duration():
+    assert format_duration(3725.4) == "1:02:05"
