@@ -1,13 +1,383 @@
-"""Assign each remaining block a role: title, lead, body, notes, contacts, teasers."""
+"""Assign every block a role: title, kicker, lead, body, notes, contacts, teasers, or chrome.
+
+HTML blocks come with the extractor's hints (`nav`, `teaser`, `lead`, `main`, ...); dump
+lines carry none, so the shape of the page decides: the feed footer names the title, a
+contact heading opens a run of contact lines, a notes heading (or "-ENDS-") opens the
+background, a title line followed by a snippet cut with "…" is a teaser card, and what
+follows the feed footer is page chrome. Language cues live in cleaning/lexicon, not here.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
+from cleaning.lexicon import Cues, cues, fold
 from cleaning.options import CleanOptions
-from cleaning.schema import Document, Paragraph
+from cleaning.schema import Block, BlockKind, Document, Paragraph, Reason, Removed, Teaser
 from cleaning.stats import Stats
+
+ELLIPSES = ("...", "…", "[…]", "(…)", "[...]")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[email[\s\u00a0]*protected\]", re.I)
+_PHONE_RUN = re.compile(r"\+?\(?\d[\d \u00a0.\-()/]{6,}\d")
+_TITLE_END = (".", ":", ";", ",")
+_LEAD_HINTS = {"lead", "chapo", "chapeau", "standfirst", "summary", "intro", "excerpt"}
+_TEASER_HINTS = {"teaser", "related", "card", "latest", "more"}
+_NAV_HINTS = {"nav", "header", "footer", "breadcrumb", "menu", "sidebar", "aside", "pagination", "skip"}
+_HINT_REASONS = {"cookie": Reason.COOKIE, "banner": Reason.BANNER, "donate": Reason.BANNER, "share": Reason.SHARE}
+
+
+# ------------------------------------------------------------------ text shapes
+
+def has_phone(text: str) -> bool:
+    """A phone number: a run of at least 9 digits (8 after '+' or a leading 0) with spacing."""
+    for match in _PHONE_RUN.finditer(text):
+        digits = sum(ch.isdigit() for ch in match.group())
+        if digits >= 9 or (digits >= 8 and match.group().lstrip("(").startswith(("+", "0"))):
+            return True
+    return False
+
+
+def has_email(text: str) -> bool:
+    return bool(_EMAIL.search(text))
+
+
+def ends_with_ellipsis(text: str) -> bool:
+    return text.rstrip().rstrip("»\"”’').] ").endswith(ELLIPSES) or text.rstrip().endswith(ELLIPSES)
+
+
+def is_title_shaped(text: str) -> bool:
+    """A headline: one line, a few words, not ending like a sentence or a lead-in."""
+    stripped = text.strip()
+    return (2 <= len(stripped.split()) and len(stripped) <= 300 and not stripped.endswith(_TITLE_END)
+            and not ends_with_ellipsis(stripped))
+
+
+def split_kicker(title: str, lexicon: Cues | None = None) -> tuple[str | None, str]:
+    """("Monde", "L’Assemblée …") from "Monde. L’Assemblée …"; ("PRESS RELEASE", rest) from "PRESS RELEASE: rest"."""
+    lexicon = lexicon or cues()
+    title = re.sub(r"\s+", " ", title).strip()
+    prefixed = lexicon.kicker_prefix(title)
+    if prefixed and len(prefixed[1].split()) >= 2:
+        return prefixed
+    match = re.match(r"^(?P<kicker>[^.!?:«»\"“”]{2,40}?)\.\s+(?P<rest>\S.*)$", title)
+    if not match:
+        return None, title
+    kicker, rest = match.group("kicker").strip(), match.group("rest").strip()
+    words = kicker.split()
+    if (len(words) > 4 or not (kicker[0].isupper() or kicker[0].isdigit()) or fold(kicker) in lexicon.abbreviations
+            or re.search(r"(?:^|\s)\w$", kicker) or len(rest.split()) < 2
+            or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "«\"“‘'")):
+        return None, title
+    return kicker, rest
+
+
+def parse_teaser_title(text: str, lexicon: Cues | None = None) -> tuple[str | None, str]:
+    return split_kicker(text, lexicon)
+
+
+def is_attribution_line(text: str) -> bool:
+    """A "Name, role" line under a pull quote: capitalised name, a comma, a role, no sentence end."""
+    return bool(re.match(r"^[A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'’.-]+){1,4}\s*,\s*\S.{2,250}$", text.strip())) \
+        and not text.rstrip().endswith((".", "!", "?", "»", "”", ":")) or bool(
+        re.match(r"^[—–-]\s*[A-ZÀ-Ý]", text.strip()) and len(text) <= 200)
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(text))
+
+
+def repeats_body_sentence(text: str, others: list[str], threshold: float = 0.9) -> bool:
+    """True when `text` repeats (≥ threshold of its tokens, in order) a passage of another paragraph."""
+    tokens = _tokens(text)
+    if len(tokens) < 4:
+        return False
+    needle = " ".join(tokens)
+    for other in others:
+        if other == text:
+            continue
+        hay = " ".join(_tokens(other))
+        if needle in hay:
+            return True
+        hay_set = set(hay.split())
+        if sum(t in hay_set for t in tokens) / len(tokens) >= threshold and len(hay) > len(needle):
+            return True
+    return False
+
+
+# ------------------------------------------------------------------ cue classes
+
+def _contact_cue_line(text: str, lexicon: Cues) -> bool:
+    """A line that is a contact heading, or starts with one ("Media contact: Jane Doe")."""
+    folded = fold(text)
+    if folded in lexicon.contacts:
+        return True
+    return any(folded.startswith(cue) and folded[len(cue):len(cue) + 1] in (":", " ", "-")
+               and len(folded) <= 200 and (has_phone(text) or has_email(text) or ":" in folded[len(cue):len(cue) + 2])
+               for cue in lexicon.contacts)
+
+
+def _standalone_contact(text: str) -> bool:
+    """A short line carrying a phone number or an e-mail address."""
+    return len(text) <= 160 and (has_phone(text) or has_email(text))
+
+
+def _drop_reason(block: Block, lexicon: Cues) -> Reason | None:
+    """Chrome known from the block alone (hints or text cues), else None."""
+    hints = set(block.hints)
+    for hint, reason in _HINT_REASONS.items():
+        if hint in hints:
+            return reason
+    text = block.text
+    if lexicon.feed_footer(text):
+        return Reason.FEED_FOOTER
+    if lexicon.is_banner(text):
+        return Reason.BANNER
+    if lexicon.is_cookie(text):
+        return Reason.COOKIE
+    if lexicon.is_share(text):
+        return Reason.SHARE
+    if hints & _NAV_HINTS and not hints & (_TEASER_HINTS | _LEAD_HINTS | {"contact"}):
+        return Reason.NAVIGATION
+    if lexicon.is_navigation(text):
+        return Reason.NAVIGATION
+    return None
+
+
+# ------------------------------------------------------------------ the split
+
+@dataclass
+class _Split:
+    """What the walk over the blocks collects; turned into Document fields at the end."""
+
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    contacts: list[str] = field(default_factory=list)
+    teasers: list[Teaser] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    lead: list[str] = field(default_factory=list)
+
+    def add_contact(self, text: str) -> None:
+        if fold(text) not in {fold(c) for c in self.contacts}:
+            self.contacts.append(text)
+
+
+def _find_title(blocks: list[Block], doc: Document, footer_title: str | None, lexicon: Cues) -> int | None:
+    """Index of the headline block: the one the feed footer names, the h1, the meta title, or the first title-shaped line."""
+    wanted = [t for t in (footer_title, doc.meta.h1, doc.meta.title, doc.feed.title if doc.feed else None) if t]
+    for candidate in wanted:
+        folded = fold(candidate)
+        kicker_less = fold(split_kicker(candidate, lexicon)[1])
+        for i, block in enumerate(blocks):
+            if fold(block.text) in (folded, kicker_less) and not lexicon.feed_footer(block.text):
+                return i
+    for i, block in enumerate(blocks):
+        if block.kind == BlockKind.HEADING and (block.dom_path or "").endswith("h1"):
+            return i
+    if footer_title or any(b.hints for b in blocks):
+        return None
+    # A dump without a footer: the first title-shaped line once the leading chrome is past.
+    for i, block in enumerate(blocks):
+        if _drop_reason(block, lexicon) or _contact_cue_line(block.text, lexicon) or _standalone_contact(block.text):
+            continue
+        if blocks[i - 1].text.rstrip().endswith(":") if i else False:
+            continue  # the line after "… :" in a contact block
+        if is_title_shaped(block.text) and not (i + 1 < len(blocks) and ends_with_ellipsis(blocks[i + 1].text)):
+            return i
+        if not is_title_shaped(block.text) and len(block.text) > 300:
+            return None  # body already started: no headline line in this dump
+    return None
+
+
+def _contact_run(blocks: list[Block], start: int, stop_at: int | None, lexicon: Cues) -> int:
+    """End (exclusive) of the contact block opened at `start`: lead-in lines, names, phones, e-mails."""
+    i = start + 1
+    plain = 0  # consecutive lines without a phone or an e-mail
+    while i < len(blocks) and i != stop_at:
+        text = blocks[i].text
+        if lexicon.feed_footer(text) or (i + 1 < len(blocks) and ends_with_ellipsis(blocks[i + 1].text)):
+            break
+        if _contact_cue_line(text, lexicon) or has_phone(text) or has_email(text):
+            plain = 0
+        elif (text.rstrip().endswith(":") and len(text) <= 250) or (
+                len(text) <= 80 and plain < 2 and split_kicker(text, lexicon)[0] is None
+                and not lexicon.is_notes_heading(text) and not lexicon.is_end_marker(text)):
+            plain += 1
+        else:
+            break
+        i += 1
+    while i > start + 1 and not (_contact_cue_line(blocks[i - 1].text, lexicon) or has_phone(blocks[i - 1].text)
+                                 or has_email(blocks[i - 1].text)):
+        i -= 1  # trailing name-like lines with no number after them were not contact lines
+    return i
+
+
+def _teaser_card(blocks: list[Block], i: int, lexicon: Cues) -> tuple[Teaser, int] | None:
+    """A dump teaser at `i`: "Kicker. Title" (or a title) followed by a snippet cut with "…"."""
+    text = blocks[i].text
+    if not is_title_shaped(text) or i + 1 >= len(blocks) or not ends_with_ellipsis(blocks[i + 1].text):
+        return None
+    kicker, title = split_kicker(text, lexicon)
+    return Teaser(title=title, url=blocks[i].href, kicker=kicker, snippet=blocks[i + 1].text.strip()), i + 2
+
+
+def _hinted_teasers(blocks: list[Block], lexicon: Cues) -> tuple[list[Teaser], set[int]]:
+    """Cards from blocks the extractor hinted as teasers: a linked title, an optional kicker and snippet."""
+    teasers: list[Teaser] = []
+    used: set[int] = set()
+    pending_kicker: str | None = None
+    current: dict | None = None
+    for i, block in enumerate(blocks):
+        if not set(block.hints) & _TEASER_HINTS:
+            continue
+        used.add(i)
+        text = block.text.strip()
+        if lexicon.is_teaser_heading(text):
+            continue
+        if block.href and (current is None or current.get("title") or block.kind == BlockKind.HEADING):
+            if current and current.get("title"):
+                teasers.append(Teaser(**current))
+            kicker, title = split_kicker(text, lexicon)
+            current = {"title": title, "url": block.href, "kicker": kicker or pending_kicker, "snippet": None}
+            pending_kicker = None
+        elif current and current.get("title") and current.get("snippet") is None and (
+                ends_with_ellipsis(text) or len(text) > len(current["title"])):
+            current["snippet"] = text
+        elif len(text.split()) <= 4 and not ends_with_ellipsis(text):
+            if current and current.get("title"):
+                teasers.append(Teaser(**current))
+                current = None
+            pending_kicker = text
+        elif current and current.get("title"):
+            current["snippet"] = (current["snippet"] + " " + text) if current["snippet"] else text
+    if current and current.get("title"):
+        teasers.append(Teaser(**current))
+    return teasers, used
+
+
+def _is_dump_heading(blocks: list[Block], i: int, body_texts: list[str], lexicon: Cues) -> bool:
+    """A section heading in a dump: a short line with no sentence end, followed by body text."""
+    text = blocks[i].text.strip()
+    if (len(text) > 100 or len(text.split()) > 12 or text.endswith((".", "!", "?", ":", ";", ",", "»", "”", "\"", "…"))
+            or text[:1] in "«“\"" or i + 1 >= len(blocks)):
+        return False
+    after = blocks[i + 1].text
+    if is_attribution_line(after) or len(after) < len(text) or repeats_body_sentence(text, body_texts):
+        return False
+    return True
 
 
 def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
-    paragraphs = [Paragraph(text=b.text, kind=b.kind.value) for b in doc.blocks]
-    title = doc.blocks[0].text if doc.blocks else None
-    return doc.replace(paragraphs=paragraphs[1:], title=title)
+    """Decide every block's role and fill title, kicker, lead, paragraphs, notes, contacts, teasers, removed."""
+    lexicon = cues()
+    blocks = [b for b in doc.blocks if b.text and b.text.strip()]
+    out = _Split(removed=list(doc.removed))
+    for entry in doc.removed:
+        if entry.reason == Reason.CONTACTS.value:
+            for line in entry.text.splitlines():
+                if line.strip():
+                    out.add_contact(line.strip())
+
+    footer = next((lexicon.feed_footer(b.text) for b in blocks if lexicon.feed_footer(b.text)), None)
+    footer = footer or next((lexicon.feed_footer(r.text) for r in doc.removed if lexicon.feed_footer(r.text)), None)
+    footer_title = footer[0] if footer else None
+    title_at = _find_title(blocks, doc, footer_title, lexicon)
+    has_hints = any(b.hints for b in blocks) or any(not b.main for b in blocks)
+
+    hinted_teasers, teaser_indexes = _hinted_teasers(blocks, lexicon)
+    out.teasers.extend(hinted_teasers)
+
+    body_candidates = [b.text for j, b in enumerate(blocks) if title_at is not None and j > title_at]
+    state = "head" if title_at is not None else "body"
+    section: str | None = None
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        text = block.text.strip()
+        hints = set(block.hints)
+        if i == title_at:
+            out.removed.append(Removed(text, Reason.TITLE.value))
+            state, i = "body", i + 1
+            continue
+        if i in teaser_indexes:
+            out.removed.append(Removed(text, Reason.TEASER.value))
+            i += 1
+            continue
+        if "kicker" in hints:
+            i += 1
+            continue
+        if hints & _LEAD_HINTS and state != "tail":
+            out.lead.append(text)
+            i += 1
+            continue
+        reason = _drop_reason(block, lexicon)
+        if reason is not None:
+            out.removed.append(Removed(text, reason.value))
+            if reason == Reason.FEED_FOOTER:
+                state = "tail"
+            i += 1
+            continue
+        if "contact" in hints or _contact_cue_line(text, lexicon):
+            end = _contact_run(blocks, i, title_at, lexicon) if not hints else i + 1
+            for j in range(i, end):
+                out.add_contact(blocks[j].text.strip())
+                out.removed.append(Removed(blocks[j].text.strip(), Reason.CONTACTS.value))
+            i = end
+            continue
+        if _standalone_contact(text) and (state != "body" or (len(text) <= 120 and not text.endswith("."))):
+            out.add_contact(text)
+            out.removed.append(Removed(text, Reason.CONTACTS.value))
+            i += 1
+            continue
+        if lexicon.is_teaser_heading(text):
+            out.removed.append(Removed(text, Reason.TEASER.value))
+            i += 1
+            continue
+        card = _teaser_card(blocks, i, lexicon) if state != "head" else None
+        if card is not None:
+            teaser, end = card
+            out.teasers.append(teaser)
+            out.removed.extend(Removed(blocks[j].text.strip(), Reason.TEASER.value) for j in range(i, end))
+            i = end
+            continue
+        if state == "head" or not block.main:
+            out.removed.append(Removed(text, (Reason.NOT_MAIN if has_hints else Reason.NAVIGATION).value))
+        elif state == "tail":
+            kicker, title = split_kicker(text, lexicon)
+            if kicker and is_title_shaped(text):
+                out.teasers.append(Teaser(title=title, url=block.href, kicker=kicker))
+                out.removed.append(Removed(text, Reason.TEASER.value))
+            else:
+                out.removed.append(Removed(text, Reason.NOT_MAIN.value))
+        elif lexicon.is_notes_heading(text) or lexicon.is_end_marker(text):
+            if lexicon.is_end_marker(text):
+                out.removed.append(Removed(text, Reason.NAVIGATION.value))
+            state = "notes"
+        elif state == "notes":
+            out.notes.append(text)
+        elif block.kind == BlockKind.HEADING or (not has_hints and _is_dump_heading(blocks, i, body_candidates, lexicon)):
+            section = text
+            out.paragraphs.append(Paragraph(text=text, kind=BlockKind.HEADING.value, section=section))
+        else:
+            out.paragraphs.append(Paragraph(text=text, kind=block.kind.value, section=section))
+        i += 1
+
+    if out.paragraphs and out.paragraphs[-1].kind == BlockKind.HEADING.value:
+        last = out.paragraphs.pop()  # a heading with nothing under it is not a section
+        out.removed.append(Removed(last.text, Reason.NOT_MAIN.value))
+
+    title_text = blocks[title_at].text.strip() if title_at is not None else (
+        footer_title or doc.meta.h1 or doc.meta.title or (doc.feed.title if doc.feed else None))
+    kicker, title = split_kicker(title_text, lexicon) if title_text else (None, None)
+    kicker_block = next((b.text.strip() for b in blocks if "kicker" in b.hints), None)
+    kicker = kicker or kicker_block
+    if not out.paragraphs:
+        stats.inc("split/no_body")
+    stats.inc("split/documents")
+    stats.inc("split/teasers", len(out.teasers))
+    stats.inc("split/contacts", len(out.contacts))
+    return doc.replace(
+        title=title, kicker=kicker, lead=" ".join(out.lead) or doc.lead, paragraphs=out.paragraphs,
+        notes=out.notes, contacts=out.contacts, teasers=out.teasers, removed=out.removed,
+        flags=list(doc.flags) + ([] if out.paragraphs else ["no-body"]),
+    )
