@@ -1,22 +1,176 @@
-"""Dates, language, authors, hashes and counts of a split document."""
+"""Dates, language, authors, site name, hashes and counts of a split document.
+
+Each field takes the most trustworthy witness available: the page's own metadata,
+then the feed, then the URL, then the text itself (dates), or the feed footer (site name).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
+from datetime import UTC, datetime
 
+from langdetect import detector_factory
+from langdetect.lang_detect_exception import LangDetectException
+
+from cleaning.lexicon import Cues, cues
 from cleaning.options import CleanOptions
-from cleaning.schema import Document
+from cleaning.schema import Document, Reason
 from cleaning.stats import Stats
+
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
+_ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
+_MIN_LANG_CHARS = 20  # below this, the text says nothing reliable about its language
+_SURE_LANG = 0.90  # a detection less sure than this defers to <html lang> when the two disagree
+_NEAR_TITLE = {Reason.NAVIGATION.value, Reason.NOT_MAIN.value, Reason.TITLE.value}
 
 
 def normalise_for_hash(text: str) -> str:
-    return re.sub(r"\W+", " ", text.casefold()).strip()
+    """Body text as exact-duplicate detection sees it: NFKC, case-folded, words only, single spaces."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[\W_]+", " ", text).strip()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha1(normalise_for_hash(text).encode("utf-8")).hexdigest()
+
+
+def count_words(text: str) -> int:
+    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# ------------------------------------------------------------------ dates
+
+def _date_patterns(lexicon: Cues) -> tuple[re.Pattern, re.Pattern]:
+    months = "|".join(sorted((re.escape(m) for m in lexicon.months), key=lambda m: (-len(m), m)))
+    ordinal = "(?:" + "|".join(re.escape(o) for o in lexicon.ordinals) + ")?" if lexicon.ordinals else ""
+    day_first = re.compile(
+        rf"\b(?P<d>[0-3]?\d){ordinal}\s+(?:of\s+|de\s+)?(?P<m>{months})\.?,?\s+(?:de\s+)?(?P<y>(?:19|20)\d{{2}})\b", re.I)
+    month_first = re.compile(
+        rf"\b(?P<m>{months})\.?\s+(?P<d>[0-3]?\d){ordinal},?\s+(?P<y>(?:19|20)\d{{2}})\b", re.I)
+    return day_first, month_first
+
+
+def _safe_date(year: int, month: int, day: int) -> datetime | None:
+    try:
+        return datetime(year, month, day, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def find_text_date(text: str, lexicon: Cues | None = None) -> datetime | None:
+    """The first full date written in `text`: "le 1er décembre 2025", "1 December 2025", "December 1, 2025", "2025-12-01"."""
+    lexicon = lexicon or cues()
+    found: list[tuple[int, datetime]] = []
+    for pattern in _date_patterns(lexicon):
+        for match in pattern.finditer(text):
+            month = lexicon.months.get(match.group("m").casefold())
+            date = _safe_date(int(match.group("y")), month, int(match.group("d"))) if month else None
+            if date:
+                found.append((match.start(), date))
+                break
+    for match in _ISO_DATE.finditer(text):
+        date = _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if date:
+            found.append((match.start(), date))
+            break
+    return min(found)[1] if found else None
+
+
+def url_date(url: str | None) -> datetime | None:
+    match = _URL_DATE.search(url or "")
+    return _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3))) if match else None
+
+
+def _published(doc: Document, lexicon: Cues) -> tuple[datetime | None, str | None]:
+    """(date, source) by precedence: page metadata, feed, URL, then dates written in the text."""
+    if doc.meta.published:
+        return as_utc(doc.meta.published), doc.meta.date_source or "meta"
+    if doc.feed and doc.feed.published:
+        return as_utc(doc.feed.published), "feed"
+    for url in (doc.canonical_url, doc.url):
+        if url_date(url):
+            return url_date(url), "url"
+    near_title = [r.text for r in doc.removed if r.reason in _NEAR_TITLE]
+    for text in [doc.lead or "", *(p.text for p in doc.paragraphs), *near_title, *doc.notes]:
+        date = find_text_date(text, lexicon)
+        if date:
+            return date, "text"
+    return None, None
+
+
+# ------------------------------------------------------------------ language
+
+def _iso639_1(code: str | None) -> str | None:
+    if not code:
+        return None
+    code = code.strip().lower().replace("_", "-").split("-")[0]
+    return code if re.fullmatch(r"[a-z]{2}", code) else None
+
+
+def detect_language(text: str, seed: int, html_lang: str | None = None) -> str | None:
+    """ISO 639-1 language of `text` (langdetect, seeded); `html_lang` settles short or uncertain text."""
+    hint = _iso639_1(html_lang)
+    if len(re.sub(r"\W+", "", text)) < _MIN_LANG_CHARS:
+        return hint
+    detector_factory.init_factory()
+    detector = detector_factory._factory.create()  # noqa: SLF001 - the public API seeds a global instead
+    detector.seed = seed
+    detector.append(text[:20000])
+    try:
+        ranked = detector.get_probabilities()
+    except LangDetectException:
+        return hint
+    if not ranked:
+        return hint
+    best = _iso639_1(ranked[0].lang)
+    if hint and best != hint and ranked[0].prob < _SURE_LANG and any(_iso639_1(r.lang) == hint for r in ranked):
+        return hint
+    return best
+
+
+# ------------------------------------------------------------------ the step
+
+def _footer_site(doc: Document, lexicon: Cues) -> str | None:
+    for entry in doc.removed:
+        if entry.reason == Reason.FEED_FOOTER.value:
+            named = lexicon.feed_footer(entry.text)
+            if named:
+                return named[1]
+    if doc.feed and doc.feed.content:
+        tail = re.sub(r"<[^>]+>", " ", doc.feed.content[-2000:])
+        for line in reversed([x.strip() for x in re.split(r"\s{2,}|\n", tail) if x.strip()]):
+            named = lexicon.feed_footer(line)
+            if named:
+                return named[1]
+    return None
 
 
 def annotate_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
+    """Fill published/modified dates and their source, authors, site name, lang, content hash, word count."""
+    lexicon = cues()
     body = doc.body_text
+    published, date_source = _published(doc, lexicon)
+    modified = as_utc(doc.meta.modified) or as_utc(doc.feed.updated if doc.feed else None)
+    authors = list(dict.fromkeys(a.strip() for a in (doc.meta.authors or (doc.feed.authors if doc.feed else ()))
+                                 if a and a.strip()))
+    lang_text = body if len(body) >= 200 else "\n".join([doc.title or "", doc.lead or "", body, *doc.notes])
+    lang = detect_language(lang_text, opts.langdetect_seed, doc.meta.html_lang)
+    stats.inc(f"annotate/date_{date_source or 'missing'}")
     return doc.replace(
-        content_hash=hashlib.sha1(normalise_for_hash(body).encode()).hexdigest(),
-        word_count=len(re.findall(r"\w+", body)),
+        published_at=published,
+        modified_at=modified,
+        date_source=date_source,
+        authors=authors or list(doc.authors),
+        site_name=doc.meta.site_name or doc.site_name or _footer_site(doc, lexicon),
+        lang=lang,
+        content_hash=content_hash(body),
+        word_count=count_words(body),
     )
