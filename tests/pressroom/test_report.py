@@ -1,0 +1,110 @@
+"""`pressroom report DIR`: one self-contained HTML file plus a terminal summary, tolerant of missing tables."""
+
+import re
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from cleaning.schema import records_to_table
+from pressroom.cli import EXIT_NOTHING, EXIT_OK, main
+from pressroom.report import crawl_errors, duplicate_clusters, load_run, top_speakers, write_report
+
+
+def _run_report(path: Path, capsys) -> tuple[int, str, str]:
+    code = write_report(path)
+    out = capsys.readouterr().out
+    html = (path / "reports" / "report.html").read_text(encoding="utf-8") if code == EXIT_OK else ""
+    return code, out, html
+
+
+def test_summary_lines_carry_the_figures(sample_run: Path, capsys):
+    code, out, _ = _run_report(sample_run, capsys)
+    assert code == EXIT_OK
+    lines = out.splitlines()
+    assert "releases (articles rows): 6" in lines
+    assert "sites: 2; top: amnesty.fr 4, oxfam.org 2" in lines
+    assert "months: 2024-01 … 2024-03 (3 months)" in lines
+    assert "languages: fr 4, en 2" in lines
+    assert "body length: median 400 words, range 0–610, 1 empty" in lines
+    assert "top speakers: Erika Guevara Rosas (2), Jean Dupont (2), Jane Smith (1)" in lines
+    assert "removed by reason: banner 2, contacts 1" in lines
+    assert "duplicates: 1 folded, largest cluster 2 documents" in lines
+    assert "errors: robots.txt 3, unreachable 2, HTTP 404 1, HTTP 500 1, unreadable-input 1" in lines
+    assert lines[-1] == f"report: {sample_run / 'reports' / 'report.html'}"
+
+
+def test_html_is_one_self_contained_file_with_inline_plots(sample_run: Path, capsys):
+    _, _, html = _run_report(sample_run, capsys)
+    assert html.startswith("<!DOCTYPE html>")
+    # four plots: per site, per month, body length, removed reasons — each with drawn bars
+    svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
+    assert len(svgs) == 4
+    assert all("<path" in svg for svg in svgs)
+    # nothing fetched when opened: no scripts, stylesheets or remote images
+    assert "<script" not in html and "<link" not in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    # block text is escaped, and every section is there
+    assert "We use cookies &lt;script&gt;" in html
+    for title in ("Releases per site and per month", "Languages", "Body length", "Top speakers",
+                  "Stripped boilerplate", "Duplicate clusters", "Crawl and cleaning errors", "Run settings"):
+        assert f"<h2>{title}</h2>" in html
+    assert "clean-stats: min_doc_count" in html and "crawl-stats: finish_reason" in html
+    assert "cannot read input dumps/broken.html.gz" in html  # errors explained, not raw tracebacks
+
+
+def test_hive_partitions_are_read_back(sample_run: Path):
+    data = load_run(sample_run)
+    assert sorted(set(data.articles.column("site").to_pylist())) == ["amnesty.fr", "oxfam.org"]
+    assert data.missing == {}
+
+
+def test_flat_articles_file_is_read_too(tmp_path: Path, capsys):
+    (tmp_path / "articles").mkdir()
+    rec = {"doc_id": "a", "source": "dump", "input": "x.txt", "site": "example.org", "lang": "en", "word_count": 12}
+    pq.write_table(records_to_table([rec]), tmp_path / "articles" / "part-0.parquet")
+    code, out, html = _run_report(tmp_path, capsys)
+    assert code == EXIT_OK
+    assert "sites: 1; top: example.org 1" in out
+    assert "months: no dates" in out
+    assert "top speakers: no attributed quotes" in out
+
+
+def test_missing_tables_make_sections_not_available(tmp_path: Path, capsys):
+    code, out, html = _run_report(tmp_path, capsys)
+    assert code == EXIT_OK
+    assert "Releases per site and per month: not available (no articles/ folder in" in out
+    assert "boilerplate: not available (no boilerplate/ folder in" in out
+    assert "Run settings: not available (no settings recorded in reports/*.json)" in out
+    assert html.count('class="na"') >= 7
+    assert "<svg" not in html
+
+
+def test_corrupt_table_does_not_stop_the_report(sample_run: Path, capsys):
+    (sample_run / "boilerplate" / "part-0.parquet").write_bytes(b"PAR1 this is not parquet")
+    code, out, html = _run_report(sample_run, capsys)
+    assert code == EXIT_OK
+    assert "boilerplate: not available (" in out
+    assert "languages: fr 4, en 2" in out
+
+
+def test_not_a_folder_is_a_clear_error(tmp_path: Path, capsys):
+    assert write_report(tmp_path / "nope") == EXIT_NOTHING
+    err = capsys.readouterr().err
+    assert err.startswith(f"pressroom report: {tmp_path / 'nope'} is not a folder")
+
+
+def test_cli_subcommand(sample_run: Path, capsys):
+    assert main(["report", str(sample_run)]) == EXIT_OK
+    assert (sample_run / "reports" / "report.html").stat().st_size > 10_000
+
+
+def test_figures(sample_run: Path):
+    data = load_run(sample_run)
+    assert top_speakers(data.articles) == [("Erika Guevara Rosas", 2, 2), ("Jean Dupont", 2, 2), ("Jane Smith", 1, 1)]
+    folded, clusters = duplicate_clusters(data.articles)
+    assert folded == 1
+    assert clusters == [{"cluster": "amnesty.fr-3", "size": 2, "kept": "Release 3 of amnesty.fr",
+                         "members": ["Release 4 of amnesty.fr"]}]
+    kinds, examples = crawl_errors(data)
+    assert dict(kinds) == {"HTTP 404": 1, "HTTP 500": 1, "robots.txt": 3, "unreachable": 2, "unreadable-input": 1}
+    assert examples[0].startswith("cannot read input dumps/broken.html.gz")
