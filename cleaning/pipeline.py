@@ -23,7 +23,7 @@ from cleaning.sitemodel import SiteModel, build_site_model
 from cleaning.split import split_document
 from cleaning.stats import Stats
 from cleaning.strip import strip_boilerplate
-from cleaning.writers import write_articles
+from cleaning.writers import write_dataset
 
 BATCH_SIZE = 64
 # Pass 2, in order. Each is `step(doc, opts, stats) -> Document` (strip also takes the model).
@@ -122,5 +122,5 @@ def run_clean(inputs: list[str], out_dir: Path, opts: CleanOptions = DEFAULT_OPT
     finally:
         runner.close()
     stats.inc("write/records", len(records))
-    path = write_articles(records, out_dir) if records else None
+    path = write_dataset(records, out_dir, stats) if records else None
     return path, stats

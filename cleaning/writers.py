@@ -1,15 +1,85 @@
-"""Atomic Parquet and text writes; nothing already written is lost on a crash."""
+"""Parquet output: atomic files, hive-partitioned tables, and the incremental articles dataset.
+
+Safety rule: a reader (or a process killed at any instant) only ever sees
+complete partitions. New partition contents are written under
+`OUT/.staging/` (outside the table directory, so no reader globs them) and
+swapped in with one atomic rename — `renameat2(RENAME_EXCHANGE)` on Linux,
+which exchanges two non-empty directories in one step. The displaced old
+contents are deleted afterwards; leftovers of a killed run are removed by the
+next writer, which holds an exclusive lock (`OUT/.<table>.lock`).
+
+Every partition is rewritten whole when touched (old rows + new rows, sorted,
+split into as few files as the size cap allows), which is also the compaction:
+after any number of small runs a partition holds ceil(rows / MAX_ROWS_PER_FILE)
+files.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
 import os
+import shutil
 import tempfile
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from cleaning.schema import records_to_table
+from cleaning.dedup import merge_dataset_clusters
+from cleaning.schema import ARTICLES_SCHEMA, BOILERPLATE_SCHEMA, RAW_SCHEMA, records_to_table
+from cleaning.stats import Stats
+
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # what pyarrow, polars and DuckDB read back as null
+PAUSE_ENV = "PRESSROOM_WRITE_PAUSE"  # test hook: seconds to sleep after each staged file and each swap
+
+
+@dataclass(frozen=True, slots=True)
+class TableLayout:
+    """How one table is laid out on disk."""
+
+    schema: pa.Schema
+    partition_by: tuple[str, ...] = ()
+    dictionary_columns: tuple[str, ...] = ()  # low-cardinality columns (Parquet paths, nested allowed)
+    row_group_rows: int = 5_000
+    max_rows_per_file: int = 100_000
+    sort_by: tuple[str, ...] = ()
+
+
+ARTICLES_LAYOUT = TableLayout(
+    schema=ARTICLES_SCHEMA,
+    partition_by=("site", "year"),
+    dictionary_columns=(
+        "site", "site_name", "source", "date_source", "year", "kicker", "lang",
+        "authors.list.element", "flags.list.element",
+        "paragraphs.list.element.kind", "paragraphs.list.element.section",
+        "quotes.list.element.speaker", "quotes.list.element.speaker_role", "quotes.list.element.cue",
+        "quotes.list.element.kind", "removed.list.element.reason",
+    ),
+    row_group_rows=5_000,  # ~10-30 kB a release: row groups of tens of MB
+    max_rows_per_file=100_000,
+    sort_by=("published_at", "doc_id"),
+)
+BOILERPLATE_LAYOUT = TableLayout(
+    schema=BOILERPLATE_SCHEMA, partition_by=("site",), dictionary_columns=("site", "reason"),
+    row_group_rows=50_000, max_rows_per_file=1_000_000, sort_by=("site", "fingerprint"),
+)
+RAW_LAYOUT = TableLayout(
+    schema=RAW_SCHEMA, dictionary_columns=("status", "encoding", "content_type", "discovered_via"),
+    row_group_rows=1_000, max_rows_per_file=20_000,  # rows carry whole page bodies
+)
+LAYOUTS = {"articles": ARTICLES_LAYOUT, "boilerplate": BOILERPLATE_LAYOUT, "raw": RAW_LAYOUT}
+
+
+# ---------------------------------------------------------------- single files
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -27,13 +97,26 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
-def atomic_write_table(table: pa.Table, path: Path) -> Path:
+def write_parquet(table: pa.Table, path: Path, layout: TableLayout | None = None) -> Path:
+    """Write one Parquet file with the table's layout settings (not atomic: use in staging)."""
+    kwargs = {}
+    if layout is not None:
+        names = set(_parquet_paths(table.schema))
+        kwargs["use_dictionary"] = [c for c in layout.dictionary_columns if c in names]
+        kwargs["row_group_size"] = layout.row_group_rows
+    pq.write_table(table, path, compression="zstd", write_statistics=True, **kwargs)
+    _fsync_file(path)
+    return Path(path)
+
+
+def atomic_write_table(table: pa.Table, path: Path, layout: TableLayout | None = None) -> Path:
+    """Write one Parquet file under a temp name, then rename it into place."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        pq.write_table(table, tmp, compression="zstd")
+        write_parquet(table, Path(tmp), layout)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -41,6 +124,359 @@ def atomic_write_table(table: pa.Table, path: Path) -> Path:
     return path
 
 
+def _parquet_paths(schema: pa.Schema) -> Iterator[str]:
+    def walk(prefix: str, type_: pa.DataType) -> Iterator[str]:
+        if pa.types.is_list(type_):
+            yield from walk(f"{prefix}.list.element", type_.value_type)
+        elif pa.types.is_struct(type_):
+            for child in type_:
+                yield from walk(f"{prefix}.{child.name}", child.type)
+        else:
+            yield prefix
+
+    for f in schema:
+        yield from walk(f.name, f.type)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        _fsync_file(path)
+
+
+# ---------------------------------------------------------------- partitions
+
+
+def partition_dir(root: Path, layout: TableLayout, values: tuple) -> Path:
+    """`root/site=amnesty.fr/year=2025`; null values use the Hive default-partition name."""
+    parts = [f"{key}={NULL_PARTITION if v is None else quote(str(v), safe='.-_@')}"
+             for key, v in zip(layout.partition_by, values)]
+    return Path(root, *parts)
+
+
+def partition_values(row: dict, layout: TableLayout) -> tuple:
+    return tuple(row.get(key) for key in layout.partition_by)
+
+
+def data_files(directory: Path) -> list[Path]:
+    """Visible Parquet files under a directory (hidden and temp names skipped)."""
+    if not directory.exists():
+        return []
+    return sorted(p for p in directory.rglob("*.parquet")
+                  if not any(part.startswith((".", "_")) for part in p.relative_to(directory).parts))
+
+
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """The table in exactly `schema` (missing columns as nulls): files from older versions still merge."""
+    columns = []
+    for f in schema:
+        if f.name in table.column_names:
+            columns.append(table.column(f.name).cast(f.type))
+        else:
+            columns.append(pa.nulls(table.num_rows, f.type))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def read_partition(root: Path, layout: TableLayout, values: tuple) -> pa.Table | None:
+    files = data_files(partition_dir(root, layout, values))
+    if not files:
+        return None
+    return pa.concat_tables(conform(pq.read_table(f), layout.schema) for f in files)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2); False when the platform cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    rc = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def _pause() -> None:
+    if delay := float(os.environ.get(PAUSE_ENV) or 0):
+        time.sleep(delay)
+
+
+def swap_in(staged: Path, target: Path) -> None:
+    """Make `staged` visible at `target` in one step; the old contents end up at `staged`, then go."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        os.rename(staged, target)
+    elif not _exchange(staged, target):
+        # no atomic exchange on this platform: a moment where the partition is absent
+        aside = staged.with_name(staged.name + ".old")
+        os.rename(target, aside)
+        os.rename(staged, target)
+        staged = aside
+    _fsync_dir(target.parent)
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+def remove_partition(target: Path, staging: Path) -> None:
+    if target.exists():
+        aside = staging / f"gone-{uuid.uuid4().hex}"
+        os.rename(target, aside)
+        _fsync_dir(target.parent)
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def stage_partition(table: pa.Table, layout: TableLayout, staging: Path) -> Path:
+    """Write a partition's complete new contents into a fresh staging directory."""
+    directory = staging / f"part-{uuid.uuid4().hex}"
+    directory.mkdir(parents=True)
+    if layout.sort_by:
+        table = table.sort_by([(c, "ascending") for c in layout.sort_by])
+    for n, start in enumerate(range(0, max(table.num_rows, 1), layout.max_rows_per_file)):
+        write_parquet(table.slice(start, layout.max_rows_per_file), directory / f"part-{n:05d}.parquet", layout)
+        _pause()
+    _fsync_dir(directory)
+    return directory
+
+
+@contextlib.contextmanager
+def table_writer(out_dir: Path, table: str) -> Iterator[Path]:
+    """Exclusive writer for one table: holds `OUT/.<table>.lock`, yields a clean staging dir."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging_root = out_dir / ".staging"
+    with open(out_dir / f".{table}.lock", "w") as lock:
+        try:
+            import fcntl
+
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        except ImportError:  # pragma: no cover - not POSIX
+            pass
+        for leftover in staging_root.glob(f"{table}-*"):  # from a killed run: never visible, safe to drop
+            shutil.rmtree(leftover, ignore_errors=True)
+        staging = staging_root / f"{table}-{uuid.uuid4().hex}"
+        staging.mkdir(parents=True)
+        try:
+            yield staging
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def replace_partitions(root: Path, layout: TableLayout, contents: dict[tuple, pa.Table | None],
+                       staging: Path) -> int:
+    """Give each listed partition exactly the given rows (None or empty: remove it). Returns files written.
+
+    Each partition is swapped atomically; partitions are swapped in the given order.
+    """
+    files = 0
+    for values, table in contents.items():
+        target = partition_dir(root, layout, values)
+        if table is None or table.num_rows == 0:
+            remove_partition(target, staging)
+        else:
+            staged = stage_partition(conform(table, layout.schema), layout, staging)
+            files += len(data_files(staged))
+            swap_in(staged, target)
+        _pause()
+    return files
+
+
+def split_by_partition(table: pa.Table, layout: TableLayout) -> dict[tuple, pa.Table]:
+    keys = list(zip(*(table.column(k).to_pylist() for k in layout.partition_by))) if layout.partition_by \
+        else [()] * table.num_rows
+    rows_of: dict[tuple, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        rows_of[key].append(i)
+    return {key: table.take(pa.array(idx, pa.int64())) for key, idx in sorted(rows_of.items(), key=_sort_key)}
+
+
+def _sort_key(item: tuple) -> tuple:
+    return tuple((v is None, str(v)) for v in item[0])
+
+
+def write_table_partitions(table: pa.Table, out_dir: Path, name: str, key: tuple[str, ...] | None = None,
+                           stats: Stats | None = None) -> Path:
+    """Generic writer for `OUT/<name>/` (e.g. the boilerplate table).
+
+    key=None: every partition present in `table` is replaced by its rows.
+    key=("site", "fingerprint"): rows are merged into the existing partition, new rows winning.
+    """
+    layout = LAYOUTS[name]
+    root = Path(out_dir) / name
+    with table_writer(out_dir, name) as staging:
+        contents = {}
+        for values, part in split_by_partition(conform(table, layout.schema), layout).items():
+            old = read_partition(root, layout, values) if key else None
+            if old is not None:
+                new_keys = pa.Table.from_arrays([part.column(k) for k in key], names=list(key))
+                old = old.join(new_keys, keys=list(key), join_type="left anti")
+                part = pa.concat_tables([conform(old, layout.schema), part])
+            contents[values] = part
+        files = replace_partitions(root, layout, contents, staging)
+    if stats is not None:
+        stats.inc(f"write/{name}_partitions", len(contents))
+        stats.inc(f"write/{name}_files", files)
+    return root
+
+
+# ---------------------------------------------------------------- the articles dataset
+
+INDEX_COLUMNS = ["doc_id", "site", "year", "url", "canonical_url", "content_hash", "prev_content_hash",
+                 "published_at", "fetched_at", "word_count", "dup_of", "dup_cluster"]
+
+
+def read_index(root: Path) -> list[dict]:
+    """The small columns of every row already in the dataset, with the partition it sits in."""
+    rows = []
+    for path in data_files(root):
+        table = pq.read_table(path, columns=[c for c in INDEX_COLUMNS if c in pq.read_schema(path).names])
+        partition = path.parent.relative_to(root).as_posix()
+        for row in table.to_pylist():
+            row["_partition"] = partition
+            rows.append(row)
+    return rows
+
+
+def _one_per_doc_id(rows: list[dict], stats: Stats) -> list[dict]:
+    """The last record of each doc_id wins (the same page given twice in one run)."""
+    by_id = {}
+    for row in rows:
+        by_id[row["doc_id"]] = dict(row)  # the caller's records stay untouched
+    if len(by_id) < len(rows):
+        stats.inc("write/batch_repeated_doc_ids", len(rows) - len(by_id))
+    return list(by_id.values())
+
+
+def _newest(rows: list[dict]) -> dict:
+    """Among copies of one doc_id left by a killed run, the one to keep."""
+    return max(rows, key=lambda r: (r.get("fetched_at") is not None, r.get("fetched_at") or 0, r["_partition"]))
+
+
+def write_dataset(records: list[dict], out_dir: Path, stats: Stats) -> Path:
+    """Merge article records into `OUT/articles/` (one row per doc_id) and return that directory.
+
+    A changed page (new content_hash) replaces its row and keeps the old hash in
+    `prev_content_hash`. Duplicate clusters are re-derived over old and new rows
+    (same body hash, same folded URL, earlier clusters), so a release already in
+    the dataset is not kept twice because it came back under another URL.
+    """
+    layout = ARTICLES_LAYOUT
+    root = Path(out_dir) / "articles"
+    with table_writer(out_dir, "articles") as staging:
+        new_rows = _one_per_doc_id(records, stats)
+        new_ids = {r["doc_id"] for r in new_rows}
+        copies: dict[str, list[dict]] = defaultdict(list)
+        for row in read_index(root):
+            copies[row["doc_id"]].append(row)
+
+        drop: dict[str, set[str]] = defaultdict(set)  # partition dir -> doc_ids leaving it
+        for doc_id, rows in copies.items():
+            keep = None if doc_id in new_ids else _newest(rows)
+            for row in rows:
+                if row is not keep:
+                    drop[row["_partition"]].add(doc_id)
+        existing = {doc_id: _newest(rows) for doc_id, rows in copies.items()}
+
+        for row in new_rows:
+            old = existing.get(row["doc_id"])
+            if old is None:
+                stats.inc("write/rows_new")
+            elif old.get("content_hash") != row.get("content_hash"):
+                row["prev_content_hash"] = old.get("content_hash")
+                stats.inc("write/rows_changed")
+            else:
+                row["prev_content_hash"] = row.get("prev_content_hash") or old.get("prev_content_hash")
+                stats.inc("write/rows_unchanged")
+
+        kept_old = [r for d, r in existing.items() if d not in new_ids]
+        assignments = merge_dataset_clusters(kept_old + new_rows)
+        for row in new_rows:
+            a = assignments.get(row["doc_id"])
+            marks = (a.dup_of, a.dup_cluster) if a else (None, None)
+            if marks[0] != row.get("dup_of"):
+                stats.inc("dedup/cross_run")
+            row["dup_of"], row["dup_cluster"] = marks
+        updates: dict[str, dict[str, tuple]] = defaultdict(dict)  # partition -> doc_id -> (dup_of, dup_cluster)
+        for row in kept_old:
+            a = assignments.get(row["doc_id"])
+            marks = (a.dup_of, a.dup_cluster) if a else (None, None)
+            if marks != (row.get("dup_of"), row.get("dup_cluster")):
+                updates[row["_partition"]][row["doc_id"]] = marks
+                stats.inc("dedup/cross_run")
+
+        incoming = split_by_partition(records_to_table(new_rows), layout) if new_rows else {}
+        order = [(partition_dir(root, layout, v).relative_to(root).as_posix(), v, t) for v, t in incoming.items()]
+        seen = {p for p, _, _ in order}
+        for p in sorted((set(drop) | set(updates)) - seen):  # partitions that only lose or change rows: last
+            order.append((p, None, None))
+
+        contents: dict[tuple, pa.Table | None] = {}
+        for rel, values, table in order:
+            old = _read_dir(root / rel, layout)
+            parts = []
+            if old is not None:
+                old = old.filter(pc.invert(pc.is_in(old.column("doc_id"), pa.array(sorted(drop[rel] | new_ids)))))
+                parts.append(_apply_marks(old, updates.get(rel, {})))
+            if table is not None:
+                parts.append(table)
+            merged = pa.concat_tables(parts) if parts else None
+            if values is None:
+                values = _values_of(rel, layout)
+            contents[values] = merged
+        files = replace_partitions(root, layout, contents, staging)
+        stats.inc("write/partitions_rewritten", len(contents))
+        stats.inc("write/files", files)
+    return root
+
+
+def _read_dir(directory: Path, layout: TableLayout) -> pa.Table | None:
+    files = data_files(directory)
+    return pa.concat_tables(conform(pq.read_table(f), layout.schema) for f in files) if files else None
+
+
+def _values_of(rel: str, layout: TableLayout) -> tuple:
+    """Partition values from a relative dir, typed as the schema says (for partitions only losing rows)."""
+    from urllib.parse import unquote
+
+    values = []
+    for key, segment in zip(layout.partition_by, rel.split("/")):
+        raw = unquote(segment.split("=", 1)[1])
+        if raw == NULL_PARTITION:
+            values.append(None)
+        elif pa.types.is_integer(layout.schema.field(key).type):
+            values.append(int(raw))
+        else:
+            values.append(raw)
+    return tuple(values)
+
+
+def _apply_marks(table: pa.Table, marks: dict[str, tuple]) -> pa.Table:
+    if not marks:
+        return table
+    ids = table.column("doc_id").to_pylist()
+    dup_of = table.column("dup_of").to_pylist()
+    cluster = table.column("dup_cluster").to_pylist()
+    for i, doc_id in enumerate(ids):
+        if doc_id in marks:
+            dup_of[i], cluster[i] = marks[doc_id]
+    table = table.set_column(table.schema.get_field_index("dup_of"), table.schema.field("dup_of"),
+                             pa.array(dup_of, pa.string()))
+    return table.set_column(table.schema.get_field_index("dup_cluster"), table.schema.field("dup_cluster"),
+                            pa.array(cluster, pa.string()))
+
+
 def write_articles(records: list[dict], out_dir: Path) -> Path:
-    path = Path(out_dir) / "articles" / "part-0.parquet"
-    return atomic_write_table(records_to_table(records), path)
+    """Kept for callers of the first skeleton: same as write_dataset without stats."""
+    return write_dataset(records, out_dir, Stats())

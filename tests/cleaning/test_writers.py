@@ -1,0 +1,202 @@
+"""The articles dataset: layout, encoding, incremental merge, compaction, cross-run dedup."""
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+
+from cleaning.schema import ARTICLES_SCHEMA, SCHEMA_VERSION, Document, Paragraph, Quote, Removed, document_to_record
+from cleaning.stats import Stats
+from cleaning.writers import (
+    ARTICLES_LAYOUT,
+    BOILERPLATE_LAYOUT,
+    atomic_write_table,
+    atomic_write_text,
+    data_files,
+    write_dataset,
+    write_table_partitions,
+)
+
+
+def make_record(doc_id: str, site: str | None = "example.org", year: int | None = 2025, body: str | None = None,
+                url: str | None = None, **changes) -> dict:
+    body = body if body is not None else f"Body of {doc_id} with enough distinct words to stand alone."
+    doc = Document(
+        doc_id=doc_id, input=f"in/{doc_id}.html", source="html", site=site,
+        url=url or f"https://{site or 'dump'}/press/{doc_id}",
+        published_at=datetime(year, 3, 1, 12, tzinfo=timezone.utc) if year else None,
+        title=f"Title {doc_id}", lang="en", paragraphs=[Paragraph(body)],
+        quotes=[Quote("We act.", speaker="Ann Lee", paragraphs=(0,), paragraph=0)],
+        removed=[Removed("Donate now", "banner")], content_hash=f"h-{hash(body) & 0xFFFFFFFF:x}",
+        word_count=len(body.split()),
+    )
+    return {**document_to_record(doc), **changes}
+
+
+def read_all(root: Path) -> list[dict]:
+    return ds.dataset(data_files(root), schema=ARTICLES_SCHEMA, format="parquet").to_table().to_pylist()
+
+
+def test_layout_is_hive_partitioned_by_site_and_year(tmp_path):
+    recs = [make_record("a"), make_record("b", year=2024), make_record("c", site="other.fr"),
+            make_record("d", site=None, year=None)]
+    root = write_dataset(recs, tmp_path, Stats())
+    assert root == tmp_path / "articles"
+    dirs = sorted(p.parent.relative_to(root).as_posix() for p in data_files(root))
+    assert dirs == ["site=__HIVE_DEFAULT_PARTITION__/year=__HIVE_DEFAULT_PARTITION__",
+                    "site=example.org/year=2024", "site=example.org/year=2025", "site=other.fr/year=2025"]
+    assert not (tmp_path / ".staging").exists() or not any((tmp_path / ".staging").iterdir())
+
+
+def test_files_carry_schema_version_zstd_and_dictionary_encoding(tmp_path):
+    root = write_dataset([make_record("a"), make_record("b")], tmp_path, Stats())
+    [path] = data_files(root)
+    meta = pq.read_metadata(path)
+    assert meta.metadata[b"schema_version"] == SCHEMA_VERSION.encode()
+    assert pq.read_schema(path).equals(ARTICLES_SCHEMA, check_metadata=False)
+    assert pq.read_schema(path).field("doc_id").metadata[b"doc"]  # field docs survive
+    columns = {meta.row_group(0).column(i).path_in_schema: meta.row_group(0).column(i)
+               for i in range(meta.num_columns)}
+    assert all(c.compression == "ZSTD" for c in columns.values())
+    assert "RLE_DICTIONARY" in columns["lang"].encodings
+    assert "RLE_DICTIONARY" in columns["removed.list.element.reason"].encodings
+    assert "RLE_DICTIONARY" not in columns["body_text"].encodings
+
+
+def test_incremental_merge_replaces_changed_page_and_keeps_previous_hash(tmp_path):
+    write_dataset([make_record("a", body="first version of the release"), make_record("b")], tmp_path, Stats())
+    stats = Stats()
+    write_dataset([make_record("a", body="second, corrected version of the release"), make_record("c")],
+                  tmp_path, stats)
+    rows = {r["doc_id"]: r for r in read_all(tmp_path / "articles")}
+    assert sorted(rows) == ["a", "b", "c"]
+    assert rows["a"]["body_text"] == "second, corrected version of the release"
+    assert rows["a"]["prev_content_hash"] == make_record("a", body="first version of the release")["content_hash"]
+    assert rows["b"]["prev_content_hash"] is None
+    assert stats["write/rows_changed"] == 1 and stats["write/rows_new"] == 1
+
+
+def test_unchanged_page_keeps_its_earlier_previous_hash(tmp_path):
+    write_dataset([make_record("a", body="v1 text")], tmp_path, Stats())
+    write_dataset([make_record("a", body="v2 text")], tmp_path, Stats())
+    write_dataset([make_record("a", body="v2 text")], tmp_path, Stats())
+    [row] = read_all(tmp_path / "articles")
+    assert row["prev_content_hash"] == make_record("a", body="v1 text")["content_hash"]
+
+
+def test_page_moving_to_another_year_leaves_no_copy_behind(tmp_path):
+    write_dataset([make_record("a", year=2024), make_record("b", year=2024)], tmp_path, Stats())
+    write_dataset([make_record("a", year=2025, body="date corrected")], tmp_path, Stats())
+    rows = read_all(tmp_path / "articles")
+    assert sorted((r["doc_id"], r["year"]) for r in rows) == [("a", 2025), ("b", 2024)]
+
+
+def test_partition_emptied_by_a_move_is_removed(tmp_path):
+    write_dataset([make_record("a", year=2024)], tmp_path, Stats())
+    write_dataset([make_record("a", year=2025)], tmp_path, Stats())
+    assert not (tmp_path / "articles" / "site=example.org" / "year=2024").exists()
+
+
+def test_many_small_runs_are_compacted(tmp_path):
+    for run in range(12):
+        write_dataset([make_record(f"d{run}-{i}") for i in range(3)], tmp_path, Stats())
+    files = data_files(tmp_path / "articles")
+    assert len(files) == 1
+    assert pq.read_metadata(files[0]).num_rows == 36
+
+
+def test_large_partition_is_split_into_capped_files(tmp_path, monkeypatch):
+    import cleaning.writers as writers
+
+    monkeypatch.setattr(writers, "ARTICLES_LAYOUT", writers.TableLayout(**{
+        **{f: getattr(ARTICLES_LAYOUT, f) for f in ARTICLES_LAYOUT.__slots__}, "max_rows_per_file": 4,
+        "row_group_rows": 2}))
+    write_dataset([make_record(f"d{i:02d}") for i in range(10)], tmp_path, Stats())
+    files = data_files(tmp_path / "articles")
+    assert [pq.read_metadata(f).num_rows for f in files] == [4, 4, 2]
+    assert pq.read_metadata(files[0]).num_row_groups == 2
+
+
+def test_repeated_doc_id_in_one_batch_is_one_row(tmp_path):
+    stats = Stats()
+    write_dataset([make_record("a", body="old words"), make_record("a", body="new words")], tmp_path, stats)
+    [row] = read_all(tmp_path / "articles")
+    assert row["body_text"] == "new words"
+    assert stats["write/batch_repeated_doc_ids"] == 1
+
+
+def test_input_records_are_not_mutated(tmp_path):
+    write_dataset([make_record("a", body="v1 words")], tmp_path, Stats())
+    rec = make_record("a", body="v2 words")
+    write_dataset([rec], tmp_path, Stats())
+    assert rec["prev_content_hash"] is None
+
+
+def test_cross_run_exact_duplicate_is_folded_into_existing_row(tmp_path):
+    body = "The same release, republished under another address a week later."
+    write_dataset([make_record("orig", body=body)], tmp_path, Stats())
+    stats = Stats()
+    later = make_record("copy", body=body, published_at=datetime(2025, 3, 8, tzinfo=timezone.utc))
+    write_dataset([later], tmp_path, stats)
+    rows = {r["doc_id"]: r for r in read_all(tmp_path / "articles")}
+    assert rows["copy"]["dup_of"] == "orig" and rows["copy"]["dup_cluster"] == "orig"
+    assert rows["orig"]["dup_of"] is None and rows["orig"]["dup_cluster"] == "orig"
+    assert stats["dedup/cross_run"] >= 1
+
+
+def test_cross_run_earlier_copy_takes_over_as_kept(tmp_path):
+    """The keep rule holds across runs: an older copy arriving later becomes the kept row."""
+    body = "A release first seen late, though it was published earlier."
+    write_dataset([make_record("late", body=body)], tmp_path, Stats())
+    early = make_record("early", body=body, published_at=datetime(2025, 1, 1, tzinfo=timezone.utc))
+    write_dataset([early], tmp_path, Stats())
+    rows = {r["doc_id"]: r for r in read_all(tmp_path / "articles")}
+    assert rows["late"]["dup_of"] == "early" and rows["early"]["dup_of"] is None
+    assert rows["late"]["dup_cluster"] == rows["early"]["dup_cluster"] == "early"
+
+
+def test_cross_run_same_canonical_url_is_folded(tmp_path):
+    write_dataset([make_record("x1", url="https://example.org/press/one/")], tmp_path, Stats())
+    write_dataset([make_record("x2", body="Different text entirely, fetched over plain http.",
+                               url="http://www.example.org/press/one?utm_source=feed")], tmp_path, Stats())
+    rows = {r["doc_id"]: r for r in read_all(tmp_path / "articles")}
+    assert {rows["x1"]["dup_cluster"], rows["x2"]["dup_cluster"]} == {"x1"}
+
+
+def test_boilerplate_table_helper_replaces_or_merges_site_partitions(tmp_path):
+    import pyarrow as pa
+
+    def table(rows):
+        return pa.Table.from_pylist(rows, schema=BOILERPLATE_LAYOUT.schema)
+
+    row = dict(site="a.org", fingerprint="01", text="Contact", doc_count=5, site_docs=9, reason="contacts")
+    write_table_partitions(table([row, {**row, "site": "b.org"}]), tmp_path, "boilerplate")
+    write_table_partitions(table([{**row, "fingerprint": "02"}, {**row, "doc_count": 7}]), tmp_path, "boilerplate",
+                           key=("site", "fingerprint"))
+    got = ds.dataset(data_files(tmp_path / "boilerplate"), schema=BOILERPLATE_LAYOUT.schema).to_table().to_pylist()
+    assert sorted((r["site"], r["fingerprint"], r["doc_count"]) for r in got) == [
+        ("a.org", "01", 7), ("a.org", "02", 5), ("b.org", "01", 5)]
+    write_table_partitions(table([{**row, "fingerprint": "09"}]), tmp_path, "boilerplate")
+    got = ds.dataset(data_files(tmp_path / "boilerplate"), schema=BOILERPLATE_LAYOUT.schema).to_table().to_pylist()
+    assert sorted((r["site"], r["fingerprint"]) for r in got) == [("a.org", "09"), ("b.org", "01")]
+
+
+def test_atomic_helpers_still_write_single_files(tmp_path):
+    import pyarrow as pa
+
+    atomic_write_text(tmp_path / "x" / "note.txt", "hello")
+    assert (tmp_path / "x" / "note.txt").read_text() == "hello"
+    path = atomic_write_table(pa.table({"a": [1, 2]}), tmp_path / "x" / "t.parquet")
+    assert pq.read_table(path).column("a").to_pylist() == [1, 2]
+    assert [p.name for p in (tmp_path / "x").iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("bad", [{"doc_id": None}])
+def test_invalid_record_raises_before_touching_the_dataset(tmp_path, bad):
+    write_dataset([make_record("a")], tmp_path, Stats())
+    before = read_all(tmp_path / "articles")
+    with pytest.raises(Exception):
+        write_dataset([make_record("b", **bad)], tmp_path, Stats())
+    assert read_all(tmp_path / "articles") == before
