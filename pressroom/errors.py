@@ -84,8 +84,10 @@ def diagnose(problem: object, subject: str | None = None) -> Problem:
     problem = _unwrap(problem)
     if isinstance(problem, dict):
         message = str(problem.get("error") or problem.get("message") or "")
-        return Problem(_kind_of(message), message, subject or problem.get("input") or problem.get("url"),
-                       problem.get("step"))
+        kind = _kind_of(message)
+        if kind == OTHER and problem.get("step") == "read":  # the reader's own words: "empty file", ...
+            kind = UNREADABLE
+        return Problem(kind, message, subject or problem.get("input") or problem.get("url"), problem.get("step"))
     if isinstance(problem, BaseException):
         text = str(problem) or (problem.args[0] if problem.args else "")
         message = f"{type(problem).__name__}: {text}".rstrip(": ")

@@ -75,7 +75,7 @@ def test_unreadable_input_as_the_reader_reports_it(tmp_path: Path):
     lines = [_one_line(explain(err)) for err in stats.errors]
     assert [classify(err) for err in stats.errors] == [UNREADABLE, UNREADABLE]
     assert lines[0].startswith(f"cannot read input {bad}: ")
-    assert lines[1].startswith(f"cannot read input {tmp_path / 'missing.txt'}: No such file or directory")
+    assert lines[1].lower().startswith(f"cannot read input {tmp_path / 'missing.txt'}: no such file or directory".lower())
     assert all(".warc[.gz]" in line for line in lines)
 
 
@@ -91,6 +91,12 @@ def test_full_disk_from_a_real_enospc():
     assert classify(exc) == DISK_FULL
     assert line.startswith("disk full while writing data/articles/part-0.parquet")
     assert "--out" in line
+
+
+def test_reader_messages_without_an_exception_name_are_unreadable_inputs():
+    err = {"input": "dump/empty.txt", "step": "read", "error": "empty file"}
+    assert classify(err) == UNREADABLE
+    assert explain(err).startswith("cannot read input dump/empty.txt: empty file — check the path")
 
 
 def test_full_disk_from_a_stats_record():
