@@ -1,0 +1,190 @@
+"""The articles dataset as analysts load it (pandas, polars, DuckDB), and what a SIGKILL mid-write leaves."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pytest
+
+from cleaning.schema import ARTICLES_SCHEMA, Document, Paragraph, Quote, Removed, Teaser, document_to_record
+from cleaning.stats import Stats
+from cleaning.writers import data_files, write_dataset
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def rich_records() -> list[dict]:
+    """Two releases exercising every column, nested lists included (one with empty lists and nulls)."""
+    full = Document(
+        doc_id="fr1", input="dump.txt:L1-40", source="dump", url="https://www.amnesty.fr/presse/x",
+        canonical_url="https://www.amnesty.fr/presse/x", site="amnesty.fr", site_name="Amnesty International France",
+        fetched_at=datetime(2025, 6, 2, 8, 30, tzinfo=timezone.utc),
+        published_at=datetime(2025, 6, 1, 9, 0, tzinfo=timezone.utc),
+        modified_at=datetime(2025, 6, 1, 10, 0, tzinfo=timezone.utc), date_source="jsonld",
+        title="Un titre", kicker="Monde", lang="fr", authors=["A. Auteur", "B. Autrice"], lead="Chapô.",
+        paragraphs=[Paragraph("« Il faut agir », a déclaré Erika Guevara Rosas.", "paragraph", None),
+                    Paragraph("Complément.", "paragraph", "Complément d'information")],
+        quotes=[Quote("Il faut agir", speaker="Erika Guevara Rosas", speaker_role="directrice", cue="a déclaré",
+                      kind="direct", paragraph=0, paragraphs=(0, 1), start=2, end=14, pull_of=None),
+                Quote("Il faut agir", kind="pull", pull_of=0)],
+        teasers=[Teaser("Autre titre", "https://www.amnesty.fr/autre", "Monde", "Début...")],
+        notes=["Note aux rédactions."], contacts=["Contact presse : 01 23 45 67 89"],
+        removed=[Removed("Faites un don", "banner"), Removed("The post X appeared first on Y.", "feed-footer")],
+        flags=["gutted"], content_hash="abc", prev_content_hash="old", word_count=9,
+    )
+    bare = Document(doc_id="en1", input="page.html", source="html", site="example.org", title="Bare",
+                    lang="en", word_count=0)
+    return [document_to_record(full), document_to_record(bare)]
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    write_dataset(rich_records(), out, Stats())
+    return out / "articles"
+
+
+def expected_by_id() -> dict[str, dict]:
+    return {r["doc_id"]: r for r in pa.Table.from_pylist(rich_records(), schema=ARTICLES_SCHEMA).to_pylist()}
+
+
+def test_pyarrow_reads_exact_schema_and_values(dataset):
+    table = ds.dataset(dataset, schema=ARTICLES_SCHEMA, partitioning="hive").to_table()
+    assert table.schema.equals(ARTICLES_SCHEMA, check_metadata=False)
+    assert {r["doc_id"]: r for r in table.to_pylist()} == expected_by_id()
+
+
+def test_pandas_pyarrow_engine_round_trip(dataset):
+    df = pd.read_parquet(dataset, engine="pyarrow", schema=ARTICLES_SCHEMA)
+    assert list(df.columns) == ARTICLES_SCHEMA.names
+    row = df.set_index("doc_id").loc["fr1"]
+    assert str(df["published_at"].dtype) == "datetime64[us, UTC]"
+    assert row["published_at"] == pd.Timestamp("2025-06-01 09:00", tz="UTC")
+    assert row["year"] == 2025 and row["site"] == "amnesty.fr"
+    assert list(row["authors"]) == ["A. Auteur", "B. Autrice"]
+    assert row["quotes"][0]["speaker"] == "Erika Guevara Rosas"
+    assert list(row["quotes"][0]["paragraphs"]) == [0, 1]
+    assert row["quotes"][1]["pull_of"] == 0
+    assert row["paragraphs"][1]["section"] == "Complément d'information"
+    assert [r["reason"] for r in row["removed"]] == ["banner", "feed-footer"]
+    assert row["teasers"][0]["url"] == "https://www.amnesty.fr/autre"
+    bare = df.set_index("doc_id").loc["en1"]
+    assert len(bare["quotes"]) == 0 and pd.isna(bare["published_at"]) and pd.isna(bare["year"])
+    # the simplest call analysts type works too, without our schema
+    plain = pd.read_parquet(dataset, engine="pyarrow", partitioning=None)
+    assert sorted(plain["doc_id"]) == ["en1", "fr1"]
+
+
+def test_polars_round_trip(dataset):
+    df = pl.read_parquet(dataset / "**" / "*.parquet", hive_partitioning=True)
+    assert df.schema["quotes"] == pl.List(pl.Struct({
+        "text": pl.String, "speaker": pl.String, "speaker_role": pl.String, "cue": pl.String, "kind": pl.String,
+        "paragraph": pl.Int32, "paragraphs": pl.List(pl.Int32), "start": pl.Int32, "end": pl.Int32,
+        "pull_of": pl.Int32}))
+    assert df.schema["published_at"] == pl.Datetime("us", "UTC")
+    assert df.schema["year"] == pl.Int16 and df.schema["word_count"] == pl.Int32
+    assert df.schema["removed"] == pl.List(pl.Struct({"text": pl.String, "reason": pl.String}))
+    rows = {r["doc_id"]: r for r in df.to_dicts()}
+    exp = expected_by_id()
+    for doc_id in exp:
+        for col in ARTICLES_SCHEMA.names:
+            assert rows[doc_id][col] == exp[doc_id][col], col
+
+
+def test_duckdb_round_trip(dataset):
+    con = duckdb.connect()
+    glob = str(dataset / "**" / "*.parquet")
+    described = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{glob}', hive_types={{'year': 'SMALLINT'}})")
+    types = {name: type_ for name, type_, *_ in described.fetchall()}
+    assert types["published_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert types["year"] == "SMALLINT" and types["word_count"] == "INTEGER"
+    assert types["removed"] == "STRUCT(\"text\" VARCHAR, reason VARCHAR)[]"
+    assert types["quotes"].startswith("STRUCT(\"text\" VARCHAR, speaker VARCHAR")
+    speakers = con.execute(
+        f"SELECT q.speaker, q.paragraphs, q.kind FROM (SELECT unnest(quotes) AS q FROM read_parquet('{glob}') "
+        "WHERE site = 'amnesty.fr' AND lang = 'fr') ORDER BY q.kind").fetchall()
+    assert speakers == [("Erika Guevara Rosas", [0, 1], "direct"), (None, [], "pull")]
+    n, reasons = con.execute(f"SELECT count(*), list_sort(flatten(list(list_transform(removed, lambda r: r.reason)))) "
+                             f"FROM read_parquet('{glob}')").fetchone()
+    assert n == 2 and reasons == ["banner", "feed-footer"]
+
+
+# ---------------------------------------------------------------- SIGKILL during a write
+
+WRITER = textwrap.dedent("""
+    import sys
+    from datetime import datetime, timezone
+    from pathlib import Path
+    from cleaning.schema import Document, Paragraph, document_to_record
+    from cleaning.stats import Stats
+    from cleaning.writers import write_dataset
+
+    out, run = Path(sys.argv[1]), int(sys.argv[2])
+    records = []
+    for site in range(6):
+        for i in range(40):
+            n = (run * 1000) + i if i % 2 or run == 0 else i  # run 1: half updates of run 0, half new
+            body = f"release {n} of site {site}, version {run}"
+            doc = Document(doc_id=f"s{site}-{n}", input="x", source="dump", site=f"site{site}.org",
+                           paragraphs=[Paragraph(body)], content_hash=f"{site}-{n}-{run}", word_count=7,
+                           published_at=datetime(2020 + n % 3, 1, 1, tzinfo=timezone.utc))
+            records.append(document_to_record(doc))
+    write_dataset(records, out, Stats())
+    print("done", flush=True)
+""")
+
+
+def run_writer(out: Path, run: int, pause: float = 0.0) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PRESSROOM_WRITE_PAUSE": str(pause)}
+    return subprocess.Popen([sys.executable, "-c", WRITER, str(out), str(run)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def load(out: Path) -> pa.Table:
+    return ds.dataset(out / "articles", schema=ARTICLES_SCHEMA, partitioning="hive").to_table()
+
+
+def test_sigkill_mid_write_leaves_previous_run_readable_and_rerun_completes(tmp_path):
+    first = run_writer(tmp_path, 0)
+    assert first.wait(timeout=60) == 0, first.stderr.read()
+    before = load(tmp_path)
+    before_ids = set(before.column("doc_id").to_pylist())
+    assert len(before_ids) == before.num_rows == 240
+
+    second = run_writer(tmp_path, 1, pause=0.15)  # 18 partitions, each paused after its file and its swap
+    deadline = time.monotonic() + 30
+    staging = tmp_path / ".staging"
+    while time.monotonic() < deadline and not any(staging.glob("articles-*/part-*")):
+        time.sleep(0.01)
+    time.sleep(0.5)  # a few partitions swapped, more staged or half-written
+    second.send_signal(signal.SIGKILL)
+    second.wait(timeout=10)
+    assert second.returncode == -signal.SIGKILL
+
+    during = load(tmp_path)  # every file readable, no temp file visible
+    ids = during.column("doc_id").to_pylist()
+    assert before_ids <= set(ids), "rows of the previous run went missing"
+    assert len(ids) == len(set(ids)), "a doc_id appears twice"
+    versions = {h.rsplit("-", 1)[1] for h in during.column("content_hash").to_pylist()}
+    assert versions == {"0", "1"}, "the kill should land mid-way (some partitions new, some old)"
+
+    third = run_writer(tmp_path, 1)
+    assert third.wait(timeout=60) == 0, third.stderr.read()
+    after = load(tmp_path)
+    ids = after.column("doc_id").to_pylist()
+    assert len(ids) == len(set(ids)) == 360
+    assert before_ids <= set(ids)
+    rows = {r["doc_id"]: r for r in after.to_pylist()}
+    assert rows["s0-0"]["content_hash"] == "0-0-1" and rows["s0-0"]["prev_content_hash"] == "0-0-0"
+    assert not any((tmp_path / ".staging").glob("articles-*"))
+    assert len(data_files(tmp_path / "articles")) == 18
