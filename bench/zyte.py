@@ -20,6 +20,7 @@ import re
 import sys
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -51,6 +52,7 @@ class EngineRun:
     seconds: float = 0.0
     errors: dict[str, str] = field(default_factory=dict)
     derived: bool = False  # computed from another engine's output: no timing of its own
+    records: dict[str, dict] = field(default_factory=dict)  # pressroom's full records, for the breakdown
 
     def scores(self, pages: list[Page]) -> dict[str, DocScore]:
         return {p.page_id: score_document(self.predictions.get(p.page_id, ""), p.truth) for p in pages}
@@ -70,8 +72,16 @@ def load_pages(data_dir: Path, limit: int | None = None) -> list[Page]:
 
 
 def run_engine(name: str, extract: Callable[[Page], str], pages: list[Page]) -> EngineRun:
-    """Time `extract` over every page; a page that raises scores as an empty prediction."""
+    """Time `extract` over every page; a page that raises scores as an empty prediction.
+
+    One untimed call first, so lazy imports and model loading are not billed to the pages.
+    """
     run = EngineRun(name)
+    if pages:
+        try:
+            extract(pages[0])
+        except Exception:  # noqa: BLE001 - the timed loop records it
+            pass
     for page in pages:
         start = time.perf_counter()
         try:
@@ -94,6 +104,7 @@ def run_pressroom(pages: list[Page]) -> tuple[EngineRun, EngineRun]:
         return records[page.page_id].get("body_text") or ""
 
     body = run_engine("pressroom", extract, pages)
+    body.records = records
     with_lead = EngineRun("pressroom lead+body", errors=dict(body.errors), derived=True)
     for page in pages:
         rec = records.get(page.page_id) or {}
@@ -141,6 +152,36 @@ def _clip(text: str, width: int = 110) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _covers(container: str, line: str, threshold: float = 0.5) -> bool:
+    sh = shingles(tokenize(line))
+    return bool(sh) and sum((sh & shingles(tokenize(container))).values()) / sum(sh.values()) >= threshold
+
+
+def where_it_went(line: str, record: dict) -> str:
+    """Which part of pressroom's record holds a truth line missing from body_text."""
+    for removed in record.get("removed") or []:
+        if _covers(removed.get("text") or "", line):
+            return f"removed:{removed.get('reason')}"
+    fields = {"lead": [record.get("lead") or ""], "notes": record.get("notes") or [],
+              "contacts": record.get("contacts") or [], "title": [record.get("title") or ""],
+              "quotes(pull)": [q.get("text") or "" for q in record.get("quotes") or [] if q.get("kind") == "pull"],
+              "teasers": [" ".join(filter(None, (t.get("title"), t.get("snippet")))) for t in record.get("teasers") or []]}
+    for name, texts in fields.items():
+        if any(_covers(t, line) for t in texts):
+            return name
+    return "never extracted"
+
+
+def loss_causes(pages: list[Page], ours: EngineRun) -> Counter:
+    """Truth tokens missing from pressroom's body, by where they went (summed over all pages)."""
+    causes: Counter = Counter()
+    for page in pages:
+        record = ours.records.get(page.page_id) or {}
+        for line in _uncovered_lines(page.truth, ours.predictions.get(page.page_id, "")):
+            causes[where_it_went(line, record) if record else "page raised"] += len(tokenize(line))
+    return causes
+
+
 def worst_pages(pages: list[Page], ours: EngineRun, base: EngineRun, k: int) -> list[dict]:
     """The k pages where pressroom loses most per-document F1 to the baseline, explained."""
     ours_scores, base_scores = ours.scores(pages), base.scores(pages)
@@ -158,6 +199,9 @@ def worst_pages(pages: list[Page], ours: EngineRun, base: EngineRun, k: int) -> 
             "missing_tokens": sum(len(tokenize(x)) for x in missing),
             "extra_tokens": sum(len(tokenize(x)) for x in extra),
             "missing": [_clip(x) for x in missing[:3]], "extra": [_clip(x) for x in extra[:3]],
+            "missing_went": dict(Counter(where_it_went(x, ours.records.get(page.page_id) or {})
+                                         for x in missing).most_common(3)) if ours.records else {},
+            "flags": (ours.records.get(page.page_id) or {}).get("flags") or [],
             "error": ours.errors.get(page.page_id),
         })
     rows.sort(key=lambda r: r["delta_f1"])
@@ -232,7 +276,10 @@ def main(argv: list[str] | None = None) -> int:
     runs = run_all(pages)
     summaries = {r.name: summarize(r.scores(pages).values()) for r in runs}
     by_name = {r.name: r for r in runs}
-    worst = worst_pages(pages, by_name["pressroom"], by_name[BASELINE], args.worst) if args.worst else []
+    ours, base = by_name["pressroom"], by_name[BASELINE]
+    worst = worst_pages(pages, ours, base, args.worst) if args.worst else []
+    causes = loss_causes(pages, ours) if args.worst else Counter()
+    empty = [p.page_id for p in pages if not tokenize(ours.predictions[p.page_id]) and tokenize(base.predictions[p.page_id])]
     versions = library_versions()
 
     if args.json:
@@ -243,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
             "ratios": {k: (summaries["pressroom"].as_dict()[k] / summaries[BASELINE].as_dict()[k]
                            if summaries[BASELINE].as_dict()[k] else None) for k in ("f1", "precision", "recall")},
             "worst": worst,
+            "missing_tokens_by_cause": dict(causes.most_common()),
+            "empty_where_baseline_not": empty,
             "errors": by_name["pressroom"].errors,
         }, indent=2, ensure_ascii=False))
     else:
@@ -252,6 +301,11 @@ def main(argv: list[str] | None = None) -> int:
         if by_name["pressroom"].errors:
             first = next(iter(by_name["pressroom"].errors.items()))
             print(f"pressroom raised on {len(by_name['pressroom'].errors)} pages, e.g. {first[0][:12]}: {first[1]}")
+        if args.worst:
+            total = sum(causes.values()) or 1
+            print(f"\npressroom body empty where {BASELINE} found text: {len(empty)} pages")
+            print("truth tokens missing from pressroom's body_text, by where they went: "
+                  + ", ".join(f"{c} {n} ({100 * n / total:.0f}%)" for c, n in causes.most_common()))
         if worst:
             print(f"\nWhere pressroom loses most to {BASELINE} (per-page F1):")
             for row in worst:
@@ -261,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"missing {row['missing_tokens']}, extra {row['extra_tokens']}) {row['url']}")
                 if row["error"]:
                     print(f"    error: {row['error']}")
+                if row["missing_went"] or row["flags"]:
+                    print(f"    flags {row['flags']}; missing lines went to {row['missing_went']}")
                 for line in row["missing"]:
                     print(f"    - missing: {line}")
                 for line in row["extra"]:
