@@ -139,11 +139,10 @@ def detect_language(text: str, seed: int, html_lang: str | None = None) -> str |
 # ------------------------------------------------------------------ the step
 
 def _footer_site(doc: Document, lexicon: Cues) -> str | None:
-    for entry in doc.removed:
-        if entry.reason == Reason.FEED_FOOTER.value:
-            named = lexicon.feed_footer(entry.text)
-            if named:
-                return named[1]
+    for entry in doc.removed:  # whatever step removed it, the footer names the site
+        named = lexicon.feed_footer(entry.text)
+        if named:
+            return named[1]
     if doc.feed and doc.feed.content:
         tail = re.sub(r"<[^>]+>", " ", doc.feed.content[-2000:])
         for line in reversed([x.strip() for x in re.split(r"\s{2,}|\n", tail) if x.strip()]):

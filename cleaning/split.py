@@ -23,8 +23,10 @@ _PHONE_RUN = re.compile(r"\+?\(?\d[\d \u00a0.\-()/]{6,}\d")
 _TITLE_END = (".", ":", ";", ",")
 _LEAD_HINTS = {"lead", "chapo", "chapeau", "standfirst", "summary", "intro", "excerpt"}
 _TEASER_HINTS = {"teaser", "related", "card", "latest", "more"}
-_NAV_HINTS = {"nav", "header", "footer", "breadcrumb", "menu", "sidebar", "aside", "pagination", "skip"}
-_HINT_REASONS = {"cookie": Reason.COOKIE, "banner": Reason.BANNER, "donate": Reason.BANNER, "share": Reason.SHARE}
+_NAV_HINTS = {"nav", "header", "footer", "breadcrumb", "menu", "sidebar", "aside", "pagination", "skip", "search",
+              "form", "tags", "comments", "hidden", "byline", "date"}
+_HINT_REASONS = {"cookie": Reason.COOKIE, "banner": Reason.BANNER, "donate": Reason.BANNER, "newsletter": Reason.BANNER,
+                 "ad": Reason.BANNER, "share": Reason.SHARE}
 
 
 # ------------------------------------------------------------------ text shapes
@@ -267,16 +269,50 @@ def _is_dump_heading(blocks: list[Block], i: int, body_texts: list[str], lexicon
     return True
 
 
+def restore_page(doc: Document) -> tuple[list[Block], list[bool]]:
+    """The page as extracted: kept blocks plus the ones strip removed, back in their places.
+
+    Strip appends one `Removed` per dropped block, in block order, and kept blocks keep
+    their `position`; the gaps in positions are where the removed texts were. Split needs
+    the whole page (the footer names the title, teasers follow it, contact lines are
+    contacts wherever they were stripped) but keeps strip's verdict on what is not body.
+    Returns (blocks, stripped flags); without a consistent layout, the kept blocks only.
+    """
+    kept = sorted(doc.blocks, key=lambda b: b.position)
+    positions = [b.position for b in kept]
+    if len(set(positions)) == len(positions):
+        for m in range(len(doc.removed), 0, -1):
+            total = len(kept) + m
+            if positions and positions[-1] >= total:
+                break
+            missing = sorted(set(range(total)) - set(positions))
+            if len(missing) != m:
+                continue
+            restored: dict[int, tuple[Block, bool]] = {b.position: (b, False) for b in kept}
+            for pos, entry in zip(missing, doc.removed[-m:]):
+                restored[pos] = (Block(text=entry.text, position=pos), True)
+            ordered = [restored[k] for k in range(total)]
+            return [b for b, _ in ordered], [flag for _, flag in ordered]
+    return kept, [False] * len(kept)
+
+
 def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
     """Decide every block's role and fill title, kicker, lead, paragraphs, notes, contacts, teasers, removed."""
     lexicon = cues()
-    blocks = [b for b in doc.blocks if b.text and b.text.strip()]
+    page, page_stripped = restore_page(doc)
+    pairs = [(b, s) for b, s in zip(page, page_stripped) if b.text and b.text.strip()]
+    blocks = [b for b, _ in pairs]
+    stripped = [s for _, s in pairs]
     out = _Split(removed=list(doc.removed))
     for entry in doc.removed:
         if entry.reason == Reason.CONTACTS.value:
             for line in entry.text.splitlines():
                 if line.strip():
                     out.add_contact(line.strip())
+
+    def drop(j: int, reason: Reason | str) -> None:
+        if not stripped[j]:
+            out.removed.append(Removed(blocks[j].text.strip(), getattr(reason, "value", reason)))
 
     footer = next((lexicon.feed_footer(b.text) for b in blocks if lexicon.feed_footer(b.text)), None)
     footer = footer or next((lexicon.feed_footer(r.text) for r in doc.removed if lexicon.feed_footer(r.text)), None)
@@ -296,62 +332,71 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
         text = block.text.strip()
         hints = set(block.hints)
         if i == title_at:
-            out.removed.append(Removed(text, Reason.TITLE.value))
+            drop(i, Reason.TITLE)
             state, i = "body", i + 1
             continue
         if i in teaser_indexes:
-            out.removed.append(Removed(text, Reason.TEASER.value))
+            drop(i, Reason.TEASER)
             i += 1
             continue
         if "kicker" in hints:
             i += 1
             continue
         if hints & _LEAD_HINTS and state != "tail":
-            out.lead.append(text)
+            if not stripped[i]:
+                out.lead.append(text)
+            i += 1
+            continue
+        if "notes" in hints and not stripped[i] and state != "tail":
+            if not lexicon.is_notes_heading(text):
+                out.notes.append(text)
             i += 1
             continue
         reason = _drop_reason(block, lexicon)
         if reason is not None:
-            out.removed.append(Removed(text, reason.value))
+            drop(i, reason)
             if reason == Reason.FEED_FOOTER:
                 state = "tail"
             i += 1
             continue
         if "contact" in hints or _contact_cue_line(text, lexicon):
-            end = _contact_run(blocks, i, title_at, lexicon) if not hints else i + 1
+            end = _contact_run(blocks, i, title_at, lexicon) if not block.hints else i + 1
             for j in range(i, end):
                 out.add_contact(blocks[j].text.strip())
-                out.removed.append(Removed(blocks[j].text.strip(), Reason.CONTACTS.value))
+                drop(j, Reason.CONTACTS)
             i = end
             continue
         if _standalone_contact(text) and (state != "body" or (len(text) <= 120 and not text.endswith("."))):
             out.add_contact(text)
-            out.removed.append(Removed(text, Reason.CONTACTS.value))
+            drop(i, Reason.CONTACTS)
             i += 1
             continue
         if lexicon.is_teaser_heading(text):
-            out.removed.append(Removed(text, Reason.TEASER.value))
+            drop(i, Reason.TEASER)
             i += 1
             continue
         card = _teaser_card(blocks, i, lexicon) if state != "head" else None
         if card is not None:
             teaser, end = card
             out.teasers.append(teaser)
-            out.removed.extend(Removed(blocks[j].text.strip(), Reason.TEASER.value) for j in range(i, end))
+            for j in range(i, end):
+                drop(j, Reason.TEASER)
             i = end
             continue
-        if state == "head" or not block.main:
-            out.removed.append(Removed(text, (Reason.NOT_MAIN if has_hints else Reason.NAVIGATION).value))
+        if stripped[i]:
+            pass  # strip's verdict stands for anything that is not a contact, teaser or title
+        elif state == "head" or not block.main:
+            drop(i, Reason.NOT_MAIN if has_hints else Reason.NAVIGATION)
         elif state == "tail":
             kicker, title = split_kicker(text, lexicon)
             if kicker and is_title_shaped(text):
                 out.teasers.append(Teaser(title=title, url=block.href, kicker=kicker))
-                out.removed.append(Removed(text, Reason.TEASER.value))
+                drop(i, Reason.TEASER)
             else:
-                out.removed.append(Removed(text, Reason.NOT_MAIN.value))
+                drop(i, Reason.NOT_MAIN)
         elif lexicon.is_notes_heading(text) or lexicon.is_end_marker(text):
             if lexicon.is_end_marker(text):
-                out.removed.append(Removed(text, Reason.NAVIGATION.value))
+                drop(i, Reason.NAVIGATION)
             state = "notes"
         elif state == "notes":
             out.notes.append(text)
@@ -369,8 +414,9 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
     title_text = blocks[title_at].text.strip() if title_at is not None else (
         footer_title or doc.meta.h1 or doc.meta.title or (doc.feed.title if doc.feed else None))
     kicker, title = split_kicker(title_text, lexicon) if title_text else (None, None)
-    kicker_block = next((b.text.strip() for b in blocks if "kicker" in b.hints), None)
-    kicker = kicker or kicker_block
+    if not kicker and title_at is not None:
+        kicker = next((blocks[j].text.strip() for j in range(title_at - 1, max(-1, title_at - 4), -1)
+                       if "kicker" in blocks[j].hints), None)
     if not out.paragraphs:
         stats.inc("split/no_body")
     stats.inc("split/documents")
@@ -379,5 +425,5 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
     return doc.replace(
         title=title, kicker=kicker, lead=" ".join(out.lead) or doc.lead, paragraphs=out.paragraphs,
         notes=out.notes, contacts=out.contacts, teasers=out.teasers, removed=out.removed,
-        flags=list(doc.flags) + ([] if out.paragraphs else ["no-body"]),
+        flags=list(doc.flags) + ([] if out.paragraphs or "no-body" in doc.flags else ["no-body"]),
     )
