@@ -25,7 +25,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (BAD_URL, re.compile(r"Missing scheme|Unsupported URL scheme|invalid URL|not a valid URL|InvalidURL|"
                          r"URL has an invalid label|unknown url type", re.I)),
     (UNREACHABLE, re.compile(r"DNSLookupError|Name or service not known|nodename nor servname|"
-                             r"ConnectionRefused|Connection refused|ConnectError|TCPTimedOut|TimeoutError|timed out|"
+                             r"ConnectionRefused|Connection refused|ConnectError|TCPTimedOut|TimeoutError|timed out|\btimeout\b|"
                              r"No route to host|Network is unreachable|ConnectionLost|ConnectionDone|"
                              r"ResponseNeverReceived|ConnectionResetError|Connection reset", re.I)),
     (HTTP, re.compile(r"HttpError|non-200 response|HTTP status|\b[45]\d\d\b.*(response|status)", re.I)),

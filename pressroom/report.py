@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pressroom.cli import EXIT_NOTHING, EXIT_OK
-from pressroom.errors import classify, explain
+from pressroom.errors import OTHER, classify, explain
 
 REPORT_NAME = "report.html"
 TOP = 10
@@ -178,6 +178,10 @@ def crawl_errors(data: RunData) -> tuple[Counter, list[str]]:
                 kinds[classify(key.rsplit("/", 1)[1])] += int(value)
             elif key.startswith("robotstxt/forbidden"):
                 kinds["robots.txt"] += int(value)
+            elif key.startswith("pressroom/errors/"):  # the spider's own error counters
+                name = key[len("pressroom/errors/"):]
+                kind = classify(name)
+                kinds[name if kind == OTHER else kind] += int(value)
             elif key.startswith("downloader/response_status_count/") and not _has(data.raw, "status"):
                 status = key.rsplit("/", 1)[1]
                 if status.isdigit() and not 200 <= int(status) < 400:
@@ -188,6 +192,16 @@ def crawl_errors(data: RunData) -> tuple[Counter, list[str]]:
                 if len(examples) < TOP:
                     examples.append(explain(err))
     return kinds, examples
+
+
+def crawl_skipped(data: RunData) -> Counter:
+    """Pages the crawler chose not to store, by reason (pressroom/skipped/<reason> counters)."""
+    skipped: Counter = Counter()
+    for stats in data.stats_files.values():
+        for key, value in _numeric_items(stats).items():
+            if key.startswith("pressroom/skipped/"):
+                skipped[key[len("pressroom/skipped/"):]] += int(value)
+    return skipped
 
 
 def run_settings(data: RunData) -> dict[str, str]:
@@ -420,10 +434,15 @@ def section_errors(data: RunData) -> Section:
     if _has(data.raw, "status"):
         statuses = sorted(counts(data.raw.column("status").to_pylist()).items())
         parts.append("<h3>HTTP statuses (raw table)</h3>" + html_table(["status", "pages"], statuses))
+    skipped = crawl_skipped(data)
+    if skipped:
+        parts.append("<h3>Skipped by the crawler</h3>" + html_table(["reason", "pages"], skipped.most_common()))
     if examples:
         parts.append("<h3>Examples</h3><ul>" + "".join(f"<li>{_e(x)}</li>" for x in examples) + "</ul>")
-    line = "errors: " + (", ".join(f"{k} {n}" for k, n in kinds.most_common()) if kinds else "none")
-    return Section(title, "".join(parts), [line])
+    lines = ["errors: " + (", ".join(f"{k} {n}" for k, n in kinds.most_common()) if kinds else "none")]
+    if skipped:
+        lines.append("skipped: " + ", ".join(f"{k} {n}" for k, n in skipped.most_common()))
+    return Section(title, "".join(parts), lines)
 
 
 def section_settings(data: RunData) -> Section:

@@ -62,6 +62,7 @@ def write_sample_run(root: Path) -> Path:
     (root / "reports" / "crawl-stats.json").write_text(json.dumps({
         "downloader/exception_type_count/twisted.internet.error.DNSLookupError": 2,
         "robotstxt/forbidden": 3, "finish_reason": "finished",
+        "pressroom/errors/timeout": 1, "pressroom/skipped/duplicate_page": 4,
     }))
     return root
 
