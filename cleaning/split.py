@@ -257,6 +257,12 @@ def _hinted_teasers(blocks: list[Block], lexicon: Cues) -> tuple[list[Teaser], s
     return teasers, used
 
 
+def _is_pull_quote(blocks: list[Block], i: int, body_texts: list[str]) -> bool:
+    """A dump line repeating a sentence of another body paragraph: a pull quote (often with a "Name, role" line)."""
+    text = blocks[i].text.strip()
+    return len(text) <= 300 and repeats_body_sentence(text, body_texts)
+
+
 def _is_dump_heading(blocks: list[Block], i: int, body_texts: list[str], lexicon: Cues) -> bool:
     """A section heading in a dump: a short line with no sentence end, followed by body text."""
     text = blocks[i].text.strip()
@@ -400,6 +406,13 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
             state = "notes"
         elif state == "notes":
             out.notes.append(text)
+        elif not has_hints and _is_pull_quote(blocks, i, body_candidates):
+            # Marked like an HTML pull quote (<figure>: quote + caption); cleaning/quotes.py links and removes it.
+            out.paragraphs.append(Paragraph(text=text, kind=BlockKind.QUOTE.value, section=section))
+            if i + 1 < len(blocks) and is_attribution_line(blocks[i + 1].text) and not stripped[i + 1]:
+                out.paragraphs.append(Paragraph(text=blocks[i + 1].text.strip(), kind=BlockKind.CAPTION.value,
+                                                section=section))
+                i += 1
         elif block.kind == BlockKind.HEADING or (not has_hints and _is_dump_heading(blocks, i, body_candidates, lexicon)):
             section = text
             out.paragraphs.append(Paragraph(text=text, kind=BlockKind.HEADING.value, section=section))
