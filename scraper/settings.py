@@ -1,6 +1,66 @@
-"""Scrapy settings of the pressroom crawler (own settings are prefixed PRESSROOM_)."""
+"""Scrapy settings of the pressroom crawler (own settings are prefixed PRESSROOM_).
+
+Defaults are polite (robots.txt with Crawl-delay, AutoThrottle, 2 requests per host);
+`pressroom crawl --fast` lifts throttling for local or permitted hosts (see scraper.run).
+"""
+
+import os
 
 BOT_NAME = "pressroom"
 SPIDER_MODULES = ["scraper.spiders"]
 NEWSPIDER_MODULE = "scraper.spiders"
+
+# --- who we are: a clear User-Agent with a way to reach the operator
+PRESSROOM_CONTACT = os.environ.get("PRESSROOM_CONTACT", "https://github.com/pressroom/pressroom")
+USER_AGENT = f"pressroom/0.1 (press-release research crawler; +{PRESSROOM_CONTACT})"
+ROBOTSTXT_USER_AGENT = "pressroom"
+
+# --- politeness
 ROBOTSTXT_OBEY = True
+PRESSROOM_OBEY_CRAWL_DELAY = True
+PRESSROOM_MAX_CRAWL_DELAY = 60.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_DELAY = 0.5
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 would open a control port; a crawler needs none
+
+# --- limits
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+DEPTH_LIMIT = 0  # depth is counted by the spider (pagination does not deepen)
+PRESSROOM_MAX_DEPTH = 3  # link hops from a start page through pages that are neither releases nor listings
+PRESSROOM_MAX_LISTING_PAGES = 200  # pages followed along one listing's pagination
+PRESSROOM_SITEMAP_MAX_SIZE = 50 * 1024 * 1024  # decompressed, as the sitemap protocol allows
+
+# --- frontier: one place to switch to a shared one (scraper.run.redis_frontier for scrapy-redis)
+REQUEST_FINGERPRINTER_CLASS = "scraper.urls.UrlKeyFingerprinter"
+DUPEFILTER_CLASS = "scrapy.dupefilters.RFPDupeFilter"
+SCHEDULER = "scrapy.core.scheduler.Scheduler"
+
+# --- output
+PRESSROOM_OUT = "data"
+PRESSROOM_BATCH_SIZE = 100  # rows per raw Parquet file; a crash loses at most this many
+PRESSROOM_RESUME = False
+PRESSROOM_STATS_FILE = None
+PRESSROOM_WARC_FILE = None
+
+DOWNLOADER_MIDDLEWARES = {
+    "scraper.middlewares.CrawlDelayMiddleware": 590,
+}
+ITEM_PIPELINES = {
+    "scraper.pipelines.UniquePagePipeline": 100,
+    "scraper.pipelines.RawStorePipeline": 800,
+}
+EXTENSIONS = {
+    "scraper.warc.WarcExtension": 100,
+}
+LOG_LEVEL = "INFO"

@@ -1,0 +1,152 @@
+"""What a fetched HTML page tells the crawler: is it a release, a listing, where do its links go.
+
+Cheap signals only (JSON-LD @type, og:type, rel=next, feed links, URL shape, profile
+patterns); extraction of the text is cleaning's job, not the crawler's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+
+from scraper.sitemaps import parse_w3c_date
+from scraper.urls import is_listing_url, looks_like_release_url
+
+RELEASE_TYPES = frozenset({"newsarticle", "pressrelease", "article", "reportagenewsarticle", "blogposting",
+                           "analysisnewsarticle", "report"})
+LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "blog"})
+FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+NEXT_TEXT_RE = re.compile(r"^\s*(?:next|suivant|suivante|next page|page suivante|older|older posts|"
+                          r"articles plus anciens|plus anciens|weiter|»|›|→)\s*(?:»|›|→)?\s*$", re.I)
+BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF", b"OggS",
+                b"\x00\x00\x01\x00", b"ID3", b"\xd0\xcf\x11\xe0")
+
+
+@dataclass(frozen=True, slots=True)
+class PageSignals:
+    types: frozenset[str]  # JSON-LD @type values, lower-case
+    og_type: str | None
+    published: datetime | None
+    next_url: str | None
+    feed_urls: tuple[str, ...]
+    links: tuple[str, ...]  # absolute http(s) links, in page order, without fragments
+    canonical: str | None
+
+
+def is_binary(body: bytes) -> bool:
+    """PDF, images, archives... whatever the Content-Type claims."""
+    head = body[:1024]
+    return head.startswith(BINARY_MAGIC) or b"\x00" in head
+
+
+def _jsonld_objects(sel: Selector):
+    for script in sel.xpath('//script[@type="application/ld+json"]/text()').getall():
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            obj = stack.pop()
+            if isinstance(obj, list):
+                stack.extend(obj)
+            elif isinstance(obj, dict):
+                yield obj
+                if "@graph" in obj:
+                    stack.append(obj["@graph"])
+
+
+def _types(obj: dict) -> list[str]:
+    value = obj.get("@type", [])
+    return [v.lower() for v in ([value] if isinstance(value, str) else value) if isinstance(v, str)]
+
+
+def read_signals(text: str, base_url: str) -> PageSignals:
+    sel = Selector(text=text, base_url=base_url)
+    base = sel.xpath("//base/@href").get()
+    base_url = urljoin(base_url, base.strip()) if base else base_url
+
+    types: set[str] = set()
+    published = None
+    for obj in _jsonld_objects(sel):
+        obj_types = _types(obj)
+        types.update(obj_types)
+        if published is None and RELEASE_TYPES.intersection(obj_types):
+            published = parse_w3c_date(str(obj.get("datePublished") or "")) if obj.get("datePublished") else None
+    og_type = sel.xpath('//meta[@property="og:type"]/@content').get()
+    if published is None:
+        published = parse_w3c_date(
+            sel.xpath('//meta[@property="article:published_time"]/@content').get()
+            or sel.xpath("//time[@datetime][1]/@datetime").get())
+
+    def absolute(href: str | None) -> str | None:
+        if not href:
+            return None
+        url = urljoin(base_url, href.strip()).split("#", 1)[0]
+        return url if urlsplit(url).scheme in ("http", "https") else None
+
+    next_url = absolute(sel.xpath('//link[@rel="next"]/@href | //a[contains(concat(" ", @rel, " "), " next ")]/@href').get())
+    if next_url is None:
+        for anchor in sel.xpath("//a[@href]"):
+            label = " ".join(anchor.xpath(".//text()").getall()) or anchor.attrib.get("aria-label", "")
+            if NEXT_TEXT_RE.match(label) or "next" in anchor.attrib.get("class", "").split():
+                next_url = absolute(anchor.attrib["href"])
+                break
+    feed_urls = tuple(u for u in (absolute(link.attrib.get("href")) for link in
+                                  sel.xpath('//link[contains(@rel, "alternate")][@type]')
+                                  if link.attrib.get("type", "").lower() in FEED_LINK_TYPES) if u)
+    links = tuple(dict.fromkeys(u for u in map(absolute, sel.xpath("//a/@href").getall()) if u))
+    canonical = absolute(sel.xpath('//link[@rel="canonical"]/@href').get())
+    return PageSignals(types=frozenset(types), og_type=(og_type or "").strip().lower() or None,
+                       published=published, next_url=next_url, feed_urls=feed_urls, links=links,
+                       canonical=canonical)
+
+
+def is_release_page(signals: PageSignals, url: str, profile=None) -> bool:
+    """Profile patterns first, then structured data, then URL shape."""
+    if profile is not None:
+        verdict = profile.is_release_url(url)
+        if verdict is not None:
+            return verdict
+    if signals.types & RELEASE_TYPES:
+        return True
+    if signals.types & LISTING_TYPES or signals.og_type in ("website", "blog"):
+        return False
+    if signals.og_type == "article":
+        return True
+    return looks_like_release_url(url)
+
+
+def is_listing_page(signals: PageSignals, url: str, profile=None) -> bool:
+    if profile is not None:
+        verdict = profile.is_listing_url(url)
+        if verdict is not None:
+            return verdict
+    return bool(signals.next_url or signals.types & LISTING_TYPES or is_listing_url(url))
+
+
+def link_kind(url: str, profile=None) -> str:
+    """'release' / 'listing' / 'other', judged from the URL before fetching it."""
+    if profile is not None:
+        if profile.is_release_url(url):
+            return "release"
+        if profile.is_listing_url(url):
+            return "listing"
+    if is_listing_url(url):
+        return "listing"
+    if looks_like_release_url(url):
+        return "release"
+    return "other"
+
+
+def in_date_range(when: datetime | None, since: datetime | None, until: datetime | None) -> bool:
+    """Unknown dates are kept: only a known date outside the range excludes."""
+    if when is None:
+        return True
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return (since is None or when >= since) and (until is None or when < until)

@@ -1,0 +1,118 @@
+"""The raw table on disk: batches of Parquet files under OUT/raw/, each written atomically.
+
+Also the memory of earlier runs: `RawStoreIndex` holds, per URL, what the newest stored
+row says (validators and content hash), which is all incremental re-crawls and
+resumes need. Temp files (leading dot) of a crashed batch are ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cleaning.schema import RAW_SCHEMA
+from cleaning.writers import atomic_write_table
+from scraper.urls import url_key
+
+INDEX_COLUMNS = ["url", "final_url", "fetched_at", "is_release", "content_hash", "etag", "last_modified"]
+
+
+def content_hash(body: bytes) -> str:
+    return hashlib.sha1(body).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    url: str
+    is_release: bool
+    content_hash: str | None
+    etag: str | None
+    last_modified: str | None
+
+
+def raw_files(raw_dir: Path) -> list[Path]:
+    return sorted(p for p in Path(raw_dir).glob("*.parquet") if not p.name.startswith("."))
+
+
+class RawStoreIndex:
+    """URL key -> newest stored row, over every batch file already in the raw store."""
+
+    def __init__(self, pages: dict[str, StoredPage] | None = None, unreadable: list[str] | None = None):
+        self.pages = pages or {}
+        self.unreadable = unreadable or []
+
+    @classmethod
+    def load(cls, raw_dir: Path) -> "RawStoreIndex":
+        newest: dict[str, tuple] = {}
+        unreadable = []
+        for path in raw_files(raw_dir):
+            try:
+                table = pq.read_table(path, columns=INDEX_COLUMNS)
+            except (OSError, pa.ArrowException) as exc:
+                unreadable.append(f"{path}: {exc}")
+                continue
+            for row in table.to_pylist():
+                stamp = row["fetched_at"].timestamp() if row["fetched_at"] else 0.0
+                page = StoredPage(url=row["url"], is_release=bool(row["is_release"]), content_hash=row["content_hash"],
+                                  etag=row["etag"], last_modified=row["last_modified"])
+                for key in {url_key(row["url"]), url_key(row["final_url"] or row["url"])}:
+                    if key not in newest or newest[key][0] <= stamp:
+                        newest[key] = (stamp, page)
+        return cls({key: page for key, (_, page) in newest.items()}, unreadable)
+
+    def get(self, url: str) -> StoredPage | None:
+        return self.pages.get(url_key(url))
+
+    def __len__(self) -> int:
+        return len(self.pages)
+
+    def conditional_headers(self, url: str) -> dict[str, str]:
+        """If-None-Match / If-Modified-Since from what the store holds for `url`."""
+        page = self.get(url)
+        headers = {}
+        if page is not None:
+            if page.etag:
+                headers["If-None-Match"] = page.etag
+            if page.last_modified:
+                headers["If-Modified-Since"] = page.last_modified
+        return headers
+
+    def change(self, url: str, new_hash: str) -> str:
+        """'new' / 'changed' / 'unchanged' against the newest stored copy."""
+        page = self.get(url)
+        if page is None:
+            return "new"
+        return "unchanged" if page.content_hash == new_hash else "changed"
+
+
+class RawStoreWriter:
+    """Buffers rows and writes `raw/part-<run>-<seq>.parquet` every `batch_size` rows (and at close)."""
+
+    def __init__(self, raw_dir: Path, batch_size: int = 100):
+        self.raw_dir = Path(raw_dir)
+        self.batch_size = max(1, batch_size)
+        self.run_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 1_000_000:06d}"
+        self.rows: list[dict] = []
+        self.seq = 0
+        self.files: list[Path] = []
+        self.rows_written = 0
+
+    def add(self, record: dict) -> Path | None:
+        self.rows.append(record)
+        return self.flush() if len(self.rows) >= self.batch_size else None
+
+    def flush(self) -> Path | None:
+        if not self.rows:
+            return None
+        table = pa.Table.from_pylist(self.rows, schema=RAW_SCHEMA)
+        path = atomic_write_table(table, self.raw_dir / f"part-{self.run_id}-{self.seq:05d}.parquet")
+        self.seq += 1
+        self.rows_written += len(self.rows)
+        self.rows = []
+        self.files.append(path)
+        return path

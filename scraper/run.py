@@ -1,0 +1,126 @@
+"""`pressroom crawl`: run the `press` spider in a fresh process and summarise what it did.
+
+A child process (`python -m scrapy crawl press ...`) keeps Twisted's reactor out of the
+caller, so `pressroom run` can crawl and then clean in one command, and a crash or a
+SIGKILL of the crawl never takes the caller down. The child writes its stats to
+OUT/reports/crawl-stats.json; the summary and the exit code are computed from them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_PARTIAL, EXIT_NOTHING = 0, 1, 3
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+FAST_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "PRESSROOM_OBEY_CRAWL_DELAY": False,
+}
+
+
+def redis_frontier(url: str) -> dict:
+    """Settings that move the scheduler queue and the dupefilter into Redis (scrapy-redis)."""
+    return {
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_PERSIST": True,
+        "REDIS_URL": url,
+    }
+
+
+def crawl_settings(args: argparse.Namespace, stats_file: Path) -> dict:
+    out = Path(args.out)
+    settings: dict = {"PRESSROOM_OUT": str(out), "PRESSROOM_STATS_FILE": str(stats_file)}
+    if getattr(args, "fast", False):
+        settings.update(FAST_SETTINGS)
+    if getattr(args, "max_pages", None):
+        settings["CLOSESPIDER_PAGECOUNT"] = args.max_pages
+    if getattr(args, "resume", False):
+        settings["PRESSROOM_RESUME"] = True
+        settings["JOBDIR"] = str(out / ".crawl-job")
+    if getattr(args, "warc", None):
+        settings["PRESSROOM_WARC_FILE"] = str(args.warc)
+    if getattr(args, "redis", None):
+        settings.update(redis_frontier(args.redis))
+    settings["LOG_LEVEL"] = "DEBUG" if getattr(args, "verbose", False) else "ERROR" if getattr(args, "quiet", False) else "WARNING"
+    return settings
+
+
+def spider_arguments(args: argparse.Namespace) -> dict:
+    spider_args = {"start_urls": ",".join(args.urls or [])}
+    if getattr(args, "profile", None):
+        spider_args["profile"] = str(args.profile)
+    if getattr(args, "all_pages", False):
+        spider_args["all_pages"] = "1"
+    for name in ("since", "until"):
+        if getattr(args, name, None):
+            spider_args[name] = getattr(args, name)
+    return spider_args
+
+
+def build_command(args: argparse.Namespace, stats_file: Path, extra_settings: dict | None = None) -> list[str]:
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "press"]
+    for key, value in spider_arguments(args).items():
+        cmd += ["-a", f"{key}={value}"]
+    for key, value in {**crawl_settings(args, stats_file), **(extra_settings or {})}.items():
+        cmd += ["-s", f"{key}={value}"]
+    return cmd
+
+
+def child_env() -> dict:
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="scraper.settings")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def summarise(stats: dict) -> list[str]:
+    """The closing summary, one figure a line."""
+    p = "pressroom/"
+    lines = [
+        f"pages fetched        {stats.get(p + 'pages_fetched', 0)}"
+        f"  (responses {stats.get('response_received_count', 0)})",
+        f"releases stored      {stats.get(p + 'releases_stored', 0)}  (rows stored {stats.get(p + 'stored', 0)})",
+        f"new / changed / unchanged   {stats.get(p + 'new', 0)} / {stats.get(p + 'changed', 0)} / "
+        f"{stats.get(p + 'unchanged', 0)}",
+    ]
+    for title, prefix in (("skipped", p + "skipped/"), ("errors", p + "errors/")):
+        counts = {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+        total = sum(counts.values())
+        detail = ", ".join(f"{k} {v}" for k, v in counts.items())
+        lines.append(f"{title:<20} {total}" + (f"  ({detail})" if detail else ""))
+    if stats.get(p + "store/dir"):
+        lines.append(f"raw table            {stats[p + 'store/dir']}")
+    lines.append(f"finished             {stats.get('finish_reason', 'unknown')}")
+    return lines
+
+
+def exit_code(stats: dict) -> int:
+    stored = stats.get("pressroom/stored", 0)
+    if not stored and not stats.get("pressroom/unchanged", 0) and not stats.get("pressroom/skipped/already_stored", 0):
+        return EXIT_NOTHING
+    return EXIT_PARTIAL if any(k.startswith("pressroom/errors/") for k in stats) else EXIT_OK
+
+
+def run_crawl(args: argparse.Namespace, extra_settings: dict | None = None) -> int:
+    """Crawl in a child process; print the summary; 0 ok, 1 some errors, 3 nothing stored."""
+    out = Path(args.out)
+    stats_file = out / "reports" / "crawl-stats.json"
+    stats_file.unlink(missing_ok=True)
+    cmd = build_command(args, stats_file, extra_settings)
+    proc = subprocess.run(cmd, env=child_env(), check=False)
+    if not stats_file.exists():
+        print(f"crawl failed (exit {proc.returncode}) before writing its stats", file=sys.stderr)
+        return EXIT_PARTIAL if proc.returncode else EXIT_NOTHING
+    stats = json.loads(stats_file.read_text(encoding="utf-8"))
+    if not getattr(args, "quiet", False) or True:
+        print("\n".join(summarise(stats)))
+    return exit_code(stats)
