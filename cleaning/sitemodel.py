@@ -1,17 +1,262 @@
-"""Pass 1: count block fingerprints per site; the only cross-document state of cleaning."""
+"""Pass 1: count block fingerprints per site; the only cross-document state of cleaning.
+
+Pass 1 is a map-reduce so the same functions run locally and on Dask:
+
+    counts = merge_counts(count_fingerprints(batch, opts) for batch in batches)
+    model = build_site_model(counts, opts)                     # small: frequent keys only
+    model = model.with_samples(merge_samples(collect_samples(b, model) for b in batches))
+
+Counts are exact: sorted numpy arrays of 64-bit keys per site, merged by sort +
+reduceat, so the result depends neither on input order nor on how batches were cut.
+"""
 
 from __future__ import annotations
 
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from hashlib import blake2b
+
+import numpy as np
 
 from cleaning.options import CleanOptions
-from cleaning.schema import Document
+from cleaning.schema import Block, Document
+
+# A short templated line ("The post <title> appeared first on <site>.") shares its
+# first and last words across pages while its middle varies: those words are its pattern key.
+PATTERN_PREFIX_WORDS = 2
+PATTERN_SUFFIX_WORDS = 3
+PATTERN_MAX_WORDS = 60
+UNKNOWN_SITE = ""  # documents without a site are counted together
+
+_NON_ALNUM = re.compile(r"[\W_]+")
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def normalise(text: str) -> str:
+    """Case-folded, digits folded to 0, punctuation and spacing stripped."""
+    folded = _DIGIT.sub("0", unicodedata.normalize("NFKC", text).casefold())
+    return _NON_ALNUM.sub("", folded)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(_DIGIT.sub("0", unicodedata.normalize("NFKC", text).casefold()))
+
+
+def hash64(data: str) -> int:
+    """Stable across processes and machines (never Python's salted hash())."""
+    return int.from_bytes(blake2b(data.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def text_key(block: Block) -> int | None:
+    """The block's normalised text, keyed by its DOM path when it came from HTML."""
+    norm = normalise(block.text)
+    if not norm:
+        return None
+    return hash64(f"t\x00{block.dom_path or ''}\x00{norm}")
+
+
+def pattern_parts(text: str) -> tuple[str, str, str] | None:
+    """(first words, variable middle, last words) of a short line, or None if it is too short or long."""
+    ws = words(text)
+    if not PATTERN_PREFIX_WORDS + PATTERN_SUFFIX_WORDS < len(ws) <= PATTERN_MAX_WORDS:
+        return None
+    head, tail = ws[:PATTERN_PREFIX_WORDS], ws[len(ws) - PATTERN_SUFFIX_WORDS:]
+    middle = "".join(ws[PATTERN_PREFIX_WORDS:len(ws) - PATTERN_SUFFIX_WORDS])
+    return " ".join(head), middle, " ".join(tail)
+
+
+def pattern_key(block: Block) -> int | None:
+    parts = pattern_parts(block.text)
+    if parts is None:
+        return None
+    return hash64(f"p\x00{block.dom_path or ''}\x00{parts[0]}\x00{parts[2]}")
+
+
+def block_keys(block: Block) -> tuple[int | None, int | None]:
+    """(text key, pattern key) of one block; the same function feeds pass 1 and pass 2."""
+    return text_key(block), pattern_key(block)
+
+
+def doc_keys(doc: Document) -> set[int]:
+    """Every fingerprint of a document, once: a document counts a fingerprint once."""
+    keys: set[int] = set()
+    for block in doc.blocks:
+        for key in block_keys(block):
+            if key is not None:
+                keys.add(key)
+    return keys
+
+
+def site_of(doc: Document) -> str:
+    return doc.site or UNKNOWN_SITE
+
+
+# ---------------------------------------------------------------- counting (map + reduce)
+
+
+@dataclass(frozen=True)
+class SiteCount:
+    """Exact document frequency of every key of one site: keys sorted and unique."""
+
+    docs: int
+    keys: np.ndarray  # uint64
+    counts: np.ndarray  # int64
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.keys.nbytes + self.counts.nbytes)
+
+
+@dataclass(frozen=True)
+class SiteCounts:
+    sites: dict[str, SiteCount] = field(default_factory=dict)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(s.nbytes for s in self.sites.values())
+
+    @property
+    def n_keys(self) -> int:
+        return sum(len(s.keys) for s in self.sites.values())
+
+
+def _reduce_sorted(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sum counts of equal keys; the result is sorted, whatever the input order."""
+    if len(keys) == 0:
+        return keys.astype(np.uint64), counts.astype(np.int64)
+    order = np.argsort(keys, kind="stable")
+    keys, counts = keys[order], counts[order]
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(keys)) + 1))
+    return keys[starts], np.add.reduceat(counts, starts).astype(np.int64)
+
+
+def count_fingerprints(docs: Iterable[Document], opts: CleanOptions) -> SiteCounts:
+    """Map: document frequency of each fingerprint per site, for one batch of documents."""
+    per_site: dict[str, list[int]] = {}
+    docs_per_site: dict[str, int] = {}
+    for doc in docs:
+        site = site_of(doc)
+        per_site.setdefault(site, []).extend(doc_keys(doc))
+        docs_per_site[site] = docs_per_site.get(site, 0) + 1
+    sites = {}
+    for site, keys in per_site.items():
+        arr = np.fromiter(keys, dtype=np.uint64, count=len(keys))
+        uniq, cnt = np.unique(arr, return_counts=True)
+        sites[site] = SiteCount(docs_per_site[site], uniq, cnt.astype(np.int64))
+    return SiteCounts(sites)
+
+
+def merge_counts(counts: Iterable[SiteCounts]) -> SiteCounts:
+    """Reduce: associative and order-independent (sorted keys, summed counts)."""
+    parts: dict[str, list[SiteCount]] = {}
+    for c in counts:
+        for site, sc in c.sites.items():
+            parts.setdefault(site, []).append(sc)
+    sites = {}
+    for site in sorted(parts):
+        group = parts[site]
+        keys, cnt = _reduce_sorted(np.concatenate([g.keys for g in group]),
+                                   np.concatenate([g.counts for g in group]))
+        sites[site] = SiteCount(sum(g.docs for g in group), keys, cnt)
+    return SiteCounts(sites)
+
+
+# ---------------------------------------------------------------- the model
+
+
+def doc_threshold(site_docs: int, opts: CleanOptions) -> int:
+    """A fingerprint is frequent on a site from this many documents on."""
+    return max(opts.min_doc_count, math.ceil(opts.min_doc_share * site_docs))
+
+
+@dataclass(frozen=True)
+class SiteEntry:
+    """The frequent fingerprints of one site (doc_count ≥ threshold), sorted."""
+
+    docs: int
+    threshold: int
+    keys: np.ndarray  # uint64
+    counts: np.ndarray  # int64
+
+    def count(self, key: int | None) -> int:
+        if key is None or len(self.keys) == 0:
+            return 0
+        i = int(np.searchsorted(self.keys, np.uint64(key)))
+        return int(self.counts[i]) if i < len(self.keys) and int(self.keys[i]) == key else 0
+
+
+EMPTY_ENTRY = SiteEntry(0, 1, np.zeros(0, np.uint64), np.zeros(0, np.int64))
 
 
 @dataclass(frozen=True)
 class SiteModel:
-    doc_counts: dict = field(default_factory=dict)
+    """What repeats on each site, and one sample text per frequent fingerprint (for the audit)."""
+
+    sites: dict[str, SiteEntry] = field(default_factory=dict)
+    samples: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def entry(self, site: str | None) -> SiteEntry:
+        return self.sites.get(site or UNKNOWN_SITE, EMPTY_ENTRY)
+
+    def with_samples(self, samples: dict[tuple[str, int], str]) -> "SiteModel":
+        return SiteModel(self.sites, dict(samples))
+
+    @property
+    def n_keys(self) -> int:
+        return sum(len(e.keys) for e in self.sites.values())
+
+    @property
+    def nbytes(self) -> int:
+        arrays = sum(int(e.keys.nbytes + e.counts.nbytes) for e in self.sites.values())
+        return arrays + sum(len(t.encode("utf-8")) + 8 for t in self.samples.values())
 
 
-def build_site_model(docs: list[Document], opts: CleanOptions) -> SiteModel:
-    return SiteModel()
+def model_from_counts(counts: SiteCounts, opts: CleanOptions) -> SiteModel:
+    sites = {}
+    for site, sc in counts.sites.items():
+        threshold = doc_threshold(sc.docs, opts)
+        keep = sc.counts >= threshold
+        sites[site] = SiteEntry(sc.docs, threshold, sc.keys[keep], sc.counts[keep])
+    return SiteModel(sites)
+
+
+def collect_samples(docs: Iterable[Document], model: SiteModel) -> dict[tuple[str, int], str]:
+    """Map: the smallest text of each frequent fingerprint seen in this batch."""
+    samples: dict[tuple[str, int], str] = {}
+    for doc in docs:
+        site = site_of(doc)
+        entry = model.entry(site)
+        if len(entry.keys) == 0:
+            continue
+        for block in doc.blocks:
+            for key in block_keys(block):
+                if entry.count(key):
+                    text = block.text.strip()
+                    old = samples.get((site, key))
+                    if old is None or (len(text), text) < (len(old), old):
+                        samples[(site, key)] = text
+    return samples
+
+
+def merge_samples(parts: Iterable[dict[tuple[str, int], str]]) -> dict[tuple[str, int], str]:
+    """Reduce: keep the smallest text per fingerprint (deterministic)."""
+    out: dict[tuple[str, int], str] = {}
+    for part in parts:
+        for k, text in part.items():
+            old = out.get(k)
+            if old is None or (len(text), text) < (len(old), old):
+                out[k] = text
+    return out
+
+
+def build_site_model(counts_or_docs: SiteCounts | Iterable[Document], opts: CleanOptions) -> SiteModel:
+    """The site model from merged counts, or (locally) straight from a list of documents."""
+    if isinstance(counts_or_docs, SiteCounts):
+        return model_from_counts(counts_or_docs, opts)
+    docs = list(counts_or_docs)
+    model = model_from_counts(count_fingerprints(docs, opts), opts)
+    return model.with_samples(collect_samples(docs, model))
