@@ -96,6 +96,11 @@ def _has(table: pa.Table | None, *columns: str) -> bool:
 # ------------------------------------------------------------------ figures
 
 
+def ranked(counter: Counter) -> list[tuple[str, int]]:
+    """Most frequent first, ties by name: the same order on every run."""
+    return sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))
+
+
 def counts(values) -> Counter:
     return Counter(v for v in values if v is not None)
 
@@ -332,7 +337,7 @@ def section_releases(data: RunData) -> Section:
     title = "Releases per site and per month"
     if why := _why(data, "articles", ("site",)):
         return not_available(title, why)
-    per_site = releases_per_site(data.articles).most_common(20)
+    per_site = ranked(releases_per_site(data.articles))[:20]
     parts = [bar_svg(per_site, "Releases per site (top 20)", horizontal=True, xlabel="releases")] if per_site else []
     lines = [f"sites: {len(releases_per_site(data.articles))}; top: " + ", ".join(f"{s} {n}" for s, n in per_site[:5])]
     if "published_at" in data.articles.column_names:
@@ -350,7 +355,7 @@ def section_languages(data: RunData) -> Section:
     title = "Languages"
     if why := _why(data, "articles", ("lang",)):
         return not_available(title, why)
-    langs = Counter(x if x else "unknown" for x in data.articles.column("lang").to_pylist()).most_common()
+    langs = ranked(Counter(x if x else "unknown" for x in data.articles.column("lang").to_pylist()))
     total = sum(n for _, n in langs) or 1
     rows = [[lang, n, f"{100 * n / total:.1f}%"] for lang, n in langs]
     return Section(title, html_table(["language", "releases", "share"], rows),
@@ -402,7 +407,7 @@ def section_boilerplate(data: RunData) -> Section:
                 lines.append(f"boilerplate {site}: {len(rows)} top blocks, most frequent in "
                              f"{rows[0].get('doc_count')} docs: “{_clip(rows[0].get('text'), 60)}”")
     if _has(data.articles, "removed"):
-        reasons = removed_reasons(data.articles).most_common()
+        reasons = ranked(removed_reasons(data.articles))
         if reasons:
             parts.append("<h3>Blocks removed from records, by reason</h3>")
             parts.append(bar_svg(reasons, "Removed blocks by reason", horizontal=True, xlabel="blocks"))
@@ -430,18 +435,18 @@ def section_errors(data: RunData) -> Section:
     if data.raw is None and not data.stats_files:
         return not_available(title, data.missing.get("raw", "no raw table") + "; no reports/*.json")
     kinds, examples = crawl_errors(data)
-    parts = [html_table(["kind", "count"], kinds.most_common()) if kinds else "<p>No errors recorded.</p>"]
+    parts = [html_table(["kind", "count"], ranked(kinds)) if kinds else "<p>No errors recorded.</p>"]
     if _has(data.raw, "status"):
         statuses = sorted(counts(data.raw.column("status").to_pylist()).items())
         parts.append("<h3>HTTP statuses (raw table)</h3>" + html_table(["status", "pages"], statuses))
     skipped = crawl_skipped(data)
     if skipped:
-        parts.append("<h3>Skipped by the crawler</h3>" + html_table(["reason", "pages"], skipped.most_common()))
+        parts.append("<h3>Skipped by the crawler</h3>" + html_table(["reason", "pages"], ranked(skipped)))
     if examples:
         parts.append("<h3>Examples</h3><ul>" + "".join(f"<li>{_e(x)}</li>" for x in examples) + "</ul>")
-    lines = ["errors: " + (", ".join(f"{k} {n}" for k, n in kinds.most_common()) if kinds else "none")]
+    lines = ["errors: " + (", ".join(f"{k} {n}" for k, n in ranked(kinds)) if kinds else "none")]
     if skipped:
-        lines.append("skipped: " + ", ".join(f"{k} {n}" for k, n in skipped.most_common()))
+        lines.append("skipped: " + ", ".join(f"{k} {n}" for k, n in ranked(skipped)))
     return Section(title, "".join(parts), lines)
 
 
