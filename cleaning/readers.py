@@ -1,47 +1,354 @@
 """Turn inputs (raw crawl Parquet, HTML folders, WARC, JSONL, text dumps) into SourceRecords.
 
-Every reader yields SourceRecord objects; an unreadable input is reported to Stats
+Every reader yields SourceRecord objects; an unreadable input (missing, empty, binary,
+bad gzip, unknown type, broken record) is reported with `stats.error(input, "read", ...)`
 and skipped, never raised, so one bad file cannot end a run.
+
+`input` names the file, plus "#N" for a record inside it: the 1-based line number of a
+JSONL file, the 0-based record index of a WARC file, the 0-based row of a Parquet file.
 """
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
+import re
+import zlib
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from cleaning.schema import SourceRecord
+from cleaning.schema import FeedEntry, SourceRecord
 from cleaning.stats import Stats
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".xhtml.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+TEXT_SUFFIXES = (".txt", ".txt.gz")
+PARQUET_SUFFIXES = (".parquet",)
+SUPPORTED = "raw .parquet, .html[.gz], .warc[.gz], .jsonl[.gz], .txt[.gz]"
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_.:-]+)", re.I)
+
+
+class UnreadableInput(ValueError):
+    """An input that cannot be turned into text; the message says why, for the run summary."""
+
+
+# ------------------------------------------------------------------ entry point
 
 
 def read_inputs(paths: Iterable[str | Path], stats: Stats) -> Iterator[SourceRecord]:
+    """Yield SourceRecords from any mix of files and folders (folders walked recursively, sorted)."""
     for path in map(Path, paths):
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for file in files:
-            try:
-                yield from _read_file(file)
-            except Exception as exc:  # noqa: BLE001 - one bad input never ends the run
-                stats.error(str(file), "read", f"{type(exc).__name__}: {exc}")
+        if not path.exists():
+            stats.error(str(path), "read", "no such file or directory")
+            continue
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and not _is_hidden(p, path))
+            if not files:
+                stats.error(str(path), "read", "folder holds no input files")
+            for file in files:
+                yield from _read_reported(file, stats)
+        else:
+            yield from _read_reported(path, stats)
 
 
-def _read_file(file: Path) -> Iterator[SourceRecord]:
+def _is_hidden(file: Path, root: Path) -> bool:
+    """Dot-files and `_SUCCESS`-style markers inside a folder are metadata, not inputs."""
+    return any(part.startswith((".", "_")) for part in file.relative_to(root).parts)
+
+
+def _read_reported(file: Path, stats: Stats) -> Iterator[SourceRecord]:
+    try:
+        for rec in _read_file(file, stats):
+            stats.inc(f"read/{rec.source}")
+            yield rec
+    except UnreadableInput as exc:
+        stats.error(str(file), "read", str(exc))
+    except Exception as exc:  # noqa: BLE001 - one bad input never ends the run
+        stats.error(str(file), "read", f"{type(exc).__name__}: {exc}")
+
+
+def _read_file(file: Path, stats: Stats) -> Iterator[SourceRecord]:
     name = file.name.lower()
-    if name.endswith((".html", ".htm", ".html.gz", ".htm.gz")):
-        raw = file.read_bytes()
-        if name.endswith(".gz"):
-            raw = gzip.decompress(raw)
-        yield SourceRecord(input=str(file), source="html", html=raw.decode("utf-8", errors="replace"))
-    elif name.endswith((".jsonl", ".jsonl.gz")):
-        opener = gzip.open if name.endswith(".gz") else open
-        with opener(file, "rt", encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                obj = json.loads(line)
-                yield SourceRecord(input=f"{file}#{n}", source="jsonl", url=obj.get("url"),
-                                   html=obj.get("html"), text=obj.get("text"))
-    elif name.endswith(".txt"):
-        yield SourceRecord(input=str(file), source="dump", text=file.read_text(encoding="utf-8"))
+    if file.stat().st_size == 0:
+        raise UnreadableInput("empty file")
+    if name.endswith(PARQUET_SUFFIXES):
+        yield from read_raw_parquet(file, stats)
+    elif name.endswith(HTML_SUFFIXES):
+        html = decode_html(_read_bytes(file))
+        yield SourceRecord(input=str(file), source="html", html=html)
+    elif name.endswith(WARC_SUFFIXES):
+        yield from read_warc(file, stats)
+    elif name.endswith(JSONL_SUFFIXES):
+        yield from read_jsonl(file, stats)
+    elif name.endswith(TEXT_SUFFIXES):
+        yield SourceRecord(input=str(file), source="dump", text=decode_text(_read_bytes(file)))
     else:
-        raise ValueError("unsupported input type (expected raw .parquet, .html[.gz], .warc[.gz], .jsonl, .txt)")
+        raise UnreadableInput(f"unsupported input type {''.join(file.suffixes) or file.name!r} "
+                              f"(expected {SUPPORTED})")
+
+
+def _read_bytes(file: Path) -> bytes:
+    raw = file.read_bytes()
+    if file.name.lower().endswith(".gz"):
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise UnreadableInput(f"bad gzip data: {exc}") from exc
+    if not raw.strip():
+        raise UnreadableInput("empty file")
+    return raw
+
+
+# ------------------------------------------------------------------ decoding
+
+
+def looks_binary(raw: bytes) -> bool:
+    """NUL bytes or many control characters in the head of an input mean it is not text."""
+    head = raw[:8192]
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) * 0.05
+
+
+def decode_bytes(raw: bytes, declared: str | None = None, html: bool = False) -> str:
+    """Decode text robustly: BOM, valid UTF-8, declared / <meta> charset, detection, cp1252.
+
+    Valid UTF-8 wins over a declared charset because mislabelled UTF-8 pages are far more
+    common than Latin-1 text that happens to be valid UTF-8.
+    """
+    if looks_binary(raw):
+        raise UnreadableInput("binary content, not text")
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(codec, errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    candidates = [declared]
+    if html:
+        match = _META_CHARSET.search(raw[:4096])
+        candidates.append(match.group(1).decode("ascii", "ignore") if match else None)
+    for codec in candidates:
+        if codec and _codec_name(codec) not in (None, "utf-8"):
+            try:
+                return raw.decode(_codec_name(codec))
+            except (UnicodeDecodeError, LookupError):
+                pass
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # optional: fall back to the web's most common legacy encoding
+        best = None
+    else:
+        best = from_bytes(raw[:200_000]).best()
+    if best is not None and best.encoding:
+        return raw.decode(best.encoding, errors="replace")
+    return raw.decode("cp1252", errors="replace")
+
+
+def _codec_name(name: str) -> str | None:
+    try:
+        codec = codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+    # browsers read "latin-1" labels as windows-1252 (WHATWG); so do we
+    return "cp1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec
+
+
+def decode_html(raw: bytes, declared: str | None = None) -> str:
+    return decode_bytes(raw, declared, html=True)
+
+
+def decode_text(raw: bytes) -> str:
+    return decode_bytes(raw)
+
+
+def _is_html(content_type: str | None, body: bytes) -> bool:
+    if content_type:
+        return "html" in content_type.lower()
+    return bool(re.search(rb"<(!doctype html|html|body|p|div)\b", body[:4096], re.I))
+
+
+# ------------------------------------------------------------------ raw crawl table
+
+
+def read_raw_parquet(file: Path, stats: Stats) -> Iterator[SourceRecord]:
+    """The crawler's raw table (cleaning.schema.RAW_SCHEMA): one record per fetched HTML page."""
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(file)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for bad files
+        raise UnreadableInput(f"not a readable Parquet file: {exc}") from exc
+    missing = {"url", "body"} - set(pf.schema_arrow.names)
+    if missing:
+        raise UnreadableInput(f"not a raw crawl table (missing columns {sorted(missing)})")
+    row = 0
+    for batch in pf.iter_batches(batch_size=256):
+        for values in batch.to_pylist():
+            rec = _raw_row_to_record(values, f"{file}#{row}", stats)
+            row += 1
+            if rec is not None:
+                yield rec
+
+
+def _raw_row_to_record(row: dict, input_: str, stats: Stats) -> SourceRecord | None:
+    status = row.get("status")
+    if status is not None and status != 200:
+        stats.inc("read/skipped_status")
+        return None
+    body = row.get("body") or b""
+    if not body.strip():
+        stats.inc("read/skipped_empty")
+        return None
+    if not _is_html(row.get("content_type"), body):
+        stats.inc("read/skipped_not_html")
+        return None
+    try:
+        html = decode_html(body, row.get("encoding"))
+    except UnreadableInput as exc:
+        stats.error(input_, "read", str(exc))
+        return None
+    return SourceRecord(
+        input=input_,
+        source=row.get("discovered_via") or "crawl",
+        url=row.get("final_url") or row.get("url"),
+        html=html,
+        fetched_at=_utc(row.get("fetched_at")),
+        feed=_feed_entry(row),
+    )
+
+
+def _feed_entry(row: dict) -> FeedEntry | None:
+    fields = {
+        "title": row.get("feed_title"),
+        "published": _utc(row.get("feed_published")),
+        "updated": _utc(row.get("feed_updated")),
+        "summary": row.get("feed_summary"),
+        "content": row.get("feed_content"),
+        "authors": tuple(row.get("feed_authors") or ()),
+    }
+    if not any(fields.values()):
+        return None
+    return FeedEntry(link=row.get("url"), **fields)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+# ------------------------------------------------------------------ WARC
+
+
+def read_warc(file: Path, stats: Stats) -> Iterator[SourceRecord]:
+    """HTML response records of a WARC file (gzipped or not); other records are counted and skipped."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    found = 0
+    with file.open("rb") as fh:
+        try:
+            for index, record in enumerate(ArchiveIterator(fh)):
+                found += 1
+                rec = _warc_record(record, f"{file}#{index}", stats)
+                if rec is not None:
+                    yield rec
+        except (ArchiveLoadFailed, OSError, EOFError, zlib.error) as exc:
+            message = f"broken WARC after {found} record(s): {exc}" if found else f"not a WARC file: {exc}"
+            raise UnreadableInput(message) from exc
+    if not found:
+        raise UnreadableInput("not a WARC file: no records found")
+
+
+def _warc_record(record, input_: str, stats: Stats) -> SourceRecord | None:
+    if record.rec_type != "response" or record.http_headers is None:
+        stats.inc("read/warc_skipped_records")
+        return None
+    status = record.http_headers.get_statuscode()
+    if status != "200":
+        stats.inc("read/skipped_status")
+        return None
+    content_type = record.http_headers.get_header("Content-Type")
+    body = record.content_stream().read()
+    if not body.strip():
+        stats.inc("read/skipped_empty")
+        return None
+    if not _is_html(content_type, body):
+        stats.inc("read/skipped_not_html")
+        return None
+    match = _HTTP_CHARSET.search(content_type or "")
+    try:
+        html = decode_html(body, match.group(1) if match else None)
+    except UnreadableInput as exc:
+        stats.error(input_, "read", str(exc))
+        return None
+    return SourceRecord(
+        input=input_,
+        source="warc",
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        html=html,
+        fetched_at=_parse_time(record.rec_headers.get_header("WARC-Date")),
+    )
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return _utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        try:
+            return _utc(parsedate_to_datetime(value))
+        except (TypeError, ValueError):
+            return None
+
+
+# ------------------------------------------------------------------ JSONL
+
+
+def read_jsonl(file: Path, stats: Stats) -> Iterator[SourceRecord]:
+    """One page a line: {"url", "html"} or {"url", "text"}; a bad line is reported, the rest read."""
+    text = decode_text(_read_bytes(file))
+    good = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        input_ = f"{file}#{number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            stats.error(input_, "read", f"invalid JSON: {exc}")
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("html") or obj.get("text"), str):
+            stats.error(input_, "read", 'expected an object with a string "html" or "text"')
+            continue
+        good += 1
+        html = obj.get("html") if isinstance(obj.get("html"), str) else None
+        yield SourceRecord(
+            input=input_,
+            source="jsonl",
+            url=obj.get("url") if isinstance(obj.get("url"), str) else None,
+            html=html,
+            text=None if html else obj.get("text"),
+            fetched_at=_parse_time(obj.get("fetched_at")) if isinstance(obj.get("fetched_at"), str) else None,
+        )
+    if not good:
+        raise UnreadableInput("no readable JSONL record")
