@@ -31,15 +31,17 @@ def generate_site(variant: str = "default", seed: int = 0, edited: tuple[str, ..
     if variant not in ("default", "traps"):
         raise ValueError(f"unknown sample site variant {variant!r} (expected 'default' or 'traps')")
     drafts = write_releases(seed)
-    for d in drafts:
+    # the traps variant adds two releases reachable only from its trap hub (served mislabelled)
+    hidden = write_releases(seed + 7919, n_fr=2, n_en=0) if variant == "traps" else []
+    for d in drafts + hidden:
         if R.release_path(d) in edited:
             _apply_edit(d)
-    site = _build(drafts, variant, seed)
+    site = _build(drafts, variant, seed, hidden)
     site.edited = tuple(edited)
     if variant == "traps":
         from pressroom.sample_site.traps import add_traps
 
-        add_traps(site)
+        add_traps(site, [R.release_path(d) for d in hidden])
     return site
 
 
@@ -59,7 +61,8 @@ def _html_page(html: str, last_modified) -> SamplePage:
     return SamplePage(200, HTML, html.encode("utf-8"), {}, last_modified)
 
 
-def _build(drafts: list[ReleaseDraft], variant: str, seed: int) -> SampleSite:
+def _build(drafts: list[ReleaseDraft], variant: str, seed: int, hidden: list[ReleaseDraft] = ()) -> SampleSite:
+    """All pages; `hidden` releases get pages and truth but appear in no listing, feed or sitemap."""
     newest = sorted(drafts, key=lambda d: d.published, reverse=True)
     by_lang = {lang: [d for d in newest if d.lang == lang] for lang in ("fr", "en")}
     featured = by_lang["fr"][FEATURED_RANK]
@@ -82,7 +85,7 @@ def _build(drafts: list[ReleaseDraft], variant: str, seed: int) -> SampleSite:
 
     # release pages
     releases = []
-    for rank, d in enumerate(newest):
+    for rank, d in enumerate(newest + list(hidden)):
         path = R.release_path(d)
         teasers = teasers_for(d.lang, path)
         html, chrome = R.page(d.lang, title=f"{d.kicker}. {d.title}", head=R.release_head(d, path),

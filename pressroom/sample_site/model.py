@@ -80,7 +80,7 @@ class ReleaseTruth:
         return d
 
 
-DynamicRoute = Callable[[str, dict], "SamplePage | None"]
+DynamicRoute = Callable[[str, dict, str], "SamplePage | None"]  # (path, parsed query, base URL)
 
 
 @dataclass
@@ -101,14 +101,14 @@ class SampleSite:
     routes: list[tuple[str, DynamicRoute]] = field(default_factory=list)  # path prefix -> handler
     edited: tuple[str, ...] = ()
 
-    def resolve(self, target: str) -> SamplePage | None:
+    def resolve(self, target: str, base_url: str = "") -> SamplePage | None:
         """The page for a request target ("/path?query"), or None (404)."""
         if target in self.pages:
             return self.pages[target]
         parts = urlsplit(target)
         for prefix, handler in self.routes:
             if parts.path.startswith(prefix):
-                page = handler(parts.path, parse_qs(parts.query))
+                page = handler(parts.path, parse_qs(parts.query), base_url)
                 if page is not None:
                     return page
         return self.pages.get(parts.path)

@@ -256,7 +256,7 @@ SECTIONS = {  # slug: (French label, English label, English slug)
 # ------------------------------------------------------------------ French templates
 FR = dict(
     title=[
-        "{in_country_cap}, {issue} doit cesser",
+        "{in_country_cap}, il faut mettre fin {issue_a}",
         "{country_cap} : les autorités doivent {demand}",
         "{event_cap} à {city} : une enquête indépendante s’impose",
         "{country_cap} : {victims} attendent toujours justice",

@@ -100,7 +100,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, send_body: bool) -> None:
         sample: SampleServer = self.server.sample  # type: ignore[attr-defined]
         site = sample.site
-        page = site.resolve(self.path) or NOT_FOUND
+        page = site.resolve(self.path, sample.base_url) or NOT_FOUND
         if page.delay:
             time.sleep(page.delay)
         body = page.body
@@ -114,7 +114,7 @@ class _Handler(BaseHTTPRequestHandler):
                 headers["Last-Modified"] = format_datetime(page.last_modified, usegmt=True)
             if _not_modified(page, etag, self.headers):
                 status, body = 304, b""
-        headers.update(page.headers)
+        headers.update({k: v.replace(BASE_PLACEHOLDER, sample.base_url) for k, v in page.headers.items()})
         sent = 0
         try:
             self.send_response(status)

@@ -352,3 +352,197 @@ def test_cli_serve_sample_dump(tmp_path, capsys):
     assert code == 0
     assert (tmp_path / "x.txt").read_text(encoding="utf-8").startswith("En soutenant") or \
         (tmp_path / "x.txt").read_text(encoding="utf-8").startswith("By supporting")
+
+
+# ------------------------------------------------------------------ the traps variant (issue 3)
+
+@pytest.fixture(scope="module")
+def trap_site():
+    return generate_site("traps")
+
+
+@pytest.fixture(scope="module")
+def trap_server(trap_site):
+    with serve_sample(trap_site) as srv:
+        yield srv
+
+
+def raw_get(server, target: str, timeout: float = 5) -> tuple[int, dict, bytes]:
+    """One request, redirects not followed."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
+    try:
+        conn.request("GET", target)
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read()
+    finally:
+        conn.close()
+
+
+def test_traps_variant_keeps_the_site_and_documents_every_trap(site, trap_site):
+    from pressroom.sample_site import traps as T
+
+    start = time.perf_counter()
+    generate_site("traps")
+    assert time.perf_counter() - start < 1.0
+    default_paths = {r.path for r in site.releases}
+    hidden = [r for r in trap_site.releases if r.path not in default_paths]
+    assert {r.path for r in trap_site.releases} >= default_paths and len(hidden) == 2
+    for path in (T.CHAIN[0], T.SHORTLINK, T.LOOP[0], T.NOT_FOUND_PATH, T.GONE_PATH, T.ERROR_PATH, T.SLOW_PATH,
+                 T.HUGE_PATH, T.BINARY_PATH, T.PDF_PATH, T.DISALLOWED_PATH, T.BROKEN_FEED, T.XXE_FEED,
+                 T.XXE_SITEMAP, T.BOMB_SITEMAP, T.CALENDAR_START, *(r.path for r in hidden)):
+        assert path in trap_site.traps, path
+    assert sum("?" + q in key for key in trap_site.traps for q in T.TRACKING_QUERIES) == len(T.TRACKING_QUERIES)
+
+
+def test_trap_hub_reaches_every_page_trap(trap_server, trap_site):
+    from pressroom.sample_site import traps as T
+
+    _, _, root = fetch(trap_server.base_url + "/")
+    assert T.HUB_PATH.encode() in root
+    _, _, hub = fetch(trap_server.base_url + T.HUB_PATH)
+    tree = lxml_html.fromstring(hub)
+    linked = set(tree.xpath("//a/@href"))
+    feeds = set(tree.xpath("//link[@rel='alternate']/@href"))
+    assert feeds == {T.BROKEN_FEED, T.XXE_FEED}
+    _, _, robots = fetch(trap_server.base_url + "/robots.txt")
+    _, _, index = fetch(trap_server.base_url + "/sitemap_index.xml")
+    reachable = linked | feeds | {T.HUB_PATH}
+    reachable |= {urlsplit(u).path for u in re.findall(r"Sitemap: (\S+)", robots.decode())}
+    reachable |= {urlsplit(u).path for u in re.findall(r"<loc>([^<]+)</loc>", index.decode())}
+    documented = {k for k in trap_site.traps if k.startswith("/")}
+    assert documented - reachable == set()
+    assert "Disallow: /prive/" in robots.decode()
+
+
+def test_redirect_chain_shortlink_and_loop(trap_server, trap_site):
+    from pressroom.sample_site import traps as T
+
+    target = trap_site.traps[T.CHAIN[0]].split(" to ")[1].split(":")[0]
+    hops, url = 0, T.CHAIN[0]
+    while hops < 10:
+        status, headers, _ = raw_get(trap_server, url)
+        if status != 301:
+            break
+        assert headers["Location"].startswith(trap_server.base_url)
+        url, hops = urlsplit(headers["Location"]).path, hops + 1
+    assert (status, url, hops) == (200, target, len(T.CHAIN))
+    status, headers, _ = raw_get(trap_server, T.SHORTLINK)
+    assert status == 301 and headers["Location"] == trap_server.base_url + target
+    status, headers, _ = raw_get(trap_server, target.rstrip("/"))
+    assert status == 301 and headers["Location"] == trap_server.base_url + target
+    seen = []
+    url = T.LOOP[0]
+    for _ in range(6):
+        status, headers, _ = raw_get(trap_server, url)
+        assert status == 301
+        url = urlsplit(headers["Location"]).path
+        seen.append(url)
+    assert set(seen) == set(T.LOOP)
+
+
+def test_failing_statuses_and_non_html(trap_server):
+    from pressroom.sample_site import traps as T
+
+    assert raw_get(trap_server, T.NOT_FOUND_PATH)[0] == 404
+    assert raw_get(trap_server, T.GONE_PATH)[0] == 410
+    assert [raw_get(trap_server, T.ERROR_PATH)[0] for _ in range(4)] == [500] * 4
+    status, headers, body = raw_get(trap_server, T.BINARY_PATH)
+    assert status == 200 and headers["Content-Type"].startswith("text/html") and body.startswith(b"%PDF")
+    status, headers, body = raw_get(trap_server, T.PDF_PATH)
+    assert headers["Content-Type"] == "application/pdf" and body.startswith(b"%PDF")
+    status, headers, body = raw_get(trap_server, T.HUGE_PATH)
+    assert status == 200 and int(headers["Content-Length"]) == len(body) >= T.HUGE_BYTES
+
+
+def test_slow_page_times_out_a_short_timeout(trap_server):
+    import socket
+
+    from pressroom.sample_site import traps as T
+
+    start = time.perf_counter()
+    with pytest.raises((socket.timeout, TimeoutError)):
+        raw_get(trap_server, T.SLOW_PATH, timeout=0.5)
+    assert time.perf_counter() - start < 2
+    assert raw_get(trap_server, "/robots.txt")[0] == 200  # other requests are still served meanwhile
+
+
+def test_gzip_bomb_sitemap(trap_server):
+    from pressroom.sample_site import traps as T
+
+    status, headers, body = raw_get(trap_server, T.BOMB_SITEMAP)
+    assert status == 200 and headers["Content-Type"] == "application/x-gzip"
+    assert len(body) < 100_000
+    expanded = gzip.decompress(body)
+    assert len(expanded) == T.BOMB_EXPANDED
+    assert expanded.rstrip().endswith(f"<loc>{trap_server.base_url}{T.BOMB_ONLY_PATH}</loc></url>\n</urlset>".encode())
+
+
+def test_external_entities_are_present_but_never_resolved_by_a_safe_parser(trap_server):
+    import feedparser
+
+    from pressroom.sample_site import traps as T
+
+    for path in (T.XXE_FEED, T.XXE_SITEMAP):
+        _, _, body = raw_get(trap_server, path)
+        assert f'SYSTEM "{T.XXE_TARGET}"'.encode() in body
+        safe = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        text = etree.tostring(etree.fromstring(body, safe)).decode()
+        assert T.PASSWD_MARKER not in text
+    parsed = feedparser.parse(raw_get(trap_server, T.XXE_FEED)[2])
+    assert parsed.entries and T.PASSWD_MARKER not in json.dumps(parsed.entries, default=str)
+
+
+def test_malformed_feed_is_not_well_formed_but_salvageable(trap_server):
+    import feedparser
+
+    from pressroom.sample_site import traps as T
+
+    _, _, body = raw_get(trap_server, T.BROKEN_FEED)
+    with pytest.raises(etree.XMLSyntaxError):
+        etree.fromstring(body)
+    parsed = feedparser.parse(body)
+    assert parsed.bozo
+    assert [e.link for e in parsed.entries if e.get("link")]
+
+
+def test_calendar_trap_is_endless(trap_server):
+    from pressroom.sample_site import traps as T
+
+    url, months = T.CALENDAR_START, []
+    for _ in range(15):
+        status, _, body = raw_get(trap_server, url)
+        assert status == 200
+        nxt = lxml_html.fromstring(body).xpath("//link[@rel='next']/@href")[0]
+        months.append(nxt.split("=")[1])
+        url = nxt
+    assert months[:2] == ["2025-02", "2025-03"] and months[-1] == "2026-04"
+    assert raw_get(trap_server, "/events/?month=bogus")[0] == 404
+
+
+def test_tracking_variants_serve_the_same_release(trap_server, trap_site):
+    from pressroom.sample_site import traps as T
+
+    keys = [k for k in trap_site.traps if any(k.endswith("?" + q) for q in T.TRACKING_QUERIES)]
+    base = keys[0].split("?")[0]
+    original = raw_get(trap_server, base)[2]
+    assert all(raw_get(trap_server, k)[2] == original for k in keys)
+    assert len(keys) == len(T.TRACKING_QUERIES)
+
+
+def test_mislabelled_encodings(trap_server, trap_site):
+    default_paths = {r.path for r in generate_site().releases}
+    hidden = [r for r in trap_site.releases if r.path not in default_paths]
+    by_label = {}
+    for r in hidden:
+        _, headers, body = raw_get(trap_server, r.path)
+        by_label[headers["Content-Type"]] = (r, body)
+    r, body = by_label["text/html; charset=UTF-8"]
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+    assert all(p in unescape(body.decode("cp1252")) for p in r.paragraphs)
+    r, body = by_label["text/html; charset=windows-1252"]
+    assert b'<meta charset="windows-1252">' in body
+    assert all(p in unescape(body.decode("utf-8")) for p in r.paragraphs)
+    assert not all(p in unescape(body.decode("cp1252", errors="replace")) for p in r.paragraphs)
