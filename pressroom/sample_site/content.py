@@ -96,6 +96,7 @@ class _Facts:
             f.update(country=c[0], country_art=c[1], in_country=c[2], of_country=c[3])
             f["country_art_cap"] = _cap(c[1])
             f["in_country_cap"] = _cap(c[2])
+            f["de_demand"] = ("d’" if f["demand"][0] in "aeiouéèêhi" else "de ") + f["demand"]
             for k in ("issue", "victims", "perp", "law", "event"):
                 f[k + "_de"] = _de(f[k])
                 f[k + "_a"] = _a(f[k])
@@ -245,8 +246,10 @@ def _write_one(rng, writer: _Writer, facts: _Facts, bank: dict, lang: str, topic
     # 4. sometimes a list of demands
     if rng.random() < 0.3:
         add(draw("list_intro"))
-        for _ in range(3):
-            add(draw("list_item"), "list_item")
+        items = [draw("list_item").rstrip(" ;.") for _ in range(3)]
+        for n, item in enumerate(items):
+            end = "." if n == len(items) - 1 else (" ;" if lang == "fr" else ";")
+            add(item + end, "list_item")
 
     # 5. sometimes a second speaker
     if rng.random() < 0.4:

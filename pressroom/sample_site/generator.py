@@ -15,6 +15,7 @@ from pressroom.sample_site.model import ReleaseTruth, SamplePage, SampleSite
 
 PER_PAGE = 10
 FEED_ITEMS = 20
+NEWS_ITEMS = 20  # the news sitemap lists the newest releases
 TEASERS = 5
 FEATURED_RANK = 8  # the featured French release: the 9th newest, pinned in every French teaser list
 
@@ -151,8 +152,10 @@ def _build(drafts: list[ReleaseDraft], variant: str, seed: int, hidden: list[Rel
     static_paths = ["/", "/fr/", "/en/"] + listing_paths
     pages["/post-sitemap.xml"] = SamplePage(200, XML, R.urlset(post_entries).encode(), {}, updated)
     pages["/page-sitemap.xml"] = SamplePage(200, XML, R.urlset([(p, None) for p in static_paths]).encode(), {}, updated)
-    pages["/sitemap_index.xml"] = SamplePage(
-        200, XML, R.sitemap_index([("/post-sitemap.xml", updated), ("/page-sitemap.xml", updated)]).encode(), {}, updated)
+    pages["/news-sitemap.xml"] = SamplePage(200, XML, R.news_sitemap(newest[:NEWS_ITEMS]).encode(), {}, updated)
+    pages["/sitemap_index.xml"] = SamplePage(200, XML, R.sitemap_index(
+        [("/post-sitemap.xml", updated), ("/page-sitemap.xml", updated), ("/news-sitemap.xml", updated)]).encode(),
+        {}, updated)
     pages["/robots.txt"] = SamplePage(200, TEXT, R.robots().encode(), {}, updated)
 
     traps = {

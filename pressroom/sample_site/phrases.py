@@ -269,7 +269,7 @@ FR = dict(
         "Dans une enquête fondée sur {n_small} entretiens menés {in_country}, Vigie Internationale documente {issue} et appelle {perp_a} à {demand}.",
         "{event_cap} du {date1} à {city} illustre l’aggravation {issue_de}, alerte Vigie Internationale, qui publie ce jour de nouveaux témoignages.",
         "Plus de {n1} personnes sont concernées par {issue} {in_country}, selon les données réunies par Vigie Internationale entre {month_year} et {month_year2}.",
-        "Vigie Internationale demande {perp_a} de {demand} avant le {date2}, date à laquelle le parlement {of_country} doit réexaminer {law}.",
+        "Vigie Internationale demande {perp_a} {de_demand} avant le {date2}, date à laquelle le parlement {of_country} doit réexaminer {law}.",
         "À {city} comme à {city2}, {victims} décrivent à Vigie Internationale les conséquences {issue_de}, documentées depuis {month_year}.",
     ],
     indirect=[
@@ -301,7 +301,7 @@ FR = dict(
         "Nos chercheurs ont pu vérifier {n_small} cas précis {in_country}, dont plusieurs concernent des mineurs.",
         "Les autorités {of_country} ont les moyens d’agir dès maintenant, et elles doivent {demand}.",
         "Toutes les personnes rencontrées à {city} nous ont parlé de la peur, de l’attente et de l’absence de recours.",
-        "Nous demandons {perp_a} de {demand} d’ici au {date2}.",
+        "Nous demandons {perp_a} {de_demand} d’ici au {date2}.",
         "Ce n’est pas une crise passagère : depuis {month_year}, au moins {n1} personnes en ont subi les conséquences {in_country}.",
         "Les engagements {of_country} pris en {year} sont un test de crédibilité que le gouvernement est en train d’échouer.",
         "Les images que nous avons analysées, tournées à {city} le {date1}, montrent clairement la responsabilité {perp_de}.",
@@ -348,11 +348,11 @@ FR = dict(
         "Retour sur {event} du {date1}",
         "Un cadre juridique défaillant {in_country}",
         "À {city2}, la même logique",
-        "Les familles de {city} en première ligne",
+        "À {city}, des familles en première ligne",
     ],
     list_intro=[
         "Vigie Internationale demande aux autorités {of_country} de :",
-        "L’organisation appelle {perp_a} {of_country} à :",
+        "L’organisation appelle {perp} {of_country} à :",
     ],
     list_item=[
         "{demand} à {city} comme à {city2} ;",

@@ -115,7 +115,9 @@ class _Handler(BaseHTTPRequestHandler):
             if _not_modified(page, etag, self.headers):
                 status, body = 304, b""
         headers.update({k: v.replace(BASE_PLACEHOLDER, sample.base_url) for k, v in page.headers.items()})
-        sent = 0
+        sent = len(body) if send_body and status != 304 else 0
+        # logged before the body goes out, so a client that has its answer also finds it in the log
+        sample.requests.append(LoggedRequest(self.command, self.path, dict(self.headers.items()), status, sent))
         try:
             self.send_response(status)
             for name, value in headers.items():
@@ -123,12 +125,10 @@ class _Handler(BaseHTTPRequestHandler):
             if status != 304:
                 self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            if send_body and status != 304:
+            if sent:
                 self.wfile.write(body)
-                sent = len(body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
-        sample.requests.append(LoggedRequest(self.command, self.path, dict(self.headers.items()), status, sent))
 
 
 class _Server(ThreadingHTTPServer):

@@ -34,6 +34,7 @@ BROKEN_FEED = "/feed/broken/"
 XXE_FEED = "/feed/xxe/"
 XXE_SITEMAP = "/sitemap-xxe.xml"
 BOMB_SITEMAP = "/sitemap-bomb.xml.gz"
+GZIP_SITEMAP = "/sitemap-legacy.xml.gz"
 BOMB_EXPANDED = 20 * 1024 * 1024
 BOMB_ONLY_PATH = "/fr/communiques/visible-seulement-dans-la-bombe/"
 CALENDAR = "/events/"
@@ -86,6 +87,19 @@ def _bomb(path: str, query: dict, base: str) -> SamplePage | None:
     tail = f"<url><loc>{base}{BOMB_ONLY_PATH}</loc></url>\n</urlset>\n".encode()
     raw = head + b" " * (BOMB_EXPANDED - len(head) - len(tail)) + tail
     return SamplePage(200, "application/x-gzip", gzip.compress(raw, 9, mtime=0), templated=False, conditional=False)
+
+
+def _gzip_sitemap(paths: list[str]):
+    """A valid gzip sitemap (compressed per request: absolute URLs need the base URL)."""
+
+    def route(path: str, query: dict, base: str) -> SamplePage | None:
+        if path != GZIP_SITEMAP:
+            return None
+        xml = R.urlset([(p, None) for p in paths]).replace(BASE, base).encode()
+        return SamplePage(200, "application/x-gzip", gzip.compress(xml, 9, mtime=0), templated=False,
+                          conditional=False)
+
+    return route
 
 
 def _binary(seed: int) -> bytes:
@@ -184,6 +198,9 @@ def add_traps(site: SampleSite, hidden: list[str]) -> None:
                            f"{BOMB_ONLY_PATH} (listed only after the padding) never requested")
     pages[BOMB_ONLY_PATH] = _error_page(404, "Ne devrait jamais être demandée")
 
+    site.routes.append((GZIP_SITEMAP, _gzip_sitemap(hidden)))
+    traps[GZIP_SITEMAP] = "a valid small gzip sitemap: decompressed and followed (it lists the two mislabelled releases)"
+
     # infinite calendar
     site.routes.append((CALENDAR, _calendar))
     traps[CALENDAR_START] = "calendar: every month links to the next, forever; requests to /events/ stay bounded"
@@ -223,6 +240,6 @@ def add_traps(site: SampleSite, hidden: list[str]) -> None:
                                        f"Sitemap: {BASE}/sitemap_index.xml\nSitemap: {BASE}{XXE_SITEMAP}\n").encode(),
         {}, pages["/robots.txt"].last_modified)
     index = pages["/sitemap_index.xml"]
-    extra = "".join(f"<sitemap><loc>{BASE}{p}</loc></sitemap>\n" for p in (BOMB_SITEMAP, XXE_SITEMAP))
+    extra = "".join(f"<sitemap><loc>{BASE}{p}</loc></sitemap>\n" for p in (GZIP_SITEMAP, BOMB_SITEMAP, XXE_SITEMAP))
     pages["/sitemap_index.xml"] = SamplePage(200, index.content_type, index.body.replace(
         b"</sitemapindex>", extra.encode() + b"</sitemapindex>"), {}, index.last_modified)

@@ -286,6 +286,20 @@ def test_feed_is_rss_with_wordpress_footer(server, site):
         assert entries and all(by_path[urlsplit(e.link).path].lang == lang for e in entries)
 
 
+def test_news_sitemap_has_publication_dates(server, site):
+    _, _, index = fetch(server.base_url + "/sitemap_index.xml")
+    assert f"{server.base_url}/news-sitemap.xml".encode() in index
+    _, _, body = fetch(server.base_url + "/news-sitemap.xml")
+    ns = {**SITEMAP_NS, "news": "http://www.google.com/schemas/sitemap-news/0.9"}
+    urls = etree.fromstring(body).xpath("//sm:url", namespaces=ns)
+    by_path = {r.path: r for r in site.releases}
+    assert len(urls) == 20
+    for u in urls:
+        r = by_path[urlsplit(u.findtext("sm:loc", namespaces=ns)).path]
+        assert u.findtext(".//news:publication_date", namespaces=ns) == r.published.isoformat()
+        assert u.findtext(".//news:title", namespaces=ns) == r.full_title
+
+
 def test_robots_sitemap_index_and_post_sitemap(server, site):
     _, _, robots = fetch(server.base_url + "/robots.txt")
     lines = [line for line in robots.decode().splitlines() if line.startswith("Sitemap:")]
@@ -477,6 +491,18 @@ def test_gzip_bomb_sitemap(trap_server):
     expanded = gzip.decompress(body)
     assert len(expanded) == T.BOMB_EXPANDED
     assert expanded.rstrip().endswith(f"<loc>{trap_server.base_url}{T.BOMB_ONLY_PATH}</loc></url>\n</urlset>".encode())
+    _, _, index = raw_get(trap_server, "/sitemap_index.xml")
+    assert f"{trap_server.base_url}{T.BOMB_SITEMAP}".encode() in index
+
+
+def test_valid_gzip_sitemap_lists_the_mislabelled_releases(trap_server, site, trap_site):
+    from pressroom.sample_site import traps as T
+
+    status, headers, body = raw_get(trap_server, T.GZIP_SITEMAP)
+    assert status == 200 and headers["Content-Type"] == "application/x-gzip"
+    locs = etree.fromstring(gzip.decompress(body)).xpath("//sm:loc/text()", namespaces=SITEMAP_NS)
+    hidden = {r.path for r in trap_site.releases} - {r.path for r in site.releases}
+    assert {urlsplit(u).path for u in locs} == hidden and all(u.startswith(trap_server.base_url) for u in locs)
 
 
 def test_external_entities_are_present_but_never_resolved_by_a_safe_parser(trap_server):
