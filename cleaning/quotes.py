@@ -292,21 +292,28 @@ _PREPOSITIONS = {"of", "for", "at", "in", "from", "with", "on", "by", "de", "du"
                  "chez", "sur", "dans", "en", "par", "auprès"}
 
 
-def _phrase_head(text: str) -> str:
-    """The noun heading a phrase: its last word before a preposition ("coordinator" in "the group's aid coordinator")."""
-    head = ""
+def _phrase_words(text: str) -> list[str]:
+    """The words of a phrase before its first preposition ("the group's aid coordinator" of "… for Europe")."""
+    out: list[str] = []
     for word in _words(text):
         folded = _fold(word)
-        if head and (folded in _PREPOSITIONS or re.match(r"^[dl]'", folded)):
+        if out and (folded in _PREPOSITIONS or re.match(r"^[dl]'", folded)):
             break
-        head = folded
-    return re.sub(r"(?:'s|s')$", "", head)
+        out.append(re.sub(r"(?:'s|s')$", "", folded))
+    return out
 
 
 def _is_role_phrase(text: str, lex: _Lexicon) -> bool:
-    head = _phrase_head(text)
-    parts = set(head.split("-")) | {head}
-    return bool(parts & (lex.role_words | lex.speaker_nouns)) and len(_words(text)) <= 14
+    """A title or a body heads the phrase: "directrice générale de …", "a government spokesperson"."""
+    nouns = lex.role_words | lex.speaker_nouns
+    words = _phrase_words(text)
+    if words and words[0] in lex.determiners:
+        words = words[1:]
+    if not words or len(words) > 4 or len(_words(text)) > 14:
+        return False
+    def is_role(word: str) -> bool:
+        return word in nouns or bool(set(word.split("-")) & nouns)
+    return any(is_role(w) for w in words[:2]) or is_role(words[-1])
 
 
 def _extend_name(body: str, end: int, lex: _Lexicon) -> int:
@@ -919,6 +926,10 @@ def _body_quotes(texts: list[str], kinds: list[str], skip: set[int], lex: _Lexic
             hit = _reported(text, folded[p], s, e, lex)
             if hit is not None:
                 items.append(((p, s), "reported", (p, hit)))
+            else:
+                person = _mention(text[s:e], lex)
+                if person is not None:
+                    items.append(((p, s), "mention", person))
     items.sort(key=lambda it: it[0])
     return _resolve(texts, folded, items, kinds, lex)
 
@@ -981,6 +992,13 @@ def _classify(texts, folded, unit: _Unit, kinds, skip, lex) -> bool:
         if mixed:
             return False
         unit.attribution = attribution
+    if unit.attribution is None:
+        # a quote block followed by "— Name, role"
+        q = unit.pieces[-1][0] + 1
+        if q < len(texts) and q not in skip and (texts[q].lstrip().startswith(("—", "–", "-")) or kinds[q] == "caption"):
+            who = _attribution_line(texts[q], lex)
+            if who is not None:
+                unit.attribution = _Attribution(who, "", 0, 0)
     if unit.attribution is not None:
         return bool(_words(quoted))
     if len(unit.pieces) > 1 or unit.open_at is None:
@@ -1000,12 +1018,6 @@ def _classify(texts, folded, unit: _Unit, kinds, skip, lex) -> bool:
         ends_sentence = not after or after[0] in ".!?…" or (inside.endswith((".", "!", "?", "…")) and (after[0].isupper() or after[0] in "«“\""))
     if starts_sentence and ends_sentence:
         unit.role_in_sentence = "standalone"
-        # a quote block followed by "— Name, role"
-        q = unit.pieces[-1][0] + 1
-        if q < len(texts) and q not in skip and (texts[q].lstrip().startswith(("—", "–", "-")) or kinds[q] == "caption"):
-            who = _attribution_line(texts[q], lex)
-            if who is not None:
-                unit.attribution = _Attribution(who, "", 0, 0)
         return True
     return False
 
@@ -1067,6 +1079,21 @@ def _reported(text: str, folded: str, s: int, e: int, lex: _Lexicon) -> tuple[_A
     return None
 
 
+def _mention(sentence: str, lex: _Lexicon) -> _Speaker | None:
+    """A person introduced as a sentence's subject ("Omar Haddad, a lawyer, described …"): whom "he" may mean."""
+    pieces = _top_chunks(sentence)
+    first = _chunk(sentence[pieces[0][0]:pieces[0][1]], lex)
+    if first.kind == "role" and len(pieces) > 1:
+        second = _chunk(sentence[pieces[1][0]:pieces[1][1]], lex)
+        if second.kind == "name" and second.complete:
+            return None if _is_org(second.speaker, lex) else _Speaker(second.speaker, first.role)
+    if first.kind == "name" and first.complete and len(pieces) > 1 and not _is_org(first.speaker, lex):
+        second = _chunk(sentence[pieces[1][0]:pieces[1][1]], lex)
+        role = second.role if second.kind == "role" else None
+        return _Speaker(first.speaker, first.role or role)
+    return None
+
+
 def _speaker_ok(speaker: _Speaker, lex: _Lexicon) -> bool:
     if speaker.pronoun:
         return True
@@ -1115,6 +1142,9 @@ def _resolve(texts, folded, items, kinds, lex) -> list[_Found]:
     for (p, _pos), what, payload in items:
         if section_of[p] != last_section:
             last, last_person, last_section = None, None, section_of[p]
+        if what == "mention":
+            last_person = payload
+            continue
         if what == "unit":
             unit: _Unit = payload
             attribution = unit.attribution
