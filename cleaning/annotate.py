@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from langdetect import detector_factory
 from langdetect.lang_detect_exception import LangDetectException
 
-from cleaning.lexicon import Cues, cues
+from cleaning.lexicon import Cues, cues, fold
 from cleaning.options import CleanOptions
 from cleaning.schema import Document, Reason
 from cleaning.stats import Stats
@@ -23,6 +23,7 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
 _ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
 _MIN_LANG_CHARS = 20  # below this, the text says nothing reliable about its language
 _SURE_LANG = 0.90  # a detection less sure than this defers to <html lang> when the two disagree
+_STATEMENT_WINDOW = 80  # characters before a date searched for a reporting verb
 _NEAR_TITLE = {Reason.NAVIGATION.value, Reason.NOT_MAIN.value, Reason.TITLE.value}
 
 
@@ -65,8 +66,8 @@ def _safe_date(year: int, month: int, day: int) -> datetime | None:
         return None
 
 
-def find_text_date(text: str, lexicon: Cues | None = None) -> datetime | None:
-    """The first full date written in `text`: "le 1er décembre 2025", "1 December 2025", "December 1, 2025", "2025-12-01"."""
+def text_dates(text: str, lexicon: Cues | None = None) -> list[tuple[int, datetime]]:
+    """Every full date written in `text`, with its offset, in order of appearance."""
     lexicon = lexicon or cues()
     found: list[tuple[int, datetime]] = []
     for pattern in _date_patterns(lexicon):
@@ -75,13 +76,27 @@ def find_text_date(text: str, lexicon: Cues | None = None) -> datetime | None:
             date = _safe_date(int(match.group("y")), month, int(match.group("d"))) if month else None
             if date:
                 found.append((match.start(), date))
-                break
     for match in _ISO_DATE.finditer(text):
         date = _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         if date:
             found.append((match.start(), date))
-            break
-    return min(found)[1] if found else None
+    return sorted(found)
+
+
+def find_text_date(text: str, lexicon: Cues | None = None) -> datetime | None:
+    """The first full date written in `text`: "le 1er décembre 2025", "1 December 2025", "December 1, 2025", "2025-12-01"."""
+    found = text_dates(text, lexicon)
+    return found[0][1] if found else None
+
+
+def find_statement_date(text: str, lexicon: Cues | None = None) -> datetime | None:
+    """The first date that follows a reporting verb ("X said on 1 December 2025", "a déclaré X le …")."""
+    lexicon = lexicon or cues()
+    for offset, date in text_dates(text, lexicon):
+        window = fold(text[max(0, offset - _STATEMENT_WINDOW):offset])
+        if any(re.search(rf"(?<!\w){re.escape(cue)}(?!\w)", window) for cue in lexicon.statement_cues):
+            return date
+    return None
 
 
 def url_date(url: str | None) -> datetime | None:
@@ -99,10 +114,13 @@ def _published(doc: Document, lexicon: Cues) -> tuple[datetime | None, str | Non
         if url_date(url):
             return url_date(url), "url"
     near_title = [r.text for r in doc.removed if r.reason in _NEAR_TITLE]
-    for text in [doc.lead or "", *(p.text for p in doc.paragraphs), *near_title, *doc.notes]:
-        date = find_text_date(text, lexicon)
-        if date:
-            return date, "text"
+    texts = [doc.lead or "", *(p.text for p in doc.paragraphs)]
+    # The release's own date is the one a statement is dated with; failing that, the first one written.
+    for finder, candidates in ((find_statement_date, texts), (find_text_date, [*texts, *near_title, *doc.notes])):
+        for text in candidates:
+            date = finder(text, lexicon)
+            if date:
+                return date, "text"
     return None, None
 
 

@@ -74,8 +74,15 @@ def split_kicker(title: str, lexicon: Cues | None = None) -> tuple[str | None, s
     return kicker, rest
 
 
-def parse_teaser_title(text: str, lexicon: Cues | None = None) -> tuple[str | None, str]:
-    return split_kicker(text, lexicon)
+def kicker_label(block: Block) -> str | None:
+    """The text of a standalone kicker block ("Monde." above a title), else None.
+
+    Only short blocks count: a "kicker" hint can leak from a container class onto a whole article.
+    """
+    text = block.text.strip()
+    if "kicker" not in block.hints or len(text) > 40 or len(text.split()) > 4:
+        return None
+    return text.rstrip(" .:|–—-") or None
 
 
 def is_attribution_line(text: str) -> bool:
@@ -211,6 +218,8 @@ def _contact_run(blocks: list[Block], start: int, stop_at: int | None, lexicon: 
     while i > start + 1 and not (_contact_cue_line(blocks[i - 1].text, lexicon) or has_phone(blocks[i - 1].text)
                                  or has_email(blocks[i - 1].text)):
         i -= 1  # trailing name-like lines with no number after them were not contact lines
+    if not any(has_phone(b.text) or has_email(b.text) for b in blocks[start:i]):
+        return start  # a heading with no way to reach anyone: a menu item or a mention, not a contact block
     return i
 
 
@@ -219,8 +228,19 @@ def _teaser_card(blocks: list[Block], i: int, lexicon: Cues) -> tuple[Teaser, in
     text = blocks[i].text
     if not is_title_shaped(text) or i + 1 >= len(blocks) or not ends_with_ellipsis(blocks[i + 1].text):
         return None
-    kicker, title = split_kicker(text, lexicon)
+    label = _label_line(blocks[i - 1].text) if i > 0 else None
+    kicker, title = (label, text.strip()) if label else split_kicker(text, lexicon)
     return Teaser(title=title, url=blocks[i].href, kicker=kicker, snippet=blocks[i + 1].text.strip()), i + 2
+
+
+def _label_line(text: str) -> str | None:
+    """A section label on its own line ("Climate." before a card title), else None."""
+    text = text.strip()
+    if len(text) > 30 or len(text.split()) > 3 or not text[:1].isupper() or text.endswith((",", ";", ":")):
+        return None
+    if ends_with_ellipsis(text) or any(ch.isdigit() for ch in text):
+        return None
+    return text.rstrip(" .|–—-") or None
 
 
 def _hinted_teasers(blocks: list[Block], lexicon: Cues) -> tuple[list[Teaser], set[int]]:
@@ -236,7 +256,10 @@ def _hinted_teasers(blocks: list[Block], lexicon: Cues) -> tuple[list[Teaser], s
         text = block.text.strip()
         if lexicon.is_teaser_heading(text):
             continue
-        if block.href and (current is None or current.get("title") or block.kind == BlockKind.HEADING):
+        if "snippet" in block.hints and current and current.get("title") and current.get("snippet") is None:
+            current["snippet"] = text
+        elif block.href and not kicker_label(block) and (
+                current is None or current.get("title") or block.kind == BlockKind.HEADING):
             if current and current.get("title"):
                 teasers.append(Teaser(**current))
             kicker, title = split_kicker(text, lexicon)
@@ -245,11 +268,11 @@ def _hinted_teasers(blocks: list[Block], lexicon: Cues) -> tuple[list[Teaser], s
         elif current and current.get("title") and current.get("snippet") is None and (
                 ends_with_ellipsis(text) or len(text) > len(current["title"])):
             current["snippet"] = text
-        elif len(text.split()) <= 4 and not ends_with_ellipsis(text):
+        elif kicker_label(block) or (len(text.split()) <= 4 and not ends_with_ellipsis(text)):
             if current and current.get("title"):
                 teasers.append(Teaser(**current))
                 current = None
-            pending_kicker = text
+            pending_kicker = kicker_label(block) or text.rstrip(" .")
         elif current and current.get("title"):
             current["snippet"] = (current["snippet"] + " " + text) if current["snippet"] else text
     if current and current.get("title"):
@@ -310,7 +333,8 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
     blocks = [b for b, _ in pairs]
     stripped = [s for _, s in pairs]
     out = _Split(removed=list(doc.removed))
-    for entry in doc.removed:
+    restored = any(stripped) or not doc.removed
+    for entry in ([] if restored else doc.removed):
         if entry.reason == Reason.CONTACTS.value:
             for line in entry.text.splitlines():
                 if line.strip():
@@ -345,7 +369,8 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
             drop(i, Reason.TEASER)
             i += 1
             continue
-        if "kicker" in hints:
+        if kicker_label(block) and state != "body":
+            drop(i, Reason.TITLE if state == "head" else Reason.TEASER)
             i += 1
             continue
         if hints & _LEAD_HINTS and state != "tail":
@@ -365,8 +390,9 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
                 state = "tail"
             i += 1
             continue
-        if "contact" in hints or _contact_cue_line(text, lexicon):
-            end = _contact_run(blocks, i, title_at, lexicon) if not block.hints else i + 1
+        end = i + 1 if "contact" in hints else (
+            _contact_run(blocks, i, title_at, lexicon) if _contact_cue_line(text, lexicon) else i)
+        if end > i:
             for j in range(i, end):
                 out.add_contact(blocks[j].text.strip())
                 drop(j, Reason.CONTACTS)
@@ -389,7 +415,11 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
                 drop(j, Reason.TEASER)
             i = end
             continue
-        if stripped[i]:
+        if (lexicon.is_notes_heading(text) or lexicon.is_end_marker(text)) and state in ("body", "notes"):
+            if lexicon.is_end_marker(text):
+                drop(i, Reason.NAVIGATION)
+            state = "notes"
+        elif stripped[i]:
             pass  # strip's verdict stands for anything that is not a contact, teaser or title
         elif state == "head" or not block.main:
             drop(i, Reason.NOT_MAIN if has_hints else Reason.NAVIGATION)
@@ -400,10 +430,6 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
                 drop(i, Reason.TEASER)
             else:
                 drop(i, Reason.NOT_MAIN)
-        elif lexicon.is_notes_heading(text) or lexicon.is_end_marker(text):
-            if lexicon.is_end_marker(text):
-                drop(i, Reason.NAVIGATION)
-            state = "notes"
         elif state == "notes":
             out.notes.append(text)
         elif not has_hints and _is_pull_quote(blocks, i, body_candidates):
@@ -426,10 +452,12 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
 
     title_text = blocks[title_at].text.strip() if title_at is not None else (
         footer_title or doc.meta.h1 or doc.meta.title or (doc.feed.title if doc.feed else None))
-    kicker, title = split_kicker(title_text, lexicon) if title_text else (None, None)
-    if not kicker and title_at is not None:
-        kicker = next((blocks[j].text.strip() for j in range(title_at - 1, max(-1, title_at - 4), -1)
-                       if "kicker" in blocks[j].hints), None)
+    label = next((kicker_label(blocks[j]) for j in range(title_at - 1, max(-1, title_at - 3), -1)
+                  if kicker_label(blocks[j])), None) if title_at is not None else None
+    if label:  # the page set the kicker apart: the title block is the bare title, even if it reads "X. …"
+        kicker, title = label, title_text
+    else:
+        kicker, title = split_kicker(title_text, lexicon) if title_text else (None, None)
     if not out.paragraphs:
         stats.inc("split/no_body")
     stats.inc("split/documents")

@@ -55,6 +55,7 @@ class Cues:
     feed_footers: tuple[re.Pattern, ...]
     months: dict[str, int]
     ordinals: tuple[str, ...]
+    statement_cues: tuple[str, ...]  # reporting verbs that introduce the release's own date
 
     def is_contact_heading(self, text: str) -> bool:
         return fold(text) in self.contacts
@@ -110,6 +111,7 @@ def cues() -> Cues:
     merged: dict[str, list] = {}
     months: dict[str, int] = {}
     ordinals: list[str] = []
+    statement: list[str] = []
     for lang in cue_languages():
         lexicon = load_lexicon(lang)
         for key, value in lexicon.items():
@@ -117,6 +119,7 @@ def cues() -> Cues:
                 merged.setdefault(key, []).extend(value)
         months.update({fold(k): v for k, v in lexicon.get("months", {}).items()})
         ordinals.extend(lexicon.get("dates", {}).get("ordinals", []))
+        statement.extend(fold(c) for c in lexicon.get("dates", {}).get("statement_cues", []))
 
     def folded(key: str) -> list[str]:
         return [fold(v) if not v.endswith(" ") else fold(v) + " " for v in merged.get(key, [])]
@@ -136,4 +139,5 @@ def cues() -> Cues:
         feed_footers=tuple(re.compile(p) for p in merged.get("feed_footer", [])),
         months=months,
         ordinals=tuple(sorted(set(ordinals), key=lambda o: (-len(o), o))),
+        statement_cues=tuple(sorted(set(statement))),
     )
