@@ -22,7 +22,7 @@ from cleaning.schema import Document, SourceRecord, document_to_record
 from cleaning.sitemodel import SiteModel, build_site_model
 from cleaning.split import split_document
 from cleaning.stats import Stats
-from cleaning.strip import strip_boilerplate
+from cleaning.strip import strip_boilerplate, write_boilerplate
 from cleaning.writers import write_dataset
 
 BATCH_SIZE = 64
@@ -74,20 +74,25 @@ def _gather(results: list[tuple[list, Stats]], stats: Stats) -> list:
     return out
 
 
-def clean_documents(docs: list[Document], opts: CleanOptions, stats: Stats, engine=None) -> list[Document]:
+def clean_documents(docs: list[Document], opts: CleanOptions, stats: Stats, engine=None,
+                    out_dir: Path | None = None) -> list[Document]:
     engine = engine or InlineEngine()
     model = build_site_model(docs, opts)
+    stats.inc("sitemodel/frequent_fingerprints", model.n_keys)
+    stats.inc("sitemodel/state_bytes", model.nbytes)
+    if out_dir is not None:
+        write_boilerplate(model, out_dir)  # the audit table: DIR/boilerplate/
     finished = _gather(engine.map(finish_batch, _batches(docs), model, opts), stats)
     return dedup_documents(finished, opts, stats)
 
 
 def clean_sources(sources: Iterable[SourceRecord], opts: CleanOptions = DEFAULT_OPTIONS,
-                  stats: Stats | None = None, engine=None) -> Iterator[dict]:
+                  stats: Stats | None = None, engine=None, out_dir: Path | None = None) -> Iterator[dict]:
     """Batch API: pages or dump records in, article records (dicts) out, in input order."""
     stats = stats if stats is not None else Stats()
     engine = engine or InlineEngine()
     docs = _gather(engine.map(extract_batch, _batches(list(sources)), opts), stats)
-    for doc in clean_documents(docs, opts, stats, engine):
+    for doc in clean_documents(docs, opts, stats, engine, out_dir):
         yield document_to_record(doc)
 
 
@@ -118,7 +123,7 @@ def run_clean(inputs: list[str], out_dir: Path, opts: CleanOptions = DEFAULT_OPT
     sources = list(read_inputs(inputs, stats))
     runner = make_engine(engine, workers=workers, scheduler=scheduler) if len(sources) > BATCH_SIZE or engine == "dask" else InlineEngine()
     try:
-        records = list(clean_sources(sources, opts, stats, runner))
+        records = list(clean_sources(sources, opts, stats, runner, out_dir))
     finally:
         runner.close()
     stats.inc("write/records", len(records))

@@ -32,12 +32,12 @@ PATTERN_MAX_WORDS = 60
 UNKNOWN_SITE = ""  # documents without a site are counted together
 
 _NON_ALNUM = re.compile(r"[\W_]+")
-_DIGIT = re.compile(r"\d")
+_DIGIT = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W_]+")
 
 
 def normalise(text: str) -> str:
-    """Case-folded, digits folded to 0, punctuation and spacing stripped."""
+    """Case-folded, each run of digits folded to 0, punctuation and spacing stripped."""
     folded = _DIGIT.sub("0", unicodedata.normalize("NFKC", text).casefold())
     return _NON_ALNUM.sub("", folded)
 

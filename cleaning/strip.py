@@ -15,8 +15,8 @@ is flagged "gutted" and keeps its body.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -40,6 +40,10 @@ SANDWICH_MAX_CHARS = 160
 SENTENCE_MIN_WORDS = 10  # a run holding a full sentence this long is body, never sandwiched
 TITLE_MAX_CHARS = 300
 BODY_MIN_CHARS = 80  # a kept block this long is body text, not a label
+# A title is a teaser on the few pages published after it; chrome is on most pages. On a
+# small site both can reach every page: a frequent headline over the body is then taken
+# for the title only while it is on at most this many pages.
+TITLE_MAX_PAGES = 10
 GUTTED = "gutted"
 
 _QUOTE_OPENERS = ("«", "“", '"', "„", "‘", "‹", "「")
@@ -86,8 +90,12 @@ def _lexicon_names() -> list[str]:
     return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".toml") and len(p.name) == 7)
 
 
-def load_chrome_cues(langs: Iterable[str] | None = None) -> ChromeCues:
-    """Cue phrases of every language lexicon (a page's language is not known before the strip)."""
+@lru_cache(maxsize=8)
+def load_chrome_cues(langs: tuple[str, ...] | None = None) -> ChromeCues:
+    """Cue phrases of every language lexicon (a page's language is not known before the strip).
+
+    Cached like the lexicons themselves: immutable package data, same answer every call.
+    """
     cues: dict[Reason, set[str]] = {}
     for lang in langs if langs is not None else _lexicon_names():
         try:
@@ -168,7 +176,7 @@ def _headline_shaped(block: Block) -> bool:
 
 
 def _title_before_body(blocks: list[Block], texts: list[str], norms: list[str], basis: list[str],
-                       share: list[float], candidate: list[bool], repeat: list[bool]) -> int | None:
+                       share: list[float], candidate: list[bool], repeat: list[bool], site_docs: int) -> int | None:
     """The frequent headline standing just before the first body paragraph: this page's own title.
 
     A release title is a teaser on the pages published after it, so it is frequent; on its
@@ -186,7 +194,8 @@ def _title_before_body(blocks: list[Block], texts: list[str], norms: list[str], 
         if repeat[i] or not candidate[i]:
             return None  # a kept line heads the body: the title, if any, is not at risk
         if _headline_shaped(blocks[i]):
-            return i
+            weak = basis[i] == "site" and share[i] < STRONG_SHARE
+            return i if weak or round(share[i] * site_docs) <= TITLE_MAX_PAGES else None
         if basis[i] == "site" and share[i] < STRONG_SHARE and skipped < 2:
             skipped += 1  # a lead paragraph that teasers elsewhere show as their snippet
             continue
@@ -194,13 +203,13 @@ def _title_before_body(blocks: list[Block], texts: list[str], norms: list[str], 
     return None
 
 
-def _mark_repeats(norms: list[str], texts: list[str], min_chars: int) -> list[bool]:
-    """Later copies of a block; a short copy goes too when it is part of a repeated run."""
+def _mark_repeats(norms: list[str], texts: list[str], main: list[bool], min_chars: int) -> list[bool]:
+    """Other copies of a block; a short copy goes too when it is part of a repeated run."""
     first: dict[str, int] = {}
     for i, n in enumerate(norms):
-        if n:
-            first.setdefault(n, i)
-    later = [bool(n) and first[n] < i for i, n in enumerate(norms)]
+        if n and (n not in first or (main[i] and not main[first[n]])):
+            first[n] = i  # the first copy in the main content, else the first copy
+    later = [bool(n) and first[n] != i for i, n in enumerate(norms)]
     repeat = [later[i] and len(texts[i]) >= min_chars for i in range(len(norms))]
     changed = True
     while changed:
@@ -223,7 +232,7 @@ def strip_boilerplate(doc: Document, model: SiteModel, opts: CleanOptions, stats
     texts = [b.text.strip() for b in blocks]
     norms = [normalise(t) for t in texts]
     keys = [block_keys(b) for b in blocks]
-    repeat = _mark_repeats(norms, texts, opts.repeat_min_chars)
+    repeat = _mark_repeats(norms, texts, [b.main for b in blocks], opts.repeat_min_chars)
 
     # frequent on the site, by text or by template
     share = [0.0] * n
@@ -254,7 +263,7 @@ def strip_boilerplate(doc: Document, model: SiteModel, opts: CleanOptions, stats
 
     drop = [False] * n
     why = [""] * n
-    title_at = _title_before_body(blocks, texts, norms, basis, share, candidate, repeat)
+    title_at = _title_before_body(blocks, texts, norms, basis, share, candidate, repeat, entry.docs)
     for i in range(n):
         if repeat[i]:
             drop[i], why[i] = True, "repeat"
@@ -286,6 +295,9 @@ def strip_boilerplate(doc: Document, model: SiteModel, opts: CleanOptions, stats
                 and not any(protected[k] or _is_sentence(texts[k]) for k in run)):
             for k in run:
                 drop[k], why[k] = True, "sandwich"
+        elif (i > 0 and j == n and len(run) == 1 and _ELLIPSIS.search(texts[i])
+              and not protected[i]):
+            drop[i], why[i] = True, "sandwich"  # the last teaser's cut snippet, after its stripped title
         i = j
 
     # flag, don't gut: a page losing most of its distinct main text keeps it

@@ -1,0 +1,146 @@
+"""Pass 1: fingerprints, exact per-site counts as a map-reduce, the model and its audit table."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+
+import numpy as np
+import pyarrow as pa
+
+from cleaning.options import CleanOptions
+from cleaning.schema import BOILERPLATE_SCHEMA, Block, Document
+from cleaning.sitemodel import (SiteCounts, build_site_model, collect_samples, count_fingerprints, doc_threshold,
+                                hash64, merge_counts, merge_samples, normalise, pattern_key, text_key)
+from cleaning.strip import boilerplate_table
+
+OPTS = CleanOptions()
+
+
+def doc(doc_id: str, site: str | None, lines: list[str], dom_path: str | None = None) -> Document:
+    blocks = [Block(text=t, position=i, dom_path=dom_path) for i, t in enumerate(lines)]
+    return Document(doc_id=doc_id, input=doc_id, source="dump", blocks=blocks, site=site)
+
+
+def random_corpus(n: int = 60, seed: int = 3) -> list[Document]:
+    rng = random.Random(seed)
+    shared = [f"Shared line number {k} for the site" for k in range(8)]
+    docs = []
+    for i in range(n):
+        lines = rng.sample(shared, rng.randint(0, 5)) + [f"unique body {i} {rng.random()}"]
+        docs.append(doc(f"d{i}", rng.choice(["a.example", "b.example", None]), lines))
+    return docs
+
+
+def test_normalise_folds_case_digits_punctuation_and_spacing():
+    assert normalise("Contact  PRESSE : +33 6 76") == normalise("contact presse — +44 1 23") == "contactpresse000"
+    assert normalise(" ... ") == ""
+
+
+def test_hash_is_stable_across_processes():
+    assert hash64("t\x00\x00contactpresse") == 0xBF9BA0AB07350B21
+    code = "from cleaning.sitemodel import hash64; print(hash64('t\\x00\\x00contactpresse'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONHASHSEED": "123", "PATH": ""}, cwd=".")
+    assert int(out.stdout) == 0xBF9BA0AB07350B21
+
+
+def test_pattern_key_unifies_feed_footers_with_different_titles():
+    a = Block("The post Monde. Un premier titre assez long appeared first on Amnesty International.")
+    b = Block("The post Another release title, with commas appeared first on Amnesty International.")
+    other_site = Block("The post Monde. Un premier titre assez long appeared first on Other Org Name.")
+    assert pattern_key(a) == pattern_key(b)
+    assert text_key(a) != text_key(b)
+    assert pattern_key(a) != pattern_key(other_site)
+    assert pattern_key(Block("Too short line")) is None
+
+
+def test_text_key_is_keyed_by_dom_path():
+    body = Block("The same sentence", dom_path="html/body/main/article/p")
+    sidebar = Block("The same sentence", dom_path="html/body/aside/p")
+    assert text_key(body) != text_key(sidebar)
+    assert text_key(Block("THE same sentence!")) == text_key(Block("the same sentence"))
+
+
+def test_a_document_counts_a_fingerprint_once():
+    d = doc("x", "s", ["Contact presse", "Contact presse", "contact PRESSE."])
+    counts = count_fingerprints([d], OPTS)
+    sc = counts.sites["s"]
+    key = text_key(Block("Contact presse"))
+    assert sc.docs == 1
+    assert sc.counts[np.searchsorted(sc.keys, np.uint64(key))] == 1
+
+
+def test_counts_are_exact_arrays_partitioned_by_site():
+    docs = [doc(f"d{i}", "a.example" if i % 2 else "b.example", ["Chrome line", f"body {i}"]) for i in range(10)]
+    counts = count_fingerprints(docs, OPTS)
+    assert set(counts.sites) == {"a.example", "b.example"}
+    for sc in counts.sites.values():
+        assert sc.keys.dtype == np.uint64 and sc.counts.dtype == np.int64
+        assert np.all(np.diff(sc.keys.astype(np.float64)) > 0) or len(sc.keys) < 2  # sorted, unique
+        key = text_key(Block("Chrome line"))
+        assert sc.counts[np.searchsorted(sc.keys, np.uint64(key))] == 5
+    assert counts.nbytes == sum(sc.keys.nbytes + sc.counts.nbytes for sc in counts.sites.values())
+
+
+def _same(a: SiteCounts, b: SiteCounts) -> bool:
+    return set(a.sites) == set(b.sites) and all(
+        a.sites[s].docs == b.sites[s].docs
+        and np.array_equal(a.sites[s].keys, b.sites[s].keys)
+        and np.array_equal(a.sites[s].counts, b.sites[s].counts) for s in a.sites)
+
+
+def test_merge_is_associative_and_independent_of_order_and_batching():
+    docs = random_corpus()
+    whole = count_fingerprints(docs, OPTS)
+    parts = [count_fingerprints(docs[i:i + 7], OPTS) for i in range(0, len(docs), 7)]
+    assert _same(merge_counts(parts), whole)
+    assert _same(merge_counts(reversed(parts)), whole)
+    left = merge_counts([merge_counts(parts[:3]), merge_counts(parts[3:])])
+    right = merge_counts([parts[0], merge_counts([parts[1], merge_counts(parts[2:])])])
+    assert _same(left, whole) and _same(right, whole)
+    shuffled = docs[:]
+    random.Random(9).shuffle(shuffled)
+    assert _same(count_fingerprints(shuffled, OPTS), whole)
+
+
+def test_threshold_is_max_of_min_count_and_share():
+    assert doc_threshold(3, OPTS) == 3
+    assert doc_threshold(100, OPTS) == 3
+    assert doc_threshold(1000, OPTS) == 20
+    assert doc_threshold(1000, CleanOptions(min_doc_count=5, min_doc_share=0.001)) == 5
+
+
+def test_model_keeps_only_frequent_fingerprints():
+    docs = [doc(f"d{i}", "s", ["Chrome everywhere", f"body {i}"] + (["Twice only"] if i < 2 else []))
+            for i in range(10)]
+    model = build_site_model(docs, OPTS)
+    entry = model.entry("s")
+    assert entry.docs == 10 and entry.threshold == 3
+    assert entry.count(text_key(Block("Chrome everywhere"))) == 10
+    assert entry.count(text_key(Block("Twice only"))) == 0
+    assert model.entry("unknown.example").count(text_key(Block("Chrome everywhere"))) == 0
+
+
+def test_model_from_counts_equals_model_from_docs_and_samples_are_smallest():
+    docs = [doc(f"d{i}", "s", [("Contact PRESSE" if i == 4 else "Contact presse"), f"body {chr(97 + i)}"]) for i in range(6)]
+    direct = build_site_model(docs, OPTS)
+    counts = merge_counts([count_fingerprints(docs[:2], OPTS), count_fingerprints(docs[2:], OPTS)])
+    staged = build_site_model(counts, OPTS)
+    staged = staged.with_samples(merge_samples([collect_samples(docs[3:], staged), collect_samples(docs[:3], staged)]))
+    assert np.array_equal(direct.entry("s").keys, staged.entry("s").keys)
+    assert direct.samples == staged.samples
+    assert direct.samples[("s", text_key(Block("Contact presse")))] == "Contact PRESSE"  # smallest, deterministic
+    assert staged.nbytes > 0 and staged.n_keys == 1
+
+
+def test_boilerplate_table_lists_each_frequent_fingerprint_with_sample_and_reason():
+    docs = [doc(f"d{i}", "s.example", ["Contact presse", "+33 6 76 94 37 05", f"body text of release {chr(97 + i)}"]) for i in range(5)]
+    table = boilerplate_table(build_site_model(docs, OPTS))
+    assert isinstance(table, pa.Table) and table.schema.equals(BOILERPLATE_SCHEMA, check_metadata=False)
+    rows = table.to_pylist()
+    assert {r["text"] for r in rows} == {"Contact presse", "+33 6 76 94 37 05"}
+    assert all(r["doc_count"] == 5 and r["site_docs"] == 5 and r["site"] == "s.example" for r in rows)
+    assert {r["reason"] for r in rows} == {"contacts"}
+    assert all(len(r["fingerprint"]) == 16 for r in rows)
