@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import combinations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -31,6 +32,12 @@ from cleaning.schema import Document
 from cleaning.stats import Stats
 
 NEAR_MIN_WORDS = 30  # shorter bodies are only folded when exactly equal: too little text to judge
+# "the same release with a paragraph added": most of the smaller text inside the larger one,
+# the two of comparable size (so a stub that is only boilerplate never swallows every release)
+NEAR_CONTAINMENT = 0.85  # tuned on the planted set (bench/dedup.py --sweep)
+NEAR_SIZE_RATIO = 0.5
+CANDIDATE_FLOOR = 0.5  # LSH candidates are gathered from this estimated Jaccard up, then verified
+FULL_BUCKET = 50  # buckets up to this size are compared pairwise, larger ones along a chain
 MINHASH_SEED = 1
 _FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
 
@@ -45,6 +52,7 @@ class DedupSignature:
     published_at: datetime | None
     word_count: int
     minhash: np.ndarray | None = None  # uint32[num_perm]; None when the body is too short for near matching
+    shingles: int = 0  # distinct shingles (to estimate containment from the MinHash Jaccard)
     cluster: str | None = None  # cluster id carried over from an earlier run (dataset rows)
 
 
@@ -79,12 +87,12 @@ def word_shingles(text: str, size: int) -> list[str]:
     words = normalise_for_hash(text).split()
     if len(words) <= size:
         return [" ".join(words)] if words else []
-    return [" ".join(words[i:i + size]) for i in range(len(words) - size + 1)]
+    return [" ".join(gram) for gram in zip(*(words[i:] for i in range(size)))]
 
 
-def minhash_of(text: str, opts: CleanOptions) -> np.ndarray:
+def minhash_of(shingles: list[str], opts: CleanOptions) -> np.ndarray:
     sketch = RMinHash(num_perm=opts.minhash_perms, seed=MINHASH_SEED)
-    sketch.update(word_shingles(text, opts.shingle_size))
+    sketch.update(shingles)
     return np.asarray(sketch.digest(), dtype=np.uint32)
 
 
@@ -92,14 +100,17 @@ def dedup_signature(doc: Document, opts: CleanOptions) -> DedupSignature:
     """Map step: the keys and MinHash of one document."""
     body = doc.body_text
     words = doc.word_count or len(body.split())
-    has_body = bool(normalise_for_hash(body))
+    shingles = set(word_shingles(body, opts.shingle_size))
+    has_body = bool(shingles)
+    near = has_body and words >= NEAR_MIN_WORDS
     return DedupSignature(
         doc_id=doc.doc_id,
         url_key=url_key(doc.canonical_url or doc.url),
         content_hash=doc.content_hash if has_body else None,
         published_at=doc.published_at,
         word_count=words,
-        minhash=minhash_of(body, opts) if has_body and words >= NEAR_MIN_WORDS else None,
+        minhash=minhash_of(list(shingles), opts) if near else None,  # MinHash ignores order
+        shingles=len(shingles),
     )
 
 
@@ -131,8 +142,8 @@ class _UnionFind:
 
 
 def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) whose S-curve rises ~0.1 below the threshold, so candidates keep recall high."""
-    target = max(0.05, threshold - 0.1)
+    """(bands, rows) whose S-curve rises below min(threshold - 0.1, CANDIDATE_FLOOR): recall first, verify after."""
+    target = max(0.05, min(threshold - 0.1, CANDIDATE_FLOOR))
     best = (1, num_perm)
     for rows in range(1, num_perm + 1):
         if num_perm % rows:
@@ -143,8 +154,18 @@ def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
     return best
 
 
+def is_near_duplicate(jaccard: float, shingles_a: int, shingles_b: int, opts: CleanOptions) -> bool:
+    """Similar enough (Jaccard), or one is the other plus a little (containment, comparable sizes)."""
+    if jaccard >= opts.near_dup_threshold:
+        return True
+    small, large = sorted((shingles_a, shingles_b))
+    if small == 0 or small < NEAR_SIZE_RATIO * large:
+        return False
+    return jaccard * (small + large) / ((1 + jaccard) * small) >= NEAR_CONTAINMENT
+
+
 def near_duplicate_pairs(sigs: list[DedupSignature], opts: CleanOptions) -> list[tuple[str, str]]:
-    """Candidate pairs from LSH banding, kept when the estimated Jaccard reaches the threshold."""
+    """Candidate pairs from LSH banding, kept when `is_near_duplicate` says so."""
     usable = [s for s in sigs if s.minhash is not None]
     if len(usable) < 2:
         return []
@@ -157,15 +178,16 @@ def near_duplicate_pairs(sigs: list[DedupSignature], opts: CleanOptions) -> list
         for i, row in enumerate(chunk):
             buckets[row.tobytes()].append(i)
         for members in buckets.values():
-            if len(members) > 1:
-                first = members[0]
-                candidates.update((first, other) for other in members[1:])
-                candidates.update((a, b) for a, b in zip(members[1:], members[2:]))
-    pairs = []
-    for a, b in sorted(candidates):
-        if float(np.mean(matrix[a] == matrix[b])) >= opts.near_dup_threshold:
-            pairs.append((usable[a].doc_id, usable[b].doc_id))
-    return pairs
+            if 1 < len(members) <= FULL_BUCKET:
+                candidates.update(combinations(members, 2))
+            elif len(members) > FULL_BUCKET:
+                candidates.update(zip(members, members[1:]))
+    if not candidates:
+        return []
+    left, right = np.array(sorted(candidates)).T
+    jaccard = (matrix[left] == matrix[right]).mean(axis=1)
+    return [(usable[a].doc_id, usable[b].doc_id) for a, b, j in zip(left, right, jaccard)
+            if is_near_duplicate(float(j), usable[a].shingles, usable[b].shingles, opts)]
 
 
 def _exact_pairs(sigs: Iterable[DedupSignature]) -> list[tuple[str, str]]:
