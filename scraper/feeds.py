@@ -48,7 +48,7 @@ def _entry(item) -> FeedEntry | None:
         title=item.get("title") or None,
         link=link,
         published=_when(item.get("published_parsed") or item.get("created_parsed")),
-        updated=_when(item.get("updated_parsed")),
+        updated=_when(dict.get(item, "updated_parsed")),  # not feedparser's deprecated fallback to published
         summary=item.get("summary") or None,
         content=content,
         authors=authors or ((item["author"],) if item.get("author") else ()),

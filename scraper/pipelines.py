@@ -26,7 +26,7 @@ class UniquePagePipeline:
         keys = {url_key(item.url), url_key(item.final_url or item.url)}
         if keys & self.stored:
             self.crawler.stats.inc_value("pressroom/skipped/duplicate_page")
-            raise DropItem(f"already stored in this run: {item.final_url or item.url}")
+            raise DropItem(f"already stored in this run: {item.final_url or item.url}", log_level="DEBUG")
         self.stored |= keys
         return item
 

@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from scraper.frontier import redis_frontier
+
 EXIT_OK, EXIT_PARTIAL, EXIT_NOTHING = 0, 1, 3
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,16 +27,6 @@ FAST_SETTINGS = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     "PRESSROOM_OBEY_CRAWL_DELAY": False,
 }
-
-
-def redis_frontier(url: str) -> dict:
-    """Settings that move the scheduler queue and the dupefilter into Redis (scrapy-redis)."""
-    return {
-        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-        "SCHEDULER_PERSIST": True,
-        "REDIS_URL": url,
-    }
 
 
 def crawl_settings(args: argparse.Namespace, stats_file: Path) -> dict:
@@ -121,6 +113,5 @@ def run_crawl(args: argparse.Namespace, extra_settings: dict | None = None) -> i
         print(f"crawl failed (exit {proc.returncode}) before writing its stats", file=sys.stderr)
         return EXIT_PARTIAL if proc.returncode else EXIT_NOTHING
     stats = json.loads(stats_file.read_text(encoding="utf-8"))
-    if not getattr(args, "quiet", False) or True:
-        print("\n".join(summarise(stats)))
+    print("\n".join(summarise(stats)))
     return exit_code(stats)

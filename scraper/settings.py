@@ -6,6 +6,8 @@ Defaults are polite (robots.txt with Crawl-delay, AutoThrottle, 2 requests per h
 
 import os
 
+from scraper.frontier import LOCAL_FRONTIER as _FRONTIER
+
 BOT_NAME = "pressroom"
 SPIDER_MODULES = ["scraper.spiders"]
 NEWSPIDER_MODULE = "scraper.spiders"
@@ -41,10 +43,10 @@ PRESSROOM_MAX_DEPTH = 3  # link hops from a start page through pages that are ne
 PRESSROOM_MAX_LISTING_PAGES = 200  # pages followed along one listing's pagination
 PRESSROOM_SITEMAP_MAX_SIZE = 50 * 1024 * 1024  # decompressed, as the sitemap protocol allows
 
-# --- frontier: one place to switch to a shared one (scraper.run.redis_frontier for scrapy-redis)
-REQUEST_FINGERPRINTER_CLASS = "scraper.urls.UrlKeyFingerprinter"
-DUPEFILTER_CLASS = "scrapy.dupefilters.RFPDupeFilter"
-SCHEDULER = "scrapy.core.scheduler.Scheduler"
+# --- frontier: switched in one place, scraper.frontier (redis_frontier() for scrapy-redis)
+REQUEST_FINGERPRINTER_CLASS = "scraper.urls.CanonicalFingerprinter"
+SCHEDULER = _FRONTIER["SCHEDULER"]
+DUPEFILTER_CLASS = _FRONTIER["DUPEFILTER_CLASS"]
 
 # --- output
 PRESSROOM_OUT = "data"

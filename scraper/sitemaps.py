@@ -42,6 +42,7 @@ class SitemapEntry:
 class ParsedSitemap:
     kind: str  # "urlset" / "sitemapindex" / "" when not a sitemap
     entries: tuple[SitemapEntry, ...]
+    skipped: int = 0  # entries whose <loc> held an entity reference
 
 
 def parse_w3c_date(text: str | None) -> datetime | None:
@@ -79,7 +80,7 @@ def parse_sitemap(body: bytes, max_size: int = MAX_SITEMAP_BYTES, max_urls: int 
     parser_events = etree.iterparse(
         BytesIO(xml), events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
         huge_tree=False, recover=True, remove_comments=True, remove_pis=True)
-    kind, entries = "", []
+    kind, entries, skipped = "", [], 0
     try:
         for event, elem in parser_events:
             name = _local(elem.tag)
@@ -92,12 +93,17 @@ def parse_sitemap(body: bytes, max_size: int = MAX_SITEMAP_BYTES, max_urls: int 
             if name not in ("url", "sitemap"):
                 continue
             fields: dict[str, str] = {}
+            tainted = False
             for child in elem.iter():
                 child_name = _local(child.tag)
+                if child_name == "loc" and len(child):
+                    tainted = True  # an unresolved entity (or markup) inside <loc>: not a URL to trust
                 if child_name in ("loc", "lastmod", "publication_date", "title") and child.text:
                     fields.setdefault(child_name, child.text.strip())
             elem.clear()
-            if fields.get("loc"):
+            if tainted:
+                skipped += 1
+            elif fields.get("loc"):
                 entries.append(SitemapEntry(
                     loc=fields["loc"], lastmod=parse_w3c_date(fields.get("lastmod")),
                     news_published=parse_w3c_date(fields.get("publication_date")), news_title=fields.get("title")))
@@ -105,4 +111,4 @@ def parse_sitemap(body: bytes, max_size: int = MAX_SITEMAP_BYTES, max_urls: int 
                     break
     except etree.XMLSyntaxError:
         pass  # recover=True keeps what was read before the damage
-    return ParsedSitemap(kind="" if kind == "other" else kind, entries=tuple(entries))
+    return ParsedSitemap(kind="" if kind == "other" else kind, entries=tuple(entries), skipped=skipped)

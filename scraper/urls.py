@@ -1,8 +1,10 @@
 """URL canonicalisation and URL-shape judgements, before anything reaches the dupefilter.
 
-`canonical_url` is the URL we request and store; `url_key` is what dedup compares
-(also insensitive to a trailing slash), and `UrlKeyFingerprinter` makes Scrapy's
-dupefilter (and JOBDIR, and scrapy-redis) use it.
+`canonical_url` is the URL we request and store, and what Scrapy's dupefilter compares
+(`CanonicalFingerprinter`, also used by JOBDIR and scrapy-redis); `url_key` also ignores
+a trailing slash and is what the spider and the raw store compare. The dupefilter must
+keep the slash: a server redirecting /slug to /slug/ would otherwise see its redirect
+filtered as a duplicate of itself and the page lost.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ SLUG_RE = re.compile(r"/[a-z0-9%]+(?:-[a-z0-9%]+){3,}/?(?:\.html?)?$", re.I)
 CALENDAR_RE = re.compile(
     r"/(?:calendar|calendrier|agenda|events?|evenements?)/.*(?:\d{4}-\d{2}|\d{4}/\d{2})|"
     r"[?&](?:date|month|year|day|mois|annee|ical|tribe-bar-date|eventDate)=|/(?:ical|ics)/?$", re.I)
-YEAR_IN_PATH_RE = re.compile(r"(?<![\d])((?:1[0-9]|2[0-9]|3[0-9])\d{2})(?![\d])")
+YEAR_SEGMENT_RE = re.compile(r"^([12]\d{3})(?:-\d{1,2})?$")
 
 
 def _drop_param(name: str) -> bool:
@@ -111,15 +113,14 @@ def is_trap_url(url: str, today: date | None = None, max_segments: int = 12, max
     if len(segments) != len(set(segments)) and len(segments) - len(set(segments)) >= 3:
         return True  # /a/b/a/b/a/b/... relative-link loops
     this_year = (today or date.today()).year
-    for match in YEAR_IN_PATH_RE.finditer(parts.path):
-        year = int(match.group(1))
-        if 1900 <= year <= 2999 and not 1990 <= year <= this_year + 1:
-            return True
+    for segment in segments:
+        if (match := YEAR_SEGMENT_RE.match(segment)) and not 1990 <= int(match.group(1)) <= this_year + 1:
+            return True  # /2087/01/ or /1066/: a calendar walked past any plausible release date
     return False
 
 
-class UrlKeyFingerprinter:
-    """Request fingerprints over `url_key`, so utm / fbclid / slash variants are one request."""
+class CanonicalFingerprinter:
+    """Request fingerprints over `canonical_url`, so utm / fbclid / session / order variants are one request."""
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -127,6 +128,6 @@ class UrlKeyFingerprinter:
 
     def fingerprint(self, request) -> bytes:
         digest = hashlib.sha1(request.method.encode())
-        digest.update(url_key(request.url).encode())
+        digest.update(canonical_url(request.url).encode())
         digest.update(request.body or b"")
         return digest.digest()

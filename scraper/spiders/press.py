@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
@@ -195,6 +195,8 @@ class PressSpider(scrapy.Spider):
             self._error("bad_sitemap", response.url, "not a sitemap")
             return
         self._inc(f"sitemaps/{sitemap.kind}")
+        if sitemap.skipped:
+            self._inc("skipped/sitemap_entity_loc", sitemap.skipped)
         for entry in sitemap.entries:
             entry_url = urljoin(response.url, entry.loc)
             if sitemap.kind == "sitemapindex":
@@ -260,7 +262,7 @@ class PressSpider(scrapy.Spider):
         self._inc("pages/release" if release else "pages/listing" if listing else "pages/other")
 
         yield from self._follow_links(response, signals, release, listing)
-        if meta.get("via") == "start" and urlsplit(response.url).path in ("", "/"):
+        if not release:
             yield from self._discover_feeds(response, signals)
 
         if not (release or self.all_pages):
@@ -329,7 +331,10 @@ class PressSpider(scrapy.Spider):
             yield request
 
     def _discover_feeds(self, response, signals):
-        feeds = signals.feed_urls or tuple(urljoin(response.url, p) for p in COMMON_FEED_PATHS)
+        """Feeds a page announces (<link rel=alternate>); common feed paths too when a site root announces none."""
+        feeds = signals.feed_urls
+        if not feeds and response.meta.get("via") == "start" and urlsplit(response.url).path in ("", "/"):
+            feeds = tuple(urljoin(response.url, p) for p in COMMON_FEED_PATHS)
         for url in feeds:
             if request := self._request(url, self.parse_feed, "start", kind="feed", probe=not signals.feed_urls):
                 yield request
@@ -356,13 +361,13 @@ class PressSpider(scrapy.Spider):
             else:
                 self._skip("ignored", url)
             return
-        if isinstance(exc, (TimeoutError, TCPTimedOutError)):
+        if isinstance(exc, (TimeoutError, TCPTimedOutError, DownloadTimeoutError)) or "took longer than" in message:
             kind = "timeout"
         elif isinstance(exc, DNSLookupError):
             kind = "dns"
         elif isinstance(exc, ConnectionRefusedError):
             kind = "connection_refused"
-        elif "maxsize" in message.lower() or "max size" in message.lower() or "larger than" in message.lower():
+        elif "max size" in message.lower() or "maxsize" in message.lower():
             kind = "too_large"
         else:
             kind = type(exc).__name__

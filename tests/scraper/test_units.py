@@ -1,0 +1,169 @@
+"""Pure parts of the crawler: URLs, encodings, feeds, sitemaps, page signals, the item/table contract."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+from datetime import UTC, date, datetime
+
+import pytest
+
+from cleaning.schema import RAW_SCHEMA
+from scraper.discovery import in_date_range, is_binary, is_listing_page, is_release_page, read_signals
+from scraper.encoding import decode_body
+from scraper.feeds import parse_feed
+from scraper.items import RawPage
+from scraper.sitemaps import SitemapTooLarge, parse_sitemap
+from scraper.urls import canonical_url, is_trap_url, looks_like_release_url, url_key
+
+
+def test_raw_page_mirrors_raw_schema():
+    assert [f.name for f in dataclasses.fields(RawPage)] == RAW_SCHEMA.names
+    import pyarrow as pa
+
+    row = RawPage(url="http://h/a/", body=b"x", fetched_at=datetime.now(UTC), headers={"etag": '"1"'}).to_record()
+    assert pa.Table.from_pylist([row], schema=RAW_SCHEMA).num_rows == 1
+
+
+@pytest.mark.parametrize("variant", [
+    "http://H.example:80/2024/01/a-b-c-d/?utm_source=x&utm_medium=y",
+    "http://h.example/2024/01/a-b-c-d/?fbclid=123",
+    "http://h.example/2024/01/a-b-c-d?gclid=9#comments",
+    "http://h.example/2024/01/a-b-c-d/;jsessionid=ABC?PHPSESSID=1",
+])
+def test_tracking_session_case_slash_variants_share_one_key(variant):
+    assert url_key(variant) == url_key("http://h.example/2024/01/a-b-c-d/")
+    assert "utm_" not in canonical_url(variant) and "fbclid" not in canonical_url(variant)
+
+
+def test_query_order_is_normalised_but_meaningful_params_kept():
+    assert canonical_url("http://h/x?b=2&a=1&utm_term=z") == "http://h/x?a=1&b=2"
+
+
+def test_trap_urls():
+    assert is_trap_url("http://h/events/2031-05/")
+    assert is_trap_url("http://h/calendar/?month=2026-11")
+    assert is_trap_url("http://h/archive/1066/01/x/")
+    assert is_trap_url("http://h/" + "a/b/" * 10)
+    assert not is_trap_url("http://h/2024/05/some-release/", today=date(2026, 1, 1))
+
+
+def test_release_url_shapes():
+    assert looks_like_release_url("http://h/2024/05/03/some-release/")
+    assert looks_like_release_url("http://h/communiques/greve-generale-annoncee/")
+    assert not looks_like_release_url("http://h/page/2/")
+    assert not looks_like_release_url("http://h/category/monde/")
+    assert not looks_like_release_url("http://h/report.pdf")
+
+
+@pytest.mark.parametrize("text,body_encoding,label,expected", [
+    ("Déjà vu « été »", "cp1252", "text/html; charset=utf-8", "cp1252"),
+    ("Déjà vu « été »", "utf-8", "text/html; charset=windows-1252", "utf-8"),
+    ("Déjà vu", "latin-1", "text/html; charset=iso-8859-1", "cp1252"),
+    ("plain ascii", "ascii", None, "utf-8"),
+])
+def test_mislabelled_encodings_decode_correctly(text, body_encoding, label, expected):
+    decoded, encoding = decode_body(text.encode(body_encoding), label)
+    assert (decoded, encoding) == (text, expected)
+
+
+def test_bom_wins():
+    decoded, encoding = decode_body(b"\xef\xbb\xbf" + "é".encode(), "text/html; charset=windows-1252")
+    assert (decoded, encoding) == ("é", "utf-8")
+
+
+XXE_PROLOG = '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
+
+def test_feed_keeps_item_metadata_and_content_encoded():
+    feed = parse_feed((
+        '<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>S</title><item><title>T</title>'
+        '<link>http://h/2024/01/t/</link><pubDate>Tue, 02 Jan 2024 10:00:00 +0000</pubDate><dc:creator>Jo</dc:creator>'
+        '<description>sum</description><content:encoded><![CDATA[<p>Body</p><p>The post T appeared first on S.</p>]]>'
+        '</content:encoded></item></channel></rss>').encode(), "http://h/feed/", "application/rss+xml")
+    (entry,) = feed.entries
+    assert feed.error is None
+    assert (entry.title, entry.link, entry.summary, entry.authors) == ("T", "http://h/2024/01/t/", "sum", ("Jo",))
+    assert entry.published == datetime(2024, 1, 2, 10, tzinfo=UTC)
+    assert entry.content.endswith("appeared first on S.</p>")
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom", "rdf"])
+def test_feed_formats(kind):
+    bodies = {
+        "rss": '<rss version="2.0"><channel><item><title>A</title><link>http://h/a/</link></item></channel></rss>',
+        "atom": '<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>A</title><link href="http://h/a/"/>'
+                '<updated>2024-01-02T10:00:00Z</updated></entry></feed>',
+        "rdf": '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">'
+               '<item rdf:about="http://h/a/"><title>A</title><link>http://h/a/</link></item></rdf:RDF>',
+    }
+    feed = parse_feed(('<?xml version="1.0"?>' + bodies[kind]).encode(), "http://h/feed/")
+    assert [e.link for e in feed.entries] == ["http://h/a/"]
+
+
+def test_feed_external_entity_is_not_resolved():
+    feed = parse_feed((XXE_PROLOG + '<rss version="2.0"><channel><item><title>A&xxe;B</title>'
+                       '<link>http://h/a/</link><description>&xxe;</description></item></channel></rss>').encode(),
+                      "http://h/feed/")
+    assert feed.entries and all("root:" not in (e.title or "") + (e.summary or "") for e in feed.entries)
+
+
+def test_malformed_feed_reports_an_error_and_keeps_what_it_read():
+    feed = parse_feed(b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>A</title>'
+                      b'<link>http://h/a/</link></item><item><title>unclosed', "http://h/feed/")
+    assert feed.error and [e.link for e in feed.entries] == ["http://h/a/"]
+
+
+def test_sitemap_news_lastmod_gzip_and_no_entities():
+    xml = (XXE_PROLOG + '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+           'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>http://h/a/&xxe;</loc>'
+           '<lastmod>2024-01-02</lastmod><news:news><news:publication_date>2024-01-01T10:00:00+02:00'
+           '</news:publication_date><news:title>T</news:title></news:news></url></urlset>').encode()
+    for body in (xml, gzip.compress(xml)):
+        sitemap = parse_sitemap(body)
+        (entry,) = sitemap.entries
+        assert sitemap.kind == "urlset" and entry.loc == "http://h/a/"
+        assert entry.news_published == datetime(2024, 1, 1, 8, tzinfo=UTC) and entry.news_title == "T"
+        assert entry.lastmod == datetime(2024, 1, 2, tzinfo=UTC)
+
+
+def test_gzip_bomb_sitemap_is_refused():
+    bomb = gzip.compress(b"<urlset>" + b" " * 5_000_000 + b"</urlset>")
+    assert len(bomb) < 10_000
+    with pytest.raises(SitemapTooLarge):
+        parse_sitemap(bomb, max_size=1_000_000)
+
+
+def test_page_signals():
+    html = ("<html><head><link rel=alternate type=application/rss+xml href=/feed/>"
+            "<script type=application/ld+json>{\"@graph\":[{\"@type\":\"PressRelease\","
+            "\"datePublished\":\"2024-03-01T10:00:00+01:00\"}]}</script></head><body>"
+            "<a href='/2024/03/a-b-c-d/#x'>x</a><a href='mailto:a@b'>m</a><a href='/news/page/2/'>Suivant »</a></body></html>")
+    signals = read_signals(html, "http://h/x/")
+    assert signals.feed_urls == ("http://h/feed/",)
+    assert signals.links == ("http://h/2024/03/a-b-c-d/", "http://h/news/page/2/")
+    assert signals.next_url == "http://h/news/page/2/"
+    assert signals.published == datetime(2024, 3, 1, 9, tzinfo=UTC)
+    assert is_release_page(signals, "http://h/x/")
+    listing = read_signals("<html><head><meta property='og:type' content='website'><link rel=next href=/p/2/>"
+                           "</head></html>", "http://h/news/")
+    assert not is_release_page(listing, "http://h/news/") and is_listing_page(listing, "http://h/news/")
+
+
+def test_binary_sniffing_and_date_range():
+    assert is_binary(b"%PDF-1.7 ...") and is_binary(b"\x89PNG\r\n") and not is_binary(b"<!doctype html>")
+    since, until = datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 2, 1, tzinfo=UTC)
+    assert in_date_range(None, since, until) and in_date_range(datetime(2024, 1, 5, tzinfo=UTC), since, until)
+    assert not in_date_range(datetime(2023, 12, 31, tzinfo=UTC), since, until)
+
+
+def test_profile_patterns_decide_before_page_signals(tmp_path):
+    from cleaning.profiles import load_profile
+
+    path = tmp_path / "p.toml"
+    path.write_text("name = 't'\n[releases]\nallow = ['/notes/']\ndeny = ['/2024/']\n")
+    profile = load_profile(path)
+    release = read_signals("<meta property='og:type' content='article'>", "http://h/2024/01/a-b-c-d/")
+    assert not is_release_page(release, "http://h/2024/01/a-b-c-d/", profile)
+    assert is_release_page(read_signals("<p>x</p>", "http://h/notes/x/"), "http://h/notes/x/", profile)
