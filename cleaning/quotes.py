@@ -62,6 +62,7 @@ class _Lexicon:
     stops: frozenset[str]
     abbreviations: frozenset[str]
     org_words: frozenset[str]
+    after_cue: re.Pattern  # what may sit between a cue and its speaker: "jeudi", "à l'AFP", "on Monday"
     not_person: frozenset[str]  # capitalised words that are places or fields, never a person's name
     clause_verbs: frozenset[str]  # English verbs that take a bare clause: "said the law …"
 
@@ -106,6 +107,7 @@ def _lexicon() -> _Lexicon:
         abbreviations=frozenset(_fold(w) for w in names.get("abbreviations", [])),
         org_words=frozenset(_fold(w) for w in names.get("organisation_words", [])),
         not_person=frozenset(_fold(w) for w in names.get("not_person", [])),
+        after_cue=re.compile(rf"\s*(?:{_alternation(every('after_cue'))})(?=[\s,])[\s,]*"),
         clause_verbs=frozenset({"said", "says", "told", "added", "adds", "warned", "argued", "insisted"}),
     )
 
@@ -399,7 +401,8 @@ def _trailing_name(text: str, lex: _Lexicon) -> tuple[str, str] | None:
     if text[matches[i - 1].end():matches[i].start()].strip():
         return None
     before = _fold(matches[i - 1].group())
-    if before in lex.particles or before in lex.determiners or re.match(r"^[dl]'", _fold(matches[i].group())):
+    if before in lex.particles or before in lex.determiners or before in _PREPOSITIONS \
+            or re.match(r"^[dl]'", _fold(matches[i].group())):
         return None
     if any(_fold(m.group()) in lex.not_person for m in matches[i:]):
         return None
@@ -505,6 +508,11 @@ def _speaker_backward(text: str, lex: _Lexicon) -> tuple[_Speaker, int] | None:
         info = _chunk(piece, lex)
         if info.kind == "pronoun":
             return _Speaker(None, None, pronoun=True), s
+        if info.kind == "adjunct" and i > 0 and not role_parts:
+            if re.match(r"^\s*\d+\s*(?:ans|years?)", _fold(piece)):
+                role_parts.append(piece.strip())
+            i -= 1
+            continue
         if info.kind == "name" and info.complete:
             role = info.role
             start = s
@@ -552,14 +560,17 @@ def _inverted(text: str, folded: str, pos: int, hi: int, lex: _Lexicon, strict: 
     if m and m.group("pinv"):
         return _Attribution(_Speaker(None, None, pronoun=True), cue, pos, hit.end())
     stop = _sentence_end(text, hit.end(), hi, lex)
-    # "a déclaré jeudi X": skip a leading day word
-    parsed = _speaker_forward(text[hit.end():stop], lex, strict)
+    after = hit.end()
+    skip = lex.after_cue.match(folded, after, stop)  # "a estimé jeudi le porte-parole …", "told reporters …"
+    if skip:
+        after = skip.end()
+    parsed = _speaker_forward(text[after:stop], lex, strict)
     if parsed is None:
         return None
     speaker, used = parsed
     if speaker.speaker is None and not speaker.pronoun:
         return None
-    end = hit.end() + used
+    end = after + used
     if not strict:
         end = stop
     return _Attribution(speaker, cue, pos, end)
@@ -779,6 +790,10 @@ def _before_attribution(text: str, folded: str, open_at: int, lex: _Lexicon, flo
         tail = text[cue_end:body_end]
         if _tail_is_adjunct(tail, lex, attribution.cue) or _fold(attribution.cue).endswith(("told", "tells", "dit", "a dit")):
             return _Attribution(attribution.speaker, attribution.cue, lo, open_at), mixed
+    if stripped.endswith(":") and not mixed:
+        bare = _speaker_backward(text[lo:body_end], lex)
+        if bare is not None and not text[lo:lo + bare[1]].strip() and bare[0].speaker and _is_cap(bare[0].speaker):
+            return _Attribution(bare[0], "", lo, open_at), False
     inverted = _inverted(text, folded, lo, body_end, lex, strict=False)
     if inverted is not None and region.lstrip()[:1].isupper() is False:
         return _Attribution(inverted.speaker, inverted.cue, lo, open_at), mixed
@@ -797,6 +812,8 @@ def _attribution_line(text: str, lex: _Lexicon) -> _Speaker | None:
     pieces = _top_chunks(body)
     first = _chunk(body[pieces[0][0]:pieces[0][1]], lex)
     if first.kind != "name" or not first.complete:
+        return None
+    if not all(_is_cap(w) or _fold(w) in lex.particles for w in _words(first.speaker or "")):
         return None
     roles = [first.role] if first.role else []
     roles += [body[s:e].strip() for s, e in pieces[1:] if body[s:e].strip()]
@@ -964,6 +981,10 @@ def _merge_in_paragraph(texts, folded, units: list[_Unit], lex) -> list[_Unit]:
             if attribution is None and not gap.strip(" ,;\u00a0\u202f"):
                 out.append(unit)
                 continue
+            if attribution is not None and unit.close_at is not None and \
+                    _after_attribution(texts[p], folded[p], unit.close_at[1] + 1, lex) is not None:
+                out.append(unit)
+                continue
             prev.pieces.extend(unit.pieces)
             prev.close_at = unit.close_at
             if attribution is not None and prev.attribution is None:
@@ -1091,6 +1112,17 @@ def _mention(sentence: str, lex: _Lexicon) -> _Speaker | None:
         second = _chunk(sentence[pieces[1][0]:pieces[1][1]], lex)
         role = second.role if second.kind == "role" else None
         return _Speaker(first.speaker, first.role or role)
+    words = list(_WORD.finditer(sentence))
+    i = 0
+    while i < len(words) and (_fold(words[i].group()) in lex.determiners or _fold(words[i].group()) in lex.role_words):
+        i += 1
+    j = i
+    while j < len(words) and _is_cap(words[j].group()) and words[j].group() not in lex.stops:
+        j += 1
+    if j - i >= (1 if i else 2) and j < len(words) and words[j].group().islower() and i < j:
+        name = sentence[words[i].start():words[j - 1].end()]
+        if not _is_org(name, lex):
+            return _Speaker(name, _clean(sentence[words[0].start():words[i].start()]) or None if i else None)
     return None
 
 
@@ -1204,7 +1236,8 @@ def _unit_text(texts: list[str], unit: _Unit) -> str:
             piece.append(end_punct + (" " if b < e else ""))
             pos = max(pos, b)
         piece.append(texts[p][pos:e])
-        parts.append(_strip_marks("".join(piece)))
+        joined = re.sub(r"\s+([.!?,;:])(?=\s|$)", r"\1", "".join(piece)) if cuts else "".join(piece)
+        parts.append(_strip_marks(joined))
     return PARAGRAPH_SEP.join(p for p in parts if p)
 
 
