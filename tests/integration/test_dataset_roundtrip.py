@@ -188,3 +188,40 @@ def test_sigkill_mid_write_leaves_previous_run_readable_and_rerun_completes(tmp_
     assert rows["s0-0"]["content_hash"] == "0-0-1" and rows["s0-0"]["prev_content_hash"] == "0-0-0"
     assert not any((tmp_path / ".staging").glob("articles-*"))
     assert len(data_files(tmp_path / "articles")) == 18
+
+
+# ---------------------------------------------------------------- `pressroom dedup DIR`
+
+
+def test_pressroom_dedup_reports_clusters_kept_member_and_why(tmp_path, capsys):
+    from cleaning.dedup import dedup_documents
+    from cleaning.options import CleanOptions
+    from pressroom.cli import main
+
+    text = [f"Paragraph {i} of the harbour release: the port will open a new terminal for ferries and "
+            f"cargo ships next spring, the operator said on Monday, adding detail number {i}." for i in range(4)]
+
+    def release(doc_id, paras, url, day):
+        body = "\n\n".join(paras)
+        return Document(doc_id=doc_id, input="x", source="html", site="port.org", url=url, title=f"Harbour {doc_id}",
+                        paragraphs=[Paragraph(p) for p in paras], content_hash=str(hash(body)),
+                        word_count=len(body.split()), published_at=datetime(2025, 5, day, tzinfo=timezone.utc))
+
+    docs = [release("orig", text, "https://port.org/a", 1),
+            release("mirror", text, "https://mirror.net/a", 3),
+            release("edited", text + ["A corrected paragraph was added a day later by the press office."],
+                    "https://port.org/a-updated", 2),
+            release("alone", ["Something else entirely, about the museum opening hours in winter."] * 1,
+                    "https://port.org/b", 4)]
+    marked = dedup_documents(docs, CleanOptions(), Stats())
+    write_dataset([document_to_record(d) for d in marked], tmp_path, Stats())
+
+    assert main(["dedup", str(tmp_path), "--top", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "4 documents, 2 unique, 1 duplicate clusters, 2 copies marked" in out
+    assert "cluster orig: 3 documents" in out
+    kept_line = next(line for line in out.splitlines() if line.strip().startswith("kept"))
+    assert "orig" in kept_line and "earliest published" in kept_line and "Harbour orig" in kept_line
+    assert any("mirror" in line and "[same body]" in line for line in out.splitlines())
+    assert any("edited" in line and "[near-duplicate]" in line for line in out.splitlines())
+    assert main(["dedup", str(tmp_path / "nothing-here")]) == 3
