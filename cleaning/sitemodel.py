@@ -56,7 +56,7 @@ def text_key(block: Block) -> int | None:
     norm = normalise(block.text)
     if not norm:
         return None
-    return hash64(f"t\x00{block.dom_path or ''}\x00{norm}")
+    return hash64(f"t\x00{block.dom_path or ''}\x00{norm}") & ~1  # even: a text key
 
 
 def pattern_parts(text: str) -> tuple[str, str, str] | None:
@@ -73,7 +73,11 @@ def pattern_key(block: Block) -> int | None:
     parts = pattern_parts(block.text)
     if parts is None:
         return None
-    return hash64(f"p\x00{block.dom_path or ''}\x00{parts[0]}\x00{parts[2]}")
+    return hash64(f"p\x00{block.dom_path or ''}\x00{parts[0]}\x00{parts[2]}") | 1  # odd: a pattern key
+
+
+def is_pattern_key(key: int) -> bool:
+    return bool(key & 1)
 
 
 def block_keys(block: Block) -> tuple[int | None, int | None]:

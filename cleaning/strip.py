@@ -25,7 +25,7 @@ import pyarrow as pa
 from cleaning.lexicon import load_lexicon
 from cleaning.options import CleanOptions
 from cleaning.schema import BOILERPLATE_SCHEMA, Block, BlockKind, Document, Reason, Removed
-from cleaning.sitemodel import SiteModel, block_keys, normalise, pattern_parts
+from cleaning.sitemodel import SiteModel, block_keys, is_pattern_key, normalise
 from cleaning.stats import Stats
 
 # A frequent block in at least this share of its site's documents is chrome wherever it
@@ -373,8 +373,12 @@ def boilerplate_table(model: SiteModel, cues: ChromeCues | None = None) -> pa.Ta
     rows = []
     for site in sorted(model.sites):
         entry = model.sites[site]
-        for key, count in zip(entry.keys.tolist(), entry.counts.tolist()):
+        pairs = list(zip(entry.keys.tolist(), entry.counts.tolist()))
+        as_text = {(model.samples.get((site, k)), c) for k, c in pairs if not is_pattern_key(k)}
+        for key, count in pairs:
             sample = model.samples.get((site, key))
+            if is_pattern_key(key) and (count < PATTERN_MIN_SHARE * entry.docs or (sample, count) in as_text):
+                continue  # a template that never applies, or one line already listed by its text
             reason = (text_reason(sample, cues) if sample else None) or Reason.SITE_BOILERPLATE
             rows.append({"site": site, "fingerprint": f"{key:016x}", "text": sample, "doc_count": count,
                          "site_docs": entry.docs, "reason": reason.value})

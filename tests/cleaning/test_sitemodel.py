@@ -140,7 +140,16 @@ def test_boilerplate_table_lists_each_frequent_fingerprint_with_sample_and_reaso
     table = boilerplate_table(build_site_model(docs, OPTS))
     assert isinstance(table, pa.Table) and table.schema.equals(BOILERPLATE_SCHEMA, check_metadata=False)
     rows = table.to_pylist()
-    assert {r["text"] for r in rows} == {"Contact presse", "+33 6 76 94 37 05"}
+    assert sorted(r["text"] for r in rows) == ["+33 6 76 94 37 05", "Contact presse"]  # one row per line
     assert all(r["doc_count"] == 5 and r["site_docs"] == 5 and r["site"] == "s.example" for r in rows)
     assert {r["reason"] for r in rows} == {"contacts"}
     assert all(len(r["fingerprint"]) == 16 for r in rows)
+
+
+def test_boilerplate_table_lists_a_feed_footer_template_once():
+    titles = ["Premier titre de la série", "Un autre titre bien différent", "Encore un autre sujet traité",
+              "Quatrième communiqué du site", "Cinquième et dernier texte publié"]
+    docs = [doc(f"d{i}", "s", [t, f"The post {t} appeared first on Vigie Internationale."]) for i, t in enumerate(titles)]
+    rows = boilerplate_table(build_site_model(docs, OPTS)).to_pylist()
+    assert len(rows) == 1 and rows[0]["doc_count"] == 5
+    assert rows[0]["text"].startswith("The post ") and int(rows[0]["fingerprint"], 16) & 1  # a pattern key
