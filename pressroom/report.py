@@ -48,14 +48,32 @@ class RunData:
     missing: dict[str, str] = field(default_factory=dict)  # table -> why it is not available
 
 
+def hive_partitioning(path: Path, schema: pa.Schema | None):
+    """Hive partitioning typed like the table's own columns (`year=2024` is int16, not inferred int32)."""
+    import pyarrow.dataset as ds
+
+    keys: list[str] = []
+    for folder in sorted(p for p in path.rglob("*=*") if p.is_dir()):
+        key = folder.name.split("=", 1)[0]
+        if key not in keys:
+            keys.append(key)
+    if not keys:
+        return None
+    known = schema.names if schema is not None else []
+    return ds.partitioning(pa.schema([schema.field(k) if k in known else pa.field(k, pa.string()) for k in keys]),
+                           flavor="hive")
+
+
 def read_table(path: Path, columns: tuple[str, ...]) -> pa.Table:
     """The columns (of those wanted) a Parquet dataset has, hive partitions included when present."""
     import pyarrow.dataset as ds
 
+    from cleaning.schema import TABLES
+
     if not path.exists():
         raise FileNotFoundError(f"no {path.name}/ folder in {path.parent}")
     try:
-        dataset = ds.dataset(path, format="parquet", partitioning="hive")
+        dataset = ds.dataset(path, format="parquet", partitioning=hive_partitioning(path, TABLES.get(path.name)))
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # partition keys clashing with file columns
         dataset = ds.dataset(path, format="parquet")
     if not dataset.files:
