@@ -21,6 +21,7 @@ from cleaning.lexicon import Cues, cues, fold
 _RULE = re.compile(r"^\s*(?:={3,}|-{3,}|_{3,}|\*{3,}|(?:\* ){2,}\*)\s*$")
 _SUBSTANTIVE_CHARS = 120  # a body line is at least this long ...
 _SUBSTANTIVE_LINES = 2  # ... and a release has at least this many of them
+_MIN_CHROME_RUN = 3  # a page break needs at least this many chrome lines between two releases' text
 
 
 def _ends_with_ellipsis(text: str) -> bool:
@@ -99,13 +100,58 @@ def _substantive(lines: list[str], folded: list[str], counts: Counter, lo: int, 
     return False
 
 
-def _soft_cuts(lines: list[str], folded: list[str], lo: int, hi: int) -> list[int]:
-    """Candidate boundaries inside a footer-less stretch: the opening line repeating, blank-line runs."""
+def _is_body_line(lines: list[str], folded: list[str], counts: Counter, j: int, hi: int) -> bool:
+    """A line only this release has: long, met once in the dump, not a teaser card."""
+    line = lines[j].strip()
+    if len(line) < _SUBSTANTIVE_CHARS or counts[folded[j]] > 1 or _ends_with_ellipsis(line):
+        return False
+    return not (j + 1 < hi and _ends_with_ellipsis(lines[j + 1]))
+
+
+def _is_page_head(line: str, folded_line: str, opener: str, lexicon: Cues) -> bool:
+    """A line that opens a page's chrome: the dump's first line again, a donation banner, a contact heading."""
+    return bool(folded_line) and (folded_line == opener or lexicon.is_banner(line) or lexicon.is_contact_heading(line))
+
+
+def _soft_cuts(lines: list[str], folded: list[str], counts: Counter, lo: int, hi: int, lexicon: Cues) -> list[int]:
+    """Candidate boundaries inside a footer-less stretch.
+
+    Between two body lines, a run of chrome (lines repeated elsewhere in the dump, snippets,
+    blanks) holding a page-head line is where one page ends and the next begins: cut at the
+    first page-head line after the last teaser snippet. Failing that, blank-line runs cut.
+    """
     nonblank = [j for j in range(lo, hi) if lines[j].strip()]
     if not nonblank:
         return []
     opener = folded[nonblank[0]]
-    cuts = {j for j in nonblank[1:] if folded[j] == opener}
+    body = [j for j in range(lo, hi) if _is_body_line(lines, folded, counts, j, hi)]
+    cuts: set[int] = set()
+    def chrome(j: int) -> bool:
+        return (not lines[j].strip() or counts[folded[j]] > 1 or _ends_with_ellipsis(lines[j])
+                or (j + 1 < hi and _ends_with_ellipsis(lines[j + 1])))
+
+    for a, b in zip(body, body[1:]):
+        best: tuple[int, int] | None = None  # (run length, cut)
+        j = a + 1
+        while j < b:
+            if not chrome(j):
+                j += 1
+                continue
+            k = j
+            while k < b and chrome(k):
+                k += 1
+            snippets = [x for x in range(j, k) if _ends_with_ellipsis(lines[x])]
+            start = snippets[-1] + 1 if snippets else j
+            heads = [x for x in range(start, k) if _is_page_head(lines[x], folded[x], opener, lexicon)]
+            blanks = [x for x in range(start, k) if not lines[x].strip()]
+            cut = start if heads else (blanks[0] if blanks else None)
+            if cut is not None and k - j >= _MIN_CHROME_RUN and (best is None or k - j > best[0]):
+                best = (k - j, cut)
+            j = k
+        if best:
+            cuts.add(best[1])
+    if cuts:
+        return sorted(cuts)
     blank_runs = []
     j = lo
     while j < hi:
@@ -119,13 +165,12 @@ def _soft_cuts(lines: list[str], folded: list[str], lo: int, hi: int) -> list[in
         else:
             j += 1
     rare_blanks = len(blank_runs) * 4 <= len(nonblank)
-    cuts |= {j for j, size in blank_runs if size >= 2 or rare_blanks}
-    return sorted(cuts)
+    return sorted(j for j, size in blank_runs if size >= 2 or rare_blanks)
 
 
 def _soft_pieces(lines: list[str], folded: list[str], counts: Counter, lo: int, hi: int) -> list[tuple[int, int]]:
     """Split [lo, hi) at soft cuts, then fold pieces without body text into a neighbour."""
-    bounds = [lo, *_soft_cuts(lines, folded, lo, hi), hi]
+    bounds = [lo, *_soft_cuts(lines, folded, counts, lo, hi, cues()), hi]
     pieces = [(a, b) for a, b in zip(bounds, bounds[1:]) if a < b]
     merged: list[list[int]] = []
     carry: int | None = None  # start of chrome waiting for the next release
