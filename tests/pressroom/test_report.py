@@ -109,3 +109,15 @@ def test_figures(sample_run: Path):
     kinds, examples = crawl_errors(data)
     assert dict(kinds) == {"HTTP 404": 1, "HTTP 500": 1, "robots.txt": 3, "unreachable": 3, "unreadable-input": 1}
     assert examples[0].startswith("cannot read input dumps/broken.html.gz")
+
+
+def test_partition_keys_also_kept_inside_the_files(tmp_path: Path, capsys):
+    """The articles writer keeps site/year in the files too: year=2025 must read as the column's int16."""
+    rec = {"doc_id": "a", "source": "link", "input": "raw#0", "site": "example.org", "year": 2025, "lang": "fr",
+           "word_count": 5}
+    part = tmp_path / "articles" / "site=example.org" / "year=2025"
+    part.mkdir(parents=True)
+    pq.write_table(records_to_table([rec]), part / "part-0.parquet")
+    data = load_run(tmp_path)
+    assert data.missing.get("articles") is None
+    assert data.articles.column("site").to_pylist() == ["example.org"]
