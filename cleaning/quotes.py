@@ -32,6 +32,7 @@ PARAGRAPH_SEP = "\n\n"  # how Document.body_text joins paragraphs
 
 _OPENERS = {"«": "»", "“": "”\"", "„": "“”", '"': '"', "‘": "’", "‹": "›"}
 _FOLD_MAP = {"’": "'", "ʼ": "'", "\u2011": "-", "\u2010": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "}
+_FOLD_TABLE = str.maketrans(_FOLD_MAP)
 _WORD = re.compile(r"[^\W_][\w'’\-\u2011]*")
 _TERMINATORS = ".!?…;"
 _QUOTE_CHARS = "«»“”„\"‹›"
@@ -55,7 +56,7 @@ class _Lexicon:
     that: re.Pattern
     pronouns: frozenset[str]
     determiners: frozenset[str]
-    adjuncts: tuple[str, ...]
+    adjunct: re.Pattern  # a phrase opening that is neither a name nor a role
     role_words: frozenset[str]
     speaker_nouns: frozenset[str]
     particles: frozenset[str]
@@ -99,7 +100,7 @@ def _lexicon() -> _Lexicon:
         that=re.compile(rf"^\s*(?:{_alternation(every('that'))})(?:\s+|(?<=')|$)"),
         pronouns=frozenset(every("pronouns")),
         determiners=frozenset(every("determiners")),
-        adjuncts=tuple(sorted(set(every("adjuncts")), key=len, reverse=True)),
+        adjunct=re.compile(rf"(?:{_alternation(every('adjuncts'))})(?:(?<=')|\s|$)"),
         role_words=frozenset(every("role_words")),
         speaker_nouns=frozenset(every("speaker_nouns")),
         particles=frozenset(_fold(w) for w in names.get("particles", [])),
@@ -114,12 +115,11 @@ def _lexicon() -> _Lexicon:
 
 def _fold(text: str) -> str:
     """Lower case, one apostrophe, plain hyphens and spaces — same length as the input."""
-    out = []
-    for ch in text:
-        ch = _FOLD_MAP.get(ch, ch)
-        low = ch.lower()
-        out.append(low if len(low) == 1 else ch)
-    return "".join(out)
+    folded = text.translate(_FOLD_TABLE)
+    lowered = folded.lower()
+    if len(lowered) == len(folded):
+        return lowered
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in folded)
 
 
 # ------------------------------------------------------------------ small text helpers
@@ -229,8 +229,7 @@ def _starts_adjunct(folded: str, lex: _Lexicon) -> bool:
         return True
     if re.match(r"^(?:le|the|on|du|depuis|en|in)?\s*\d", folded) or folded[0] in "(":
         return True
-    return any(folded == a or folded.startswith(a + " ") or (a.endswith("'") and folded.startswith(a))
-               for a in lex.adjuncts)
+    return bool(lex.adjunct.match(folded))
 
 
 def _name_run(text: str, lex: _Lexicon) -> tuple[list[re.Match], int]:
@@ -858,6 +857,8 @@ def _replace(quote: Quote, **changes) -> Quote:
 def _pull_candidates(texts: list[str], kinds: list[str], lex: _Lexicon) -> dict[int, tuple[tuple[int, int, int], int | None]]:
     """Short standalone blocks repeating a sentence of a longer paragraph: {index: (source sentence, name line)}."""
     tokens = [_norm_tokens(_strip_marks(t)) for t in texts]
+    vocab = [set(t) for t in tokens]
+    windows: dict[int, list[tuple[Counter, tuple[int, int]]]] = {}  # built once per paragraph, on demand
     out = {}
     for i, text in enumerate(texts):
         n = len(tokens[i])
@@ -868,10 +869,11 @@ def _pull_candidates(texts: list[str], kinds: list[str], lex: _Lexicon) -> dict[
         wanted = Counter(tokens[i])
         best = None
         for j, other in enumerate(texts):
-            if j == i or len(tokens[j]) <= n:
+            if j == i or len(tokens[j]) <= n or len(wanted.keys() & vocab[j]) < PULL_OVERLAP * len(wanted):
                 continue
-            for s, e in _windows(other, lex):
-                have = Counter(_norm_tokens(other[s:e]))
+            if j not in windows:
+                windows[j] = [(Counter(_norm_tokens(other[s:e])), (s, e)) for s, e in _windows(other, lex)]
+            for have, (s, e) in windows[j]:
                 share = sum((wanted & have).values()) / n
                 if share >= PULL_OVERLAP and (best is None or share > best[0]):
                     best = (share, (j, s, e))
