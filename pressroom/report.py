@@ -270,13 +270,15 @@ def bar_svg(pairs: list[tuple[str, int]], title: str, horizontal: bool = False, 
     from matplotlib.ticker import MaxNLocator
 
     labels, values = [str(k) for k, _ in pairs], [v for _, v in pairs]
-    fig, ax = _figure(max(2.4, 0.32 * len(pairs) + 1) if horizontal else 3.2)
+    fig, ax = _figure(max(1.6, 0.3 * len(pairs) + 1) if horizontal else 3.2)
     if horizontal:
-        ax.barh(labels[::-1], values[::-1], color="#3b6ea8")
+        ax.barh(labels[::-1], values[::-1], color="#3b6ea8", height=0.6)
     else:
         ax.bar(labels, values, color="#3b6ea8")
-        if len(labels) > 12:
+        if len(labels) > 6:
             ax.tick_params(axis="x", labelrotation=60, labelsize=8)
+            for label in ax.get_xticklabels():
+                label.set_horizontalalignment("right")
     (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title)
     ax.set_xlabel(xlabel)
@@ -363,7 +365,8 @@ def section_releases(data: RunData) -> Section:
         parts.append(bar_svg(per_month, "Releases per month (published_at)", xlabel="month"))
         dated = [m for m, _ in per_month if m != "no date"]
         lines.append(f"months: {dated[0]} … {dated[-1]} ({len(dated)} months)" if dated else "months: no dates")
-        parts.append(html_table(["month", "releases"], per_month))
+        parts.append(f"<details><summary>{len(per_month)} months as a table</summary>"
+                     f"{html_table(['month', 'releases'], per_month)}</details>")
     else:
         parts.append('<p class="na">per month: not available — no published_at column</p>')
     return Section(title, "".join(parts), lines)
@@ -485,7 +488,7 @@ body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem au
 h1{margin-bottom:.2rem} .meta{color:#666} h2{border-bottom:2px solid #9bb4d6;padding-bottom:.2rem;margin-top:2.2rem}
 table{border-collapse:collapse;margin:.6rem 0;font-size:14px} th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}
 th{background:#f0f4f9} .na{color:#a15c00;font-style:italic} svg{max-width:100%;height:auto;display:block;margin:.6rem 0}
-nav a{margin-right:.8rem}
+nav a{margin-right:.8rem} summary{cursor:pointer;color:#3b5a80}
 """
 
 
