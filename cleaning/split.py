@@ -185,17 +185,30 @@ def _find_title(blocks: list[Block], doc: Document, footer_title: str | None, le
             return i
     if footer_title or any(b.hints for b in blocks):
         return None
-    # A dump without a footer: the first title-shaped line once the leading chrome is past.
+    # A dump without a footer: a "Kicker. Title" line, else the last headline-shaped line
+    # before the first paragraph of running text (menus and labels come before the title).
+    candidates: list[int] = []
     for i, block in enumerate(blocks):
-        if _drop_reason(block, lexicon) or _contact_cue_line(block.text, lexicon) or _standalone_contact(block.text):
+        text = block.text.strip()
+        if (_drop_reason(block, lexicon) or _contact_cue_line(text, lexicon) or _standalone_contact(text)
+                or has_phone(text) or has_email(text) or (i and blocks[i - 1].text.rstrip().endswith(":"))):
             continue
-        if blocks[i - 1].text.rstrip().endswith(":") if i else False:
-            continue  # the line after "… :" in a contact block
-        if is_title_shaped(block.text) and not (i + 1 < len(blocks) and ends_with_ellipsis(blocks[i + 1].text)):
+        if len(text) > 100 and not is_title_shaped(text):
+            break  # running text: the headline was before it
+        if not is_title_shaped(text) or (i + 1 < len(blocks) and ends_with_ellipsis(blocks[i + 1].text)):
+            continue
+        if re.fullmatch(r"[\W\d_]*", text) or _looks_like_dateline(text, lexicon):
+            continue
+        if split_kicker(text, lexicon)[0]:
             return i
-        if not is_title_shaped(block.text) and len(block.text) > 300:
-            return None  # body already started: no headline line in this dump
-    return None
+        candidates.append(i)
+    return candidates[-1] if candidates else None
+
+
+def _looks_like_dateline(text: str, lexicon: Cues) -> bool:
+    """"18 December 2025", "Paris, le 3 mars 2025": a date line, not a headline."""
+    words = re.findall(r"\w+", fold(text))
+    return len(words) <= 6 and any(w in lexicon.months for w in words) and any(w.isdigit() for w in words)
 
 
 def _contact_run(blocks: list[Block], start: int, stop_at: int | None, lexicon: Cues) -> int:
@@ -378,8 +391,10 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
                 out.lead.append(text)
             i += 1
             continue
-        if "notes" in hints and not stripped[i] and state != "tail":
-            if not lexicon.is_notes_heading(text):
+        if "notes" in hints and not stripped[i] and state in ("body", "notes"):
+            if lexicon.is_notes_heading(text) or block.kind == BlockKind.HEADING:
+                state = "notes"
+            else:
                 out.notes.append(text)
             i += 1
             continue

@@ -1,0 +1,170 @@
+"""split_document: roles of blocks from hints (HTML), from text cues and page shape (dumps)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaning.options import DEFAULT_OPTIONS
+from cleaning.schema import Block, BlockKind, Document, PageMeta, Removed
+from cleaning.split import has_phone, restore_page, split_document, split_kicker
+from cleaning.stats import Stats
+
+
+def dump_doc(lines: list[str], removed: list[Removed] | None = None, positions: list[int] | None = None) -> Document:
+    positions = positions if positions is not None else list(range(len(lines)))
+    blocks = [Block(text=t, position=p) for t, p in zip(lines, positions)]
+    return Document(doc_id="d", input="x.txt", source="dump", blocks=blocks, removed=list(removed or []))
+
+
+def split(doc: Document) -> Document:
+    return split_document(doc, DEFAULT_OPTIONS, Stats())
+
+
+LONG = ("The ministry must publish the inspection reports and open an independent inquiry into the discharges, "
+        "the organisation said in a statement released this morning in the capital.")
+LONG2 = ("Residents downstream have complained for years about the smell of the river and about fish dying "
+         "in large numbers every summer, according to local associations.")
+
+
+@pytest.mark.parametrize("title, kicker, rest", [
+    ("Monde. L’Assemblée doit agir", "Monde", "L’Assemblée doit agir"),
+    ("PRESS RELEASE: Governments must act now", "PRESS RELEASE", "Governments must act now"),
+    ("Communiqué de presse : La CPI doit être protégée", "Communiqué de presse", "La CPI doit être protégée"),
+    ("Freedoms. Brenmark. The law threatens thousands", "Freedoms", "Brenmark. The law threatens thousands"),
+    ("Dr. Smith wins the prize", None, "Dr. Smith wins the prize"),
+    ("John F. Kennedy airport workers strike", None, "John F. Kennedy airport workers strike"),
+    ("Iran : les autorités doivent libérer les manifestants", None, "Iran : les autorités doivent libérer les manifestants"),
+    ("A title without any label", None, "A title without any label"),
+])
+def test_split_kicker(title, kicker, rest):
+    assert split_kicker(title) == (kicker, rest)
+
+
+def test_phone_numbers_are_told_from_other_numbers():
+    assert has_phone("+33 6 76 94 37 05") and has_phone("020 7946 0000") and has_phone("+44 (0)20 7413 5566")
+    assert not has_phone("170 000 personnes") and not has_phone("du 1er au 6 décembre 2025")
+
+
+def test_dump_release_roles():
+    lines = [
+        "Donate now to protect rivers and the people who depend on them.",
+        "Media contact",
+        "Jane Doe, press officer",
+        "+44 20 7946 0321",
+        "World. Rivers need a binding treaty",
+        LONG,
+        "What happens next",
+        LONG2,
+        "-ENDS-",
+        "Notes to editors",
+        "The talks run until Friday.",
+        "The post World. Rivers need a binding treaty appeared first on River Watch.",
+        "Europe. Another release title here",
+        "Its snippet is cut short like a teaser excerpt...",
+    ]
+    doc = split(dump_doc(lines))
+    assert (doc.kicker, doc.title) == ("World", "Rivers need a binding treaty")
+    assert [(p.text, p.kind, p.section) for p in doc.paragraphs] == [
+        (LONG, "paragraph", None), ("What happens next", "heading", "What happens next"),
+        (LONG2, "paragraph", "What happens next")]
+    assert doc.notes == ["The talks run until Friday."]
+    assert doc.contacts == ["Media contact", "Jane Doe, press officer", "+44 20 7946 0321"]
+    assert [(t.kicker, t.title, t.snippet) for t in doc.teasers] == [
+        ("Europe", "Another release title here", "Its snippet is cut short like a teaser excerpt...")]
+    reasons = {r.text: r.reason for r in doc.removed}
+    assert reasons[lines[0]] == "banner"
+    assert reasons[lines[11]] == "feed-footer"
+    assert reasons[lines[4]] == "title"
+    assert reasons[lines[12]] == reasons[lines[13]] == "teaser"
+
+
+def test_about_heading_opens_notes_and_contacts_leave_the_body():
+    lines = ["A plain title for the release", LONG, "Media contact: Jane Doe, +44 20 7946 0321", LONG2,
+             "About River Watch", "River Watch is a network of river keepers in 30 countries."]
+    doc = split(dump_doc(lines))
+    assert doc.title == "A plain title for the release" and doc.kicker is None
+    assert [p.text for p in doc.paragraphs] == [LONG, LONG2]
+    assert doc.contacts == ["Media contact: Jane Doe, +44 20 7946 0321"]
+    assert doc.notes == ["River Watch is a network of river keepers in 30 countries."]
+
+
+def test_a_contact_heading_with_no_number_is_not_a_contact_block():
+    lines = ["Press room", "Press releases", "World. Rivers need a binding treaty", LONG, LONG2]
+    doc = split(dump_doc(lines))
+    assert doc.contacts == []
+    assert doc.title == "Rivers need a binding treaty"
+
+
+def test_pull_quote_pair_in_a_dump_is_marked_quote_and_caption():
+    quote = "“No community should have to buy its drinking water. Rules must apply to everyone,” said Ana Ruiz, director."
+    lines = ["World. Rivers need a binding treaty", LONG, quote,
+             "No community should have to buy its drinking water", "Ana Ruiz, director at River Watch", LONG2]
+    doc = split(dump_doc(lines))
+    assert [(p.kind) for p in doc.paragraphs] == ["paragraph", "paragraph", "quote", "caption", "paragraph"]
+
+
+def test_restore_page_puts_stripped_blocks_back_and_split_recovers_teasers_and_contacts():
+    lines = ["Media contact", "+44 20 7946 0321", "World. Rivers need a binding treaty", LONG, LONG2,
+             "The post World. Rivers need a binding treaty appeared first on River Watch.",
+             "Europe. Another release title here", "Its snippet is cut short like a teaser excerpt..."]
+    stripped = {0, 1, 5, 6, 7}
+    kept = [(t, i) for i, t in enumerate(lines) if i not in stripped]
+    removed = [Removed(lines[i], "site-boilerplate") for i in sorted(stripped)]
+    doc = dump_doc([t for t, _ in kept], removed, [p for _, p in kept])
+    blocks, flags = restore_page(doc)
+    assert [b.text for b in blocks] == lines and flags == [i in stripped for i in range(len(lines))]
+    out = split(doc)
+    assert out.title == "Rivers need a binding treaty"
+    assert [p.text for p in out.paragraphs] == [LONG, LONG2]
+    assert out.contacts == ["Media contact", "+44 20 7946 0321"]
+    assert [t.title for t in out.teasers] == ["Another release title here"]
+    assert len(out.removed) == len(removed) + 1  # strip's entries kept once, plus the title
+
+
+def test_html_hints_decide_roles():
+    def b(text, hints=(), kind=BlockKind.PARAGRAPH, main=False, href=None, path="html/body/div"):
+        return Block(text=text, hints=hints, kind=kind, main=main, href=href, dom_path=path)
+
+    blocks = [
+        b("We use cookies to measure our audience.", ("cookie",)),
+        b("Home", ("header", "nav"), BlockKind.LIST_ITEM, href="/"),
+        b("Press centre", ("aside", "contact", "mobile"), BlockKind.HEADING),
+        b("+44 20 7946 0321", ("aside", "contact", "mobile")),
+        b("Freedoms.", ("article-header", "kicker")),
+        b("Brenmark. The law threatens thousands", ("article-header", "title"), BlockKind.HEADING,
+          path="html/body/main/article/header/h1"),
+        b("18 December 2025", ("article-header", "date")),
+        b("A standfirst that sums the release up.", ("lead",)),
+        b(LONG, ("kicker",), main=True),  # a hint leaked from a container class: not a kicker
+        b("What the law provides", (), BlockKind.HEADING, main=True),
+        b(LONG2, (), main=True),
+        b("Notes to editors", ("notes",), BlockKind.HEADING, main=True),
+        b("Brenmark ratified the covenant in 1972.", (), main=True),
+        b("Press centre", ("aside", "contact", "desktop"), BlockKind.HEADING),
+        b("+44 20 7946 0321", ("aside", "contact", "desktop")),
+        b("Latest news", ("aside", "related", "teaser"), BlockKind.HEADING),
+        b("Climate.", ("aside", "kicker", "teaser"), href="/oil/"),
+        b("The oil spill needs an inquiry", ("aside", "teaser"), BlockKind.LIST_ITEM, href="/oil/"),
+        b("More than 41,520 people are affected by...", ("aside", "snippet", "teaser"), BlockKind.LIST_ITEM),
+    ]
+    doc = Document(doc_id="h", input="p.html", source="html", blocks=[
+        Block(**{**{s: getattr(x, s) for s in x.__slots__}, "position": i}) for i, x in enumerate(blocks)],
+        meta=PageMeta(h1="Freedoms. Brenmark. The law threatens thousands"))
+    out = split(doc)
+    assert (out.kicker, out.title) == ("Freedoms", "Brenmark. The law threatens thousands")
+    assert out.lead == "A standfirst that sums the release up."
+    assert [(p.text, p.kind) for p in out.paragraphs] == [
+        (LONG, "paragraph"), ("What the law provides", "heading"), (LONG2, "paragraph")]
+    assert out.paragraphs[2].section == "What the law provides"
+    assert out.notes == ["Brenmark ratified the covenant in 1972."]
+    assert out.contacts == ["Press centre", "+44 20 7946 0321"]
+    assert [(t.kicker, t.title, t.url, t.snippet) for t in out.teasers] == [
+        ("Climate", "The oil spill needs an inquiry", "/oil/", "More than 41,520 people are affected by...")]
+    reasons = {r.text: r.reason for r in out.removed}
+    assert reasons["We use cookies to measure our audience."] == "cookie-notice"
+    assert reasons["Home"] == "navigation"
+
+
+def test_empty_document_is_flagged_not_crashed():
+    out = split(dump_doc([]))
+    assert out.paragraphs == [] and out.title is None and "no-body" in out.flags
