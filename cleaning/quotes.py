@@ -330,7 +330,8 @@ def _extend_name(body: str, end: int, lex: _Lexicon) -> int:
         folded = _fold(w.group())
         rest = _fold(tail[w.start():stop])
         if _starts_adjunct(rest, lex) and folded not in lex.particles or folded in lex.role_words \
-                or folded in lex.pronouns or folded in lex.determiners and i == 0 or lex.cue.match(rest):
+                or folded in lex.pronouns or (folded in lex.determiners and folded not in lex.particles and i == 0) \
+                or lex.cue.match(rest):
             break
         taken = i + 1
     while taken and _fold(words[taken - 1].group()) in lex.particles | lex.determiners:
@@ -372,20 +373,40 @@ def _chunk(text: str, lex: _Lexicon) -> _Chunk:
                 return _Chunk("role", role=_clean(text), speaker=_cut_adjunct_tail(text, lex))
             name, role = _split_role_name(body, run, lex)
             if name is not None and role is None:
+                person, org = _person_of_org(name, lex)
+                if org:
+                    return _Chunk("name", speaker=person, role=org, complete=True)
                 end = _extend_name(body, end, lex)
                 name = body[:end].strip()
+                tail = body[end:].strip()
+            if name is None and tail:  # "Défenseure des droits": an office named by its title
+                end = _extend_name(body, end, lex)
+                role = body[:end].strip()
                 tail = body[end:].strip()
             complete = not tail or _starts_adjunct(_fold(tail), lex) or tail.startswith("(")
             if name is None:
                 return _Chunk("role", role=role, speaker=role, complete=complete)
             return _Chunk("name", speaker=name, role=role, complete=complete)
+    found = _trailing_name(text, lex)
     if _is_role_phrase(body, lex):
-        found = _trailing_name(text, lex)
         if found:
             return _Chunk("name", speaker=found[0], role=_clean(found[1]))
         phrase = _cut_adjunct_tail(text, lex)
         return _Chunk("role", role=phrase, speaker=phrase)
+    if found and first in lex.determiners and len(_words(found[1])) <= 3 and _words(found[1])[-1].islower():
+        return _Chunk("name", speaker=found[0], role=_clean(_words(found[1]) and found[1][len(words[0]):]))
     return _Chunk("other")
+
+
+def _person_of_org(name: str, lex: _Lexicon) -> tuple[str, str | None]:
+    """("Jane Moyo", "Amnesty International") from "Jane Moyo of Amnesty International"."""
+    m = re.search(r"\s(?:(?:of|from|at|de|du|chez)\s+|d')(?=\S)", _fold(name))
+    if not m:
+        return name, None
+    person, org = name[:m.start()], name[m.end():]
+    if _is_org(person, lex) or not _is_org(org, lex) or not 1 <= len(_words(person)) <= 4:
+        return name, None
+    return person.strip(), org.strip()
 
 
 def _trailing_name(text: str, lex: _Lexicon) -> tuple[str, str] | None:
@@ -441,6 +462,8 @@ def _role_valid(chunk: _Chunk, text: str, previous_role: bool, lex: _Lexicon) ->
         return True
     if chunk.kind == "role":
         return True
+    if chunk.kind == "other" and (_words(text) or [""])[0].casefold() in lex.determiners and len(_words(text)) <= 12:
+        return True  # "Jane Doe, a paediatrician in Khan Younis"
     if chunk.kind == "name" and chunk.role is None and not previous_role:
         return True  # an organisation as the apposition: "Jane Doe, Amnesty International"
     return bool(re.match(r"^\d+\s*(?:ans|years?)", folded))
@@ -527,7 +550,9 @@ def _speaker_backward(text: str, lex: _Lexicon) -> tuple[_Speaker, int] | None:
             if i == 0 or _chunk(body[pieces[i - 1][0]:pieces[i - 1][1]], lex).kind != "name":
                 if info.complete and len(_words(piece)) <= 12:
                     return _Speaker(info.speaker, None), s
-        if info.kind in ("role", "name") or (role_parts and re.match(r"^\s*(?:du|des|de|d'|of|and|et)\b", _fold(piece))):
+        led_by_article = info.kind == "other" and (_words(piece) or [""])[0].casefold() in lex.determiners and i > 0
+        if info.kind in ("role", "name") or led_by_article or (
+                role_parts and re.match(r"^\s*(?:du|des|de|d'|of|and|et)\b", _fold(piece))):
             role_parts.append(piece.strip())
             i -= 1
             continue
@@ -759,6 +784,14 @@ def _after_attribution(text: str, folded: str, pos: int, lex: _Lexicon) -> _Attr
         attribution, cue_end = subject
         if _tail_is_adjunct(text[cue_end:hi], lex, attribution.cue):
             return _Attribution(attribution.speaker, attribution.cue, pos, hi)
+    if re.match(r"^\s*[—–]", region):  # “…” — Jane Doe, survivor
+        who = _attribution_line(text[pos:], lex)
+        if who is not None:
+            return _Attribution(who, "", pos, len(text))
+    cue = lex.cue.match(folded, lead, hi)
+    if cue is not None and re.match(r"^\s*[,.]?\s*$", folded[pos:lead]):
+        # ", a déclaré <someone we cannot read>": still somebody's words
+        return _Attribution(_Speaker(None, None), text[cue.start():cue.end()].strip(), pos, hi)
     return None
 
 
@@ -1211,7 +1244,7 @@ def _resolve(texts, folded, items, kinds, lex) -> list[_Found]:
 
 
 def _who(speaker: _Speaker | None, last: _Speaker | None, last_person: _Speaker | None) -> _Speaker | None:
-    if speaker is None:
+    if speaker is None or (speaker.speaker is None and not speaker.pronoun):
         return last
     if speaker.pronoun:
         return last_person or last
