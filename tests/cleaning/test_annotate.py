@@ -1,0 +1,113 @@
+"""annotate_document: dates by precedence, language, site name, authors, hash and word count."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from cleaning.annotate import (
+    annotate_document,
+    content_hash,
+    detect_language,
+    find_statement_date,
+    find_text_date,
+    normalise_for_hash,
+)
+from cleaning.options import CleanOptions
+from cleaning.schema import Document, FeedEntry, PageMeta, Paragraph, Removed
+from cleaning.stats import Stats
+
+FR = ("Les États doivent fermement s’opposer aux menaces et sanctions contre la Cour pénale internationale et "
+      "protéger la capacité de la Cour à continuer son mandat indépendant, a déclaré l’organisation le "
+      "1er décembre 2025, lors de l’ouverture de la session de l’Assemblée des États parties.")
+EN = ("Governments negotiating the treaty must reject last-minute proposals that would exempt polluters from "
+      "binding limits, the organisation said on 3 March 2025, as the fifth round of talks opened in Geneva.")
+
+
+def doc(paragraphs=(), **fields) -> Document:
+    return Document(doc_id="d", input="x", source="dump", paragraphs=[Paragraph(p) for p in paragraphs], **fields)
+
+
+def annotate(d: Document, seed: int = 0) -> Document:
+    return annotate_document(d, CleanOptions(langdetect_seed=seed), Stats())
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a déclaré Amnesty International le 1er décembre 2025, lors", datetime(2025, 12, 1, tzinfo=UTC)),
+    ("Paris, le 3 mars 2025", datetime(2025, 3, 3, tzinfo=UTC)),
+    ("said on 1 December 2025", datetime(2025, 12, 1, tzinfo=UTC)),
+    ("on 14th March 2025 in a new report", datetime(2025, 3, 14, tzinfo=UTC)),
+    ("WASHINGTON, December 1, 2025 —", datetime(2025, 12, 1, tzinfo=UTC)),
+    ("Dec. 1st, 2025", datetime(2025, 12, 1, tzinfo=UTC)),
+    ("published 2025-03-04", datetime(2025, 3, 4, tzinfo=UTC)),
+    ("le 31 février 2025", None),
+    ("en novembre 2024", None),
+    ("no date here at all", None),
+])
+def test_find_text_date(text, expected):
+    assert find_text_date(text) == expected
+
+
+def test_the_date_a_statement_is_made_beats_an_earlier_event_date():
+    text = ("Those responsible for the police charge on 5 August 2025 must be brought to justice, "
+            "Vigie Internationale said on 18 December 2025.")
+    assert find_text_date(text) == datetime(2025, 8, 5, tzinfo=UTC)
+    assert find_statement_date(text) == datetime(2025, 12, 18, tzinfo=UTC)
+    assert annotate(doc([text])).published_at == datetime(2025, 12, 18, tzinfo=UTC)
+
+
+def test_date_precedence_meta_feed_url_text():
+    meta_date = datetime(2025, 1, 2, 10, 0, tzinfo=timezone(timedelta(hours=1)))
+    feed = FeedEntry(published=datetime(2025, 1, 3, tzinfo=UTC), updated=datetime(2025, 1, 5, tzinfo=UTC))
+    url = "https://example.org/2025/01/04/slug/"
+    full = annotate(doc([EN], meta=PageMeta(published=meta_date, date_source="jsonld"), feed=feed, url=url))
+    assert (full.published_at, full.date_source) == (datetime(2025, 1, 2, 9, 0, tzinfo=UTC), "jsonld")
+    assert full.modified_at == datetime(2025, 1, 5, tzinfo=UTC)
+    assert annotate(doc([EN], feed=feed, url=url)).date_source == "feed"
+    from_url = annotate(doc([EN], url=url))
+    assert (from_url.published_at, from_url.date_source) == (datetime(2025, 1, 4, tzinfo=UTC), "url")
+    from_text = annotate(doc([EN]))
+    assert (from_text.published_at, from_text.date_source) == (datetime(2025, 3, 3, tzinfo=UTC), "text")
+    assert annotate(doc(["No date."])).published_at is None
+
+
+def test_naive_metadata_dates_are_taken_as_utc():
+    d = annotate(doc([EN], meta=PageMeta(published=datetime(2025, 5, 6, 7, 8))))
+    assert d.published_at == datetime(2025, 5, 6, 7, 8, tzinfo=UTC) and d.date_source == "meta"
+
+
+def test_language_of_the_body_is_deterministic_and_iso_639_1():
+    assert annotate(doc([FR])).lang == "fr"
+    assert annotate(doc([EN])).lang == "en"
+    assert {annotate(doc([FR, EN[:60]]), seed=0).lang for _ in range(3)} == {"fr"}
+
+
+def test_short_or_uncertain_text_defers_to_html_lang():
+    assert detect_language("Merci !", seed=0, html_lang="fr-FR") == "fr"
+    assert detect_language("", seed=0, html_lang="en_GB") == "en"
+    assert detect_language("", seed=0) is None
+    # a clear majority language is kept even when <html lang> says otherwise
+    assert detect_language(FR, seed=0, html_lang="en") == "fr"
+
+
+def test_site_name_from_metadata_else_the_feed_footer():
+    footer = Removed("The post World. A title appeared first on River Watch.", "site-boilerplate")
+    assert annotate(doc([EN], removed=[footer])).site_name == "River Watch"
+    assert annotate(doc([EN], removed=[footer], meta=PageMeta(site_name="RW"))).site_name == "RW"
+    french = Removed("L’article Monde. Un titre est apparu en premier sur Ligue des droits.", "feed-footer")
+    assert annotate(doc([FR], removed=[french])).site_name == "Ligue des droits"
+
+
+def test_authors_from_metadata_else_feed():
+    feed = FeedEntry(authors=("Jane Doe", "Jane Doe", " "))
+    assert annotate(doc([EN], feed=feed)).authors == ["Jane Doe"]
+    assert annotate(doc([EN], feed=feed, meta=PageMeta(authors=("A. B.",)))).authors == ["A. B."]
+
+
+def test_content_hash_ignores_case_spacing_and_punctuation_and_word_count():
+    assert normalise_for_hash("  L’Assemblée,  DOIT\nagir ! ") == "l assemblée doit agir"
+    assert content_hash("Hello,   World!") == content_hash("hello world")
+    d = annotate(doc(["One two three.", "Four — five"]))
+    assert d.content_hash == content_hash("One two three.\n\nFour — five")
+    assert d.word_count == 5
