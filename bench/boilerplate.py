@@ -91,6 +91,10 @@ def site_documents(spec: SiteSpec) -> list[Labeled]:
     name = f"site{spec.index:03d}"
     site = f"{name}.example"
     contact = _contact_block(rng, vocab, spec.french, name)
+    officers = [f"{rng.choice(vocab).capitalize()} {rng.choice(vocab).capitalize()}, "
+                f"+33 1 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+                for _ in range(rng.choice((0, 0, 2, 4)))]  # the release's own press officer, one of a few
+    teaser_kicker = rng.random() < 0.7  # else teasers show the title without its kicker
     banners = [sentence(rng, vocab, 10, 25) for _ in range(rng.choice((1, 1, 3)))]
     cookie = ("Nous utilisons des cookies " if spec.french else "We use cookies ") + sentence(rng, vocab, 10, 20)
     has_cookie = rng.random() < 0.7
@@ -127,15 +131,20 @@ def site_documents(spec: SiteSpec) -> list[Labeled]:
         rows: list[tuple[str, str, str | None, bool]] = []  # text, label, dom path, main
 
         def add(text, label, role, main=True):
+            if label in BOILERPLATE and rng.random() < 0.05:  # templates drift: case and spacing
+                text = text.upper() if rng.random() < 0.5 else "  ".join(text.split(" "))
             rows.append((text, label, path(role), main if spec.html else True))
+
+        def add_contacts(role):
+            for line in contact[:3] + ([officers[i % len(officers)]] if officers else []) + contact[3:]:
+                add(line, "contacts", role, False)
 
         copies = rng.randint(1, 3)
         if has_cookie and rng.random() < 0.9:  # not shown once accepted
             add(cookie, "cookie", "cookie", False)
         add(banners[i % len(banners)], "banner", "banner", False)
         if copies >= 2:
-            for line in contact:
-                add(line, "contacts", "contacts-aside", False)
+            add_contacts("contacts-aside")
         add(title, "title", "title")
         body = list(paras)
         if i in quote_docs:
@@ -152,15 +161,13 @@ def site_documents(spec: SiteSpec) -> list[Labeled]:
         if has_footer:
             add(f"The post {title} appeared first on {site_name}.", "feed-footer", "feed-footer")
         if copies >= 1:
-            for line in contact:
-                add(line, "contacts", "contacts", False)
+            add_contacts("contacts")
         for k in range(1, min(n_teasers, spec.n_docs - 1) + 1):  # the latest releases: titles teased elsewhere
             t_title, t_paras = releases[(i - k) % spec.n_docs]
-            add(t_title, "teaser", "teaser", False)
+            add(t_title if teaser_kicker else t_title.split(". ", 1)[1], "teaser", "teaser", False)
             add(t_paras[0][:150].rstrip() + "...", "teaser", "teaser-snippet", False)
         if copies >= 3:
-            for line in contact:
-                add(line, "contacts", "contacts", False)
+            add_contacts("contacts")
         blocks = [Block(text=t, kind=BlockKind.QUOTE if lab == "shared-quote" and spec.html else
                         BlockKind.HEADING if lab == "title" and spec.html else BlockKind.PARAGRAPH,
                         position=k, dom_path=p, main=m) for k, (t, lab, p, m) in enumerate(rows)]
