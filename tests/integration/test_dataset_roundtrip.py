@@ -225,3 +225,82 @@ def test_pressroom_dedup_reports_clusters_kept_member_and_why(tmp_path, capsys):
     assert any("mirror" in line and "[same body]" in line for line in out.splitlines())
     assert any("edited" in line and "[near-duplicate]" in line for line in out.splitlines())
     assert main(["dedup", str(tmp_path / "nothing-here")]) == 3
+
+
+# ---------------------------------------------------------------- real pipeline output, and docs/notebook.md
+
+FIXTURES = REPO / "tests" / "fixtures" / "dumps"
+
+
+@pytest.fixture(scope="module")
+def cleaned(tmp_path_factory) -> Path:
+    """`clean` run twice into one dataset (two sites), as an analyst would find it."""
+    from cleaning.options import CleanOptions
+    from cleaning.pipeline import run_clean
+
+    out = tmp_path_factory.mktemp("cleaned") / "data"
+    for dump, site in (("seed_fr_amnesty.txt", "amnesty.fr"), ("en_water_alliance.txt", "wateralliance.org")):
+        path, stats = run_clean([str(FIXTURES / dump)], out, CleanOptions(site=site))
+        assert path == out / "articles", stats.errors
+    return out
+
+
+def test_pipeline_output_reads_the_same_in_pandas_polars_and_duckdb(cleaned):
+    root = cleaned / "articles"
+    reference = ds.dataset(root, schema=ARTICLES_SCHEMA, partitioning="hive").to_table().sort_by("doc_id")
+    assert reference.num_rows >= 2 and len(set(reference.column("doc_id").to_pylist())) == reference.num_rows
+    assert set(reference.column("site").to_pylist()) == {"amnesty.fr", "wateralliance.org"}
+    expected = reference.to_pylist()
+    nested = ["paragraphs", "quotes", "teasers", "removed", "authors", "notes", "contacts", "flags"]
+
+    df = pd.read_parquet(root, engine="pyarrow", schema=ARTICLES_SCHEMA).sort_values("doc_id")
+    for exp, (_, row) in zip(expected, df.iterrows()):
+        assert row["title"] == exp["title"] and row["body_text"] == exp["body_text"]
+        for col in nested:
+            got = [dict(x) if isinstance(x, dict) else x for x in row[col]]
+            got = [{k: (list(v) if hasattr(v, "tolist") else v) for k, v in x.items()} if isinstance(x, dict) else x
+                   for x in got]
+            assert got == exp[col], col
+
+    pl_rows = pl.read_parquet(root / "**" / "*.parquet", hive_partitioning=True).sort("doc_id").to_dicts()
+    assert pl_rows == expected
+
+    con = duckdb.connect()
+    db = con.sql(f"SELECT * FROM read_parquet('{root}/**/*.parquet', hive_types={{'year': 'SMALLINT'}}) "
+                     "ORDER BY doc_id").to_arrow_table()
+    for exp, got in zip(expected, db.select(ARTICLES_SCHEMA.names).to_pylist()):
+        for col in ARTICLES_SCHEMA.names:
+            assert got[col] == exp[col], col
+
+
+def notebook_blocks() -> list[str]:
+    text = (REPO / "docs" / "notebook.md").read_text(encoding="utf-8")
+    blocks, inside, current = [], False, []
+    for line in text.splitlines():
+        if line.strip() == "```python":
+            inside, current = True, []
+        elif line.strip() == "```" and inside:
+            inside = False
+            blocks.append("\n".join(current))
+        elif inside:
+            current.append(line)
+    return blocks
+
+
+def test_notebook_runs_on_a_cleaned_dataset(cleaned, monkeypatch):
+    blocks = notebook_blocks()
+    assert len(blocks) >= 6
+    monkeypatch.chdir(cleaned.parent)
+    ns: dict = {}
+    for block in blocks:
+        exec(compile(block, "docs/notebook.md", "exec"), ns)  # noqa: S102 - our own documentation
+    assert len(ns["releases"]) == ns["articles"]["dup_of"].isna().sum() >= 2
+    assert set(ns["one_site"]["site"]) == {"amnesty.fr"}
+    assert len(ns["spring"]) >= 1 and set(ns["spring"]["lang"]) == {"en"}
+    assert {"speaker", "kind", "text", "doc_id"} <= set(ns["quotes"].columns)
+    top = ns["top_speakers"]
+    assert ("amnesty.fr", "Erika Guevara Rosas") in top.index
+    db_counts = dict(zip(ns["db_speakers"]["speaker"], ns["db_speakers"]["n"]))
+    assert db_counts == dict(zip(ns["pl_speakers"]["speaker"], ns["pl_speakers"]["len"]))
+    assert db_counts == top.groupby(level="speaker").sum().to_dict()
+    assert ns["reasons"].sum() >= 1
