@@ -589,6 +589,8 @@ def _inverted(text: str, folded: str, pos: int, hi: int, lex: _Lexicon, strict: 
     if skip:
         after = skip.end()
     parsed = _speaker_forward(text[after:stop], lex, strict)
+    if parsed is None and not strict and _starts_adjunct(folded[after:stop].lstrip(), lex):
+        parsed, after = _past_adjunct(text, after, stop, lex)
     if parsed is None:
         return None
     speaker, used = parsed
@@ -598,6 +600,20 @@ def _inverted(text: str, folded: str, pos: int, hi: int, lex: _Lexicon, strict: 
     if not strict:
         end = stop
     return _Attribution(speaker, cue, pos, end)
+
+
+def _past_adjunct(text: str, start: int, stop: int, lex: _Lexicon) -> tuple[tuple[_Speaker, int] | None, int]:
+    """"estime dans un entretien au Monde l’ancienne ministre Rama Yade": the speaker after a where / when phrase."""
+    for m in list(_WORD.finditer(text, start, stop))[1:12]:
+        word = _fold(m.group())
+        if not (word in lex.determiners or re.match(r"^[ld]'", word) or _is_cap(m.group())):
+            continue
+        head = _chunk(text[m.start():stop].split(",")[0], lex)
+        if head.kind in ("name", "role") and head.complete:
+            parsed = _speaker_forward(text[m.start():stop], lex, strict=False)
+            if parsed is not None and parsed[0].speaker:
+                return parsed, m.start()
+    return None, start
 
 
 def _subject_cue(text: str, folded: str, lo: int, hi: int, lex: _Lexicon) -> tuple[_Attribution, int] | None:
