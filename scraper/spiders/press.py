@@ -292,15 +292,15 @@ class PressSpider(scrapy.Spider):
         hops, listing_page = meta.get("hops", 0), meta.get("listing_page", 0)
         child_page = listing_page + 1 if listing else 1
         release_links = []
+        if release and not self.all_pages:
+            return  # releases are leaves: their teasers and tags lead where listings, feeds and sitemaps lead
         for link in signals.links:
             if link == signals.next_url:
                 continue
             kind = link_kind(link, self.profile)
             if kind == "release":
                 release_links.append(url_key(link))
-            if kind == "listing" and release:
-                continue  # a release's tag/category links lead to listings we reach anyway
-            if kind == "other" and not self.all_pages and (release or hops >= self.max_depth):
+            if kind == "other" and not self.all_pages and hops >= self.max_depth:
                 continue
             if kind == "listing" and child_page > self.max_listing_pages:
                 self._skip("listing_page_cap", link)
