@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from cleaning.annotate import content_hash, count_words
 from cleaning.lexicon import load_lexicon
 from cleaning.options import CleanOptions
 from cleaning.schema import Document, Quote, QuoteKind, Reason, Removed
@@ -1352,4 +1353,7 @@ def attribute_quotes(doc: Document, opts: CleanOptions, stats: Stats) -> Documen
     for q in quotes:
         stats.inc(f"quotes/{q.kind}")
     stats.inc("quotes/paragraphs_removed", len(gone))
-    return doc.replace(paragraphs=paragraphs, quotes=quotes, removed=removed)
+    out = doc.replace(paragraphs=paragraphs, quotes=quotes, removed=removed)
+    if gone and doc.content_hash is not None:  # annotate ran before us: count and hash the body that is left
+        out = out.replace(content_hash=content_hash(out.body_text), word_count=count_words(out.body_text))
+    return out

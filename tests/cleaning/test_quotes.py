@@ -241,3 +241,13 @@ def test_benchmark_matching_rules():
     assert quotes_bench.match(exp, [quotes_bench.Guess("rien", None, "direct")]) == []
     assert quotes_bench.same_speaker("Amnesty International", "l’Amnesty International")
     assert not quotes_bench.same_speaker("Jane Doe", "John Doe")
+
+
+def test_removing_the_pull_pair_recounts_the_body():
+    from cleaning.annotate import content_hash, count_words
+
+    doc = seed_document()
+    doc = doc.replace(content_hash=content_hash(doc.body_text), word_count=count_words(doc.body_text))
+    out = attribute_quotes(doc, DEFAULT_OPTIONS, Stats())
+    assert out.word_count == count_words(out.body_text) < doc.word_count
+    assert out.content_hash == content_hash(out.body_text) != doc.content_hash
