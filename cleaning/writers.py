@@ -337,10 +337,19 @@ INDEX_COLUMNS = ["doc_id", "site", "year", "url", "canonical_url", "content_hash
                  "published_at", "fetched_at", "word_count", "dup_of", "dup_cluster"]
 
 
-def read_index(root: Path) -> list[dict]:
+def in_partition(path: Path, root: Path, layout: TableLayout) -> bool:
+    """Is this file inside a `key=value/...` directory of the layout (not a stray or legacy file)?"""
+    parts = path.parent.relative_to(root).parts
+    return len(parts) == len(layout.partition_by) and all(
+        part.startswith(f"{key}=") for part, key in zip(parts, layout.partition_by))
+
+
+def read_index(root: Path, layout: TableLayout = ARTICLES_LAYOUT) -> list[dict]:
     """The small columns of every row already in the dataset, with the partition it sits in."""
     rows = []
     for path in data_files(root):
+        if not in_partition(path, root, layout):
+            continue
         table = pq.read_table(path, columns=[c for c in INDEX_COLUMNS if c in pq.read_schema(path).names])
         partition = path.parent.relative_to(root).as_posix()
         for row in table.to_pylist():
@@ -372,73 +381,89 @@ def write_dataset(records: list[dict], out_dir: Path, stats: Stats) -> Path:
     (same body hash, same folded URL, earlier clusters), so a release already in
     the dataset is not kept twice because it came back under another URL.
     """
-    layout = ARTICLES_LAYOUT
     root = Path(out_dir) / "articles"
     with table_writer(out_dir, "articles") as staging:
-        new_rows = _one_per_doc_id(records, stats)
-        new_ids = {r["doc_id"] for r in new_rows}
-        copies: dict[str, list[dict]] = defaultdict(list)
-        for row in read_index(root):
-            copies[row["doc_id"]].append(row)
-
-        drop: dict[str, set[str]] = defaultdict(set)  # partition dir -> doc_ids leaving it
-        for doc_id, rows in copies.items():
-            keep = None if doc_id in new_ids else _newest(rows)
-            for row in rows:
-                if row is not keep:
-                    drop[row["_partition"]].add(doc_id)
-        existing = {doc_id: _newest(rows) for doc_id, rows in copies.items()}
-
-        for row in new_rows:
-            old = existing.get(row["doc_id"])
-            if old is None:
-                stats.inc("write/rows_new")
-            elif old.get("content_hash") != row.get("content_hash"):
-                row["prev_content_hash"] = old.get("content_hash")
-                stats.inc("write/rows_changed")
-            else:
-                row["prev_content_hash"] = row.get("prev_content_hash") or old.get("prev_content_hash")
-                stats.inc("write/rows_unchanged")
-
-        kept_old = [r for d, r in existing.items() if d not in new_ids]
-        assignments = merge_dataset_clusters(kept_old + new_rows)
-        for row in new_rows:
-            a = assignments.get(row["doc_id"])
-            marks = (a.dup_of, a.dup_cluster) if a else (None, None)
-            if marks[0] != row.get("dup_of"):
-                stats.inc("dedup/cross_run")
-            row["dup_of"], row["dup_cluster"] = marks
-        updates: dict[str, dict[str, tuple]] = defaultdict(dict)  # partition -> doc_id -> (dup_of, dup_cluster)
-        for row in kept_old:
-            a = assignments.get(row["doc_id"])
-            marks = (a.dup_of, a.dup_cluster) if a else (None, None)
-            if marks != (row.get("dup_of"), row.get("dup_cluster")):
-                updates[row["_partition"]][row["doc_id"]] = marks
-                stats.inc("dedup/cross_run")
-
-        incoming = split_by_partition(records_to_table(new_rows), layout) if new_rows else {}
-        order = [(partition_dir(root, layout, v).relative_to(root).as_posix(), v, t) for v, t in incoming.items()]
-        seen = {p for p, _, _ in order}
-        for p in sorted((set(drop) | set(updates)) - seen):  # partitions that only lose or change rows: last
-            order.append((p, None, None))
-
-        contents: dict[tuple, pa.Table | None] = {}
-        for rel, values, table in order:
-            old = _read_dir(root / rel, layout)
-            parts = []
-            if old is not None:
-                old = old.filter(pc.invert(pc.is_in(old.column("doc_id"), pa.array(sorted(drop[rel] | new_ids)))))
-                parts.append(_apply_marks(old, updates.get(rel, {})))
-            if table is not None:
-                parts.append(table)
-            merged = pa.concat_tables(parts) if parts else None
-            if values is None:
-                values = _values_of(rel, layout)
-            contents[values] = merged
-        files = replace_partitions(root, layout, contents, staging)
-        stats.inc("write/partitions_rewritten", len(contents))
-        stats.inc("write/files", files)
+        legacy = [p for p in data_files(root) if not in_partition(p, root, ARTICLES_LAYOUT)]
+        if legacy:  # e.g. articles/part-0.parquet from the first skeleton: re-home its rows, then drop it
+            old = pa.concat_tables(conform(pq.read_table(p), ARTICLES_SCHEMA) for p in legacy).to_pylist()
+            _merge_articles(old, root, staging, Stats())
+            for path in legacy:
+                path.unlink()
+            stats.inc("write/legacy_rows_migrated", len(old))
+        _merge_articles(records, root, staging, stats)
     return root
+
+
+def _merge_articles(records: list[dict], root: Path, staging: Path, stats: Stats) -> None:
+    """One merge: partitions gaining rows are swapped first, those only losing rows last.
+
+    So a kill between two swaps can leave a moved row in two partitions (the next
+    write keeps the newest copy), never in none.
+    """
+    layout = ARTICLES_LAYOUT
+    new_rows = _one_per_doc_id(records, stats)
+    new_ids = {r["doc_id"] for r in new_rows}
+    copies: dict[str, list[dict]] = defaultdict(list)
+    for row in read_index(root):
+        copies[row["doc_id"]].append(row)
+
+    drop: dict[str, set[str]] = defaultdict(set)  # partition dir -> doc_ids leaving it
+    for doc_id, rows in copies.items():
+        keep = None if doc_id in new_ids else _newest(rows)
+        for row in rows:
+            if row is not keep:
+                drop[row["_partition"]].add(doc_id)
+    existing = {doc_id: _newest(rows) for doc_id, rows in copies.items()}
+
+    for row in new_rows:
+        old = existing.get(row["doc_id"])
+        if old is None:
+            stats.inc("write/rows_new")
+        elif old.get("content_hash") != row.get("content_hash"):
+            row["prev_content_hash"] = old.get("content_hash")
+            stats.inc("write/rows_changed")
+        else:
+            row["prev_content_hash"] = row.get("prev_content_hash") or old.get("prev_content_hash")
+            stats.inc("write/rows_unchanged")
+
+    kept_old = [r for d, r in existing.items() if d not in new_ids]
+    assignments = merge_dataset_clusters(kept_old + new_rows)
+    for row in new_rows:
+        a = assignments.get(row["doc_id"])
+        marks = (a.dup_of, a.dup_cluster) if a else (None, None)
+        if marks[0] != row.get("dup_of"):
+            stats.inc("dedup/cross_run")
+        row["dup_of"], row["dup_cluster"] = marks
+    updates: dict[str, dict[str, tuple]] = defaultdict(dict)  # partition -> doc_id -> (dup_of, dup_cluster)
+    for row in kept_old:
+        a = assignments.get(row["doc_id"])
+        marks = (a.dup_of, a.dup_cluster) if a else (None, None)
+        if marks != (row.get("dup_of"), row.get("dup_cluster")):
+            updates[row["_partition"]][row["doc_id"]] = marks
+            stats.inc("dedup/cross_run")
+
+    incoming = split_by_partition(records_to_table(new_rows), layout) if new_rows else {}
+    order = [(partition_dir(root, layout, v).relative_to(root).as_posix(), v, t) for v, t in incoming.items()]
+    seen = {p for p, _, _ in order}
+    for p in sorted((set(drop) | set(updates)) - seen):  # partitions that only lose or change rows: last
+        order.append((p, None, None))
+
+    contents: dict[tuple, pa.Table | None] = {}
+    for rel, values, table in order:
+        old = _read_dir(root / rel, layout)
+        parts = []
+        if old is not None:
+            old = old.filter(pc.invert(pc.is_in(old.column("doc_id"), pa.array(sorted(drop[rel] | new_ids)))))
+            parts.append(_apply_marks(old, updates.get(rel, {})))
+        if table is not None:
+            parts.append(table)
+        merged = pa.concat_tables(parts) if parts else None
+        if values is None:
+            values = _values_of(rel, layout)
+        contents[values] = merged
+    files = replace_partitions(root, layout, contents, staging)
+    stats.inc("write/partitions_rewritten", len(contents))
+    stats.inc("write/files", files)
 
 
 def _read_dir(directory: Path, layout: TableLayout) -> pa.Table | None:

@@ -200,3 +200,18 @@ def test_invalid_record_raises_before_touching_the_dataset(tmp_path, bad):
     with pytest.raises(Exception):
         write_dataset([make_record("b", **bad)], tmp_path, Stats())
     assert read_all(tmp_path / "articles") == before
+
+
+def test_legacy_single_file_output_is_migrated_into_partitions(tmp_path):
+    from cleaning.schema import records_to_table
+
+    legacy = tmp_path / "articles" / "part-0.parquet"
+    atomic_write_table(records_to_table([make_record("old1", body="kept as it was"), make_record("a", body="v1")]),
+                       legacy)
+    stats = Stats()
+    write_dataset([make_record("a", body="v2")], tmp_path, stats)
+    assert not legacy.exists()
+    rows = {r["doc_id"]: r for r in read_all(tmp_path / "articles")}
+    assert sorted(rows) == ["a", "old1"]
+    assert rows["a"]["body_text"] == "v2" and rows["a"]["prev_content_hash"] == make_record("a", body="v1")["content_hash"]
+    assert stats["write/legacy_rows_migrated"] == 2
