@@ -15,6 +15,7 @@ import argparse
 import gzip
 import json
 import logging
+import os
 import platform
 import re
 import sys
@@ -136,13 +137,26 @@ def library_versions() -> dict[str, str]:
 # ------------------------------------------------------------------ breakdown
 
 
+def _coverage(line: str, other_tokens: list[str], other_sh: Counter) -> float | None:
+    """Share of a line's shingles found in the other text; a line under 4 tokens must appear whole."""
+    tokens = tokenize(line)
+    if not tokens:
+        return None
+    if len(tokens) < 4:
+        n = len(tokens)
+        return float(any(other_tokens[i:i + n] == tokens for i in range(len(other_tokens) - n + 1)))
+    sh = shingles(tokens)
+    return sum((sh & other_sh).values()) / sum(sh.values())
+
+
 def _uncovered_lines(text: str, other: str, threshold: float = 0.5) -> list[str]:
     """Lines of `text` whose shingles are mostly absent from `other` (what one side lacks)."""
-    other_sh = shingles(tokenize(other))
+    other_tokens = tokenize(other)
+    other_sh = shingles(other_tokens)
     out = []
     for line in (x.strip() for x in text.splitlines()):
-        sh = shingles(tokenize(line))
-        if sh and sum((sh & other_sh).values()) / sum(sh.values()) < threshold:
+        cov = _coverage(line, other_tokens, other_sh)
+        if cov is not None and cov < threshold:
             out.append(line)
     return out
 
@@ -153,8 +167,9 @@ def _clip(text: str, width: int = 110) -> str:
 
 
 def _covers(container: str, line: str, threshold: float = 0.5) -> bool:
-    sh = shingles(tokenize(line))
-    return bool(sh) and sum((sh & shingles(tokenize(container))).values()) / sum(sh.values()) >= threshold
+    tokens = tokenize(container)
+    cov = _coverage(line, tokens, shingles(tokens))
+    return cov is not None and cov >= threshold
 
 
 def where_it_went(line: str, record: dict) -> str:
@@ -249,14 +264,22 @@ def write_results_section(path: Path, section: str) -> None:
     path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
-def markdown_section(runs, summaries, n_pages, versions) -> str:
+def causes_line(causes: Counter, empty: list[str]) -> str:
+    total = sum(causes.values()) or 1
+    went = ", ".join(f"{c} {100 * n / total:.0f}%" for c, n in causes.most_common(6)) or "nowhere (none missing)"
+    return (f"Where pressroom loses: its body is empty on {len(empty)} pages where trafilatura found text; "
+            f"truth tokens missing from its body_text went to {went}.")
+
+
+def markdown_section(runs, summaries, n_pages, versions, extra: list[str] = (), load: float | None = None) -> str:
+    load_note = f", load average {load:.1f} at start (docs/s are comparable within the run only)" if load else ""
     lines = [RESULTS_HEADING, "",
              f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {n_pages} pages of "
              "`../shared/bench/zyte/` (metric: its README, implemented in `bench/metrics.py`), "
-             f"one run, {platform.machine()} / {len(__import__('os').sched_getaffinity(0))} cores. "
+             f"one run, {platform.machine()} / {len(os.sched_getaffinity(0))} cores{load_note}. "
              "pressroom = `cleaning.clean_html(html, url)[\"body_text\"]`, one page at a time, no site context. "
              "The ground truth never starts with the headline, so no title-prepended variant is scored.", "",
-             *results_table(runs, summaries), "", *ratio_lines(runs, summaries), "",
+             *results_table(runs, summaries), "", *ratio_lines(runs, summaries), "", *extra,
              "Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()), "",
              "Reproduce: `.venv/bin/python bench/zyte.py --results bench/RESULTS.md`.", ""]
     return "\n".join(lines) + "\n"
@@ -272,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     warnings.filterwarnings("ignore")
+    load = os.getloadavg()[0]
     pages = load_pages(args.data, args.limit)
     runs = run_all(pages)
     summaries = {r.name: summarize(r.scores(pages).values()) for r in runs}
@@ -302,10 +326,8 @@ def main(argv: list[str] | None = None) -> int:
             first = next(iter(by_name["pressroom"].errors.items()))
             print(f"pressroom raised on {len(by_name['pressroom'].errors)} pages, e.g. {first[0][:12]}: {first[1]}")
         if args.worst:
-            total = sum(causes.values()) or 1
-            print(f"\npressroom body empty where {BASELINE} found text: {len(empty)} pages")
-            print("truth tokens missing from pressroom's body_text, by where they went: "
-                  + ", ".join(f"{c} {n} ({100 * n / total:.0f}%)" for c, n in causes.most_common()))
+            print()
+            print(causes_line(causes, empty))
         if worst:
             print(f"\nWhere pressroom loses most to {BASELINE} (per-page F1):")
             for row in worst:
@@ -322,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
                 for line in row["extra"]:
                     print(f"    + extra:   {line}")
     if args.results:
-        write_results_section(args.results, markdown_section(runs, summaries, len(pages), versions))
+        extra = [causes_line(causes, empty), ""] if args.worst else []
+        write_results_section(args.results, markdown_section(runs, summaries, len(pages), versions, extra, load))
         print(f"updated {args.results}", file=sys.stderr)
     return 0
 

@@ -28,6 +28,10 @@ def test_results_section_is_appended_when_absent(tmp_path: Path):
     assert results.read_text() == f"# Benchmark results\n\n## Other\n\nx\n\n{zyte.RESULTS_HEADING}\n\nfigures\n"
 
 
+def test_short_lines_count_as_present_when_their_tokens_appear_in_order():
+    assert zyte._uncovered_lines("NISSAN SENTRA\nTOYOTA RAV4", "The new NISSAN SENTRA is here") == ["TOYOTA RAV4"]
+
+
 def test_where_missing_text_went():
     record = {"removed": [{"text": "Subscribe to our newsletter for daily updates now", "reason": "banner"}],
               "notes": ["About the company: founded in 1999 in Lyon by two engineers"], "quotes": [], "teasers": []}
