@@ -31,19 +31,44 @@ PATTERN_SUFFIX_WORDS = 3
 PATTERN_MAX_WORDS = 60
 UNKNOWN_SITE = ""  # documents without a site are counted together
 
-_NON_ALNUM = re.compile(r"[\W_]+")
 _DIGIT = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W_]+")
 
 
+def words(text: str) -> list[str]:
+    """Case-folded words, each run of digits folded to 0."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return _WORD.findall(_DIGIT.sub("0", text.casefold()))
+
+
 def normalise(text: str) -> str:
     """Case-folded, each run of digits folded to 0, punctuation and spacing stripped."""
-    folded = _DIGIT.sub("0", unicodedata.normalize("NFKC", text).casefold())
-    return _NON_ALNUM.sub("", folded)
+    return "".join(words(text))
 
 
-def words(text: str) -> list[str]:
-    return _WORD.findall(_DIGIT.sub("0", unicodedata.normalize("NFKC", text).casefold()))
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """One block seen once: its normalised text, text key and pattern key (None when absent)."""
+
+    norm: str
+    text_key: int | None
+    pattern_key: int | None
+
+
+def fingerprint(block: Block) -> Fingerprint:
+    """Both keys from one pass over the text; the same function feeds pass 1 and pass 2."""
+    ws = words(block.text)
+    norm = "".join(ws)
+    if not norm:
+        return Fingerprint("", None, None)
+    path = block.dom_path or ""
+    tkey = hash64(f"t\x00{path}\x00{norm}") & ~1  # even: a text key
+    pkey = None
+    if PATTERN_PREFIX_WORDS + PATTERN_SUFFIX_WORDS < len(ws) <= PATTERN_MAX_WORDS:
+        head, tail = " ".join(ws[:PATTERN_PREFIX_WORDS]), " ".join(ws[len(ws) - PATTERN_SUFFIX_WORDS:])
+        pkey = hash64(f"p\x00{path}\x00{head}\x00{tail}") | 1  # odd: a pattern key
+    return Fingerprint(norm, tkey, pkey)
 
 
 def hash64(data: str) -> int:
@@ -53,27 +78,12 @@ def hash64(data: str) -> int:
 
 def text_key(block: Block) -> int | None:
     """The block's normalised text, keyed by its DOM path when it came from HTML."""
-    norm = normalise(block.text)
-    if not norm:
-        return None
-    return hash64(f"t\x00{block.dom_path or ''}\x00{norm}") & ~1  # even: a text key
-
-
-def pattern_parts(text: str) -> tuple[str, str, str] | None:
-    """(first words, variable middle, last words) of a short line, or None if it is too short or long."""
-    ws = words(text)
-    if not PATTERN_PREFIX_WORDS + PATTERN_SUFFIX_WORDS < len(ws) <= PATTERN_MAX_WORDS:
-        return None
-    head, tail = ws[:PATTERN_PREFIX_WORDS], ws[len(ws) - PATTERN_SUFFIX_WORDS:]
-    middle = "".join(ws[PATTERN_PREFIX_WORDS:len(ws) - PATTERN_SUFFIX_WORDS])
-    return " ".join(head), middle, " ".join(tail)
+    return fingerprint(block).text_key
 
 
 def pattern_key(block: Block) -> int | None:
-    parts = pattern_parts(block.text)
-    if parts is None:
-        return None
-    return hash64(f"p\x00{block.dom_path or ''}\x00{parts[0]}\x00{parts[2]}") | 1  # odd: a pattern key
+    """Same first and last words (and DOM path): "The post <any title> appeared first on <site>."."""
+    return fingerprint(block).pattern_key
 
 
 def is_pattern_key(key: int) -> bool:
@@ -81,17 +91,20 @@ def is_pattern_key(key: int) -> bool:
 
 
 def block_keys(block: Block) -> tuple[int | None, int | None]:
-    """(text key, pattern key) of one block; the same function feeds pass 1 and pass 2."""
-    return text_key(block), pattern_key(block)
+    """(text key, pattern key) of one block."""
+    fp = fingerprint(block)
+    return fp.text_key, fp.pattern_key
 
 
 def doc_keys(doc: Document) -> set[int]:
     """Every fingerprint of a document, once: a document counts a fingerprint once."""
     keys: set[int] = set()
     for block in doc.blocks:
-        for key in block_keys(block):
-            if key is not None:
-                keys.add(key)
+        fp = fingerprint(block)
+        if fp.text_key is not None:
+            keys.add(fp.text_key)
+        if fp.pattern_key is not None:
+            keys.add(fp.pattern_key)
     return keys
 
 
@@ -237,7 +250,8 @@ def collect_samples(docs: Iterable[Document], model: SiteModel) -> dict[tuple[st
         if len(entry.keys) == 0:
             continue
         for block in doc.blocks:
-            for key in block_keys(block):
+            fp = fingerprint(block)
+            for key in (fp.text_key, fp.pattern_key):
                 if entry.count(key):
                     text = block.text.strip()
                     old = samples.get((site, key))

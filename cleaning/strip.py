@@ -25,7 +25,7 @@ import pyarrow as pa
 from cleaning.lexicon import load_lexicon
 from cleaning.options import CleanOptions
 from cleaning.schema import BOILERPLATE_SCHEMA, Block, BlockKind, Document, Reason, Removed
-from cleaning.sitemodel import SiteModel, block_keys, is_pattern_key, normalise
+from cleaning.sitemodel import SiteModel, fingerprint, is_pattern_key, normalise
 from cleaning.stats import Stats
 
 # A frequent block in at least this share of its site's documents is chrome wherever it
@@ -47,7 +47,12 @@ TITLE_MAX_PAGES = 10
 GUTTED = "gutted"
 
 _QUOTE_OPENERS = ("«", "“", '"', "„", "‘", "‹", "「")
-_ELLIPSIS = re.compile(r"(\.\.\.|…)\s*$")
+
+
+def _is_cut(text: str) -> bool:
+    """Ends with an ellipsis: a snippet cut short (teaser cards)."""
+    return text.rstrip().endswith(("...", "…"))
+
 _PHONE = re.compile(r"(?:\+\d{1,3}[\s.\-]?(?:\(0\)\s?)?\d(?:[\s.\-]?\d){6,12})|\b0\d(?:[\s.\-]?\d\d){4}\b")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|\[email(?:&#160;|\s)protected\]")
 
@@ -77,10 +82,14 @@ class ChromeCues:
 
     by_reason: tuple[tuple[Reason, tuple[str, ...]], ...]
 
+    def __post_init__(self):
+        matchers = tuple((r, re.compile("|".join(map(re.escape, cues)))) for r, cues in self.by_reason)
+        object.__setattr__(self, "_matchers", matchers)
+
     def reason(self, text: str) -> Reason | None:
         low = text.casefold()
-        for reason, cues in self.by_reason:
-            if any(cue in low for cue in cues):
+        for reason, matcher in self._matchers:
+            if matcher.search(low):
                 return reason
         return None
 
@@ -119,9 +128,9 @@ def text_reason(text: str, cues: ChromeCues, hints: tuple[str, ...] = ()) -> Rea
     reason = cues.reason(text)
     if reason is not None:
         return reason
-    if len(text) < 400 and (_PHONE.search(text) or _EMAIL.search(text)):
+    if len(text) < 400 and (_PHONE.search(text) or ("@" in text or "[email" in text) and _EMAIL.search(text)):
         return Reason.CONTACTS
-    if _ELLIPSIS.search(text):
+    if _is_cut(text):
         return Reason.TEASER
     for hint in hints:
         if hint in _HINT_REASONS:
@@ -156,7 +165,7 @@ def _is_own_title(norm: str, titles: set[str]) -> bool:
 
 
 def _is_sentence(text: str) -> bool:
-    return (text.endswith((".", "!", "?", "»", "”", '"')) and not _ELLIPSIS.search(text)
+    return (text.endswith((".", "!", "?", "»", "”", '"')) and not _is_cut(text)
             and len(text.split()) >= SENTENCE_MIN_WORDS)
 
 
@@ -230,8 +239,9 @@ def strip_boilerplate(doc: Document, model: SiteModel, opts: CleanOptions, stats
     entry = model.entry(doc.site)
     n = len(blocks)
     texts = [b.text.strip() for b in blocks]
-    norms = [normalise(t) for t in texts]
-    keys = [block_keys(b) for b in blocks]
+    prints = [fingerprint(b) for b in blocks]
+    norms = [fp.norm for fp in prints]
+    keys = [(fp.text_key, fp.pattern_key) for fp in prints]
     repeat = _mark_repeats(norms, texts, [b.main for b in blocks], opts.repeat_min_chars)
 
     # frequent on the site, by text or by template
@@ -295,7 +305,7 @@ def strip_boilerplate(doc: Document, model: SiteModel, opts: CleanOptions, stats
                 and not any(protected[k] or _is_sentence(texts[k]) for k in run)):
             for k in run:
                 drop[k], why[k] = True, "sandwich"
-        elif (i > 0 and j == n and len(run) == 1 and _ELLIPSIS.search(texts[i])
+        elif (i > 0 and j == n and len(run) == 1 and _is_cut(texts[i])
               and not protected[i]):
             drop[i], why[i] = True, "sandwich"  # the last teaser's cut snippet, after its stripped title
         i = j
