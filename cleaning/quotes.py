@@ -66,6 +66,7 @@ class _Lexicon:
     org_words: frozenset[str]
     after_cue: re.Pattern  # what may sit between a cue and its speaker: "jeudi", "à l'AFP", "on Monday"
     not_person: frozenset[str]  # capitalised words that are places or fields, never a person's name
+    documents: frozenset[str]  # "report", "enquête": a source whose author is the speaker
     clause_verbs: frozenset[str]  # English verbs that take a bare clause: "said the law …"
 
 
@@ -110,6 +111,7 @@ def _lexicon() -> _Lexicon:
         org_words=frozenset(_fold(w) for w in names.get("organisation_words", [])),
         not_person=frozenset(_fold(w) for w in names.get("not_person", [])),
         after_cue=re.compile(rf"\s*(?:{_alternation(every('after_cue'))})(?=[\s,])[\s,]*"),
+        documents=frozenset(every("documents")),
         clause_verbs=frozenset({"said", "says", "told", "added", "adds", "warned", "argued", "insisted"}),
     )
 
@@ -470,6 +472,26 @@ def _role_valid(chunk: _Chunk, text: str, previous_role: bool, lex: _Lexicon) ->
     return bool(re.match(r"^\d+\s*(?:ans|years?)", folded))
 
 
+def _document_author(text: str, lex: _Lexicon) -> _Chunk | None:
+    """"an investigation published by Global Water Alliance on …" / "un rapport d’Amnesty International": its author."""
+    words = _phrase_words(text)
+    if words and words[0] in lex.determiners:
+        words = words[1:]
+    if not words or words[0] not in lex.documents:
+        return None
+    m = re.search(r"(?:\s(?:by|par|de|from|of|du)\s+|\sd['’])(?:(?:the|la|le|l['’])\s*)?(?=[^\W\d_])", text)
+    if not m or len(_words(text[:m.start()])) > 5:
+        return None
+    rest = text[m.end():]
+    if not _is_cap(rest):
+        return None
+    run, end = _name_run(rest, lex)
+    if not run:
+        return None
+    end = _extend_name(rest, end, lex)
+    return _Chunk("name", speaker=rest[:end].strip(), complete=True)
+
+
 def _speaker_forward(text: str, lex: _Lexicon, strict: bool) -> tuple[_Speaker, int] | None:
     """Parse the speaker phrase opening text ("Erika Guevara Rosas, directrice …"); returns it and where it ends.
 
@@ -480,6 +502,8 @@ def _speaker_forward(text: str, lex: _Lexicon, strict: bool) -> tuple[_Speaker, 
     pronoun = False
     s, e = pieces[0]
     first = _chunk(text[s:e], lex)
+    if first.kind == "other":
+        first = _document_author(text[s:e], lex) or first
     idx = 1
     if first.kind == "pronoun":
         return _Speaker(None, None, pronoun=True), e
@@ -647,8 +671,10 @@ def _tail_is_adjunct(text: str, lex: _Lexicon, cue: str) -> bool:
         return True
     if _fold(cue).endswith(("told", "tells")) and len(_words(tail)) <= 6:
         return True
-    pieces = [p for p in re.split(r",", tail) if p.strip()]
-    return all(_starts_adjunct(p, lex) or (len(_words(p)) <= 3 and _words(p) and _words(p)[0] in ("à", "au", "to", "aux")) for p in pieces)
+    first = tail.split(",")[0].strip()
+    # once a when / where phrase opens the tail, what follows hangs on it ("on 3 March, as talks opened, where …")
+    return bool(first) and (_starts_adjunct(first, lex) or (
+        len(_words(first)) <= 3 and _words(first)[0] in ("à", "au", "to", "aux")))
 
 
 # ------------------------------------------------------------------ quote marks
@@ -862,8 +888,9 @@ def _attribution_line(text: str, lex: _Lexicon) -> _Speaker | None:
     first = _chunk(body[pieces[0][0]:pieces[0][1]], lex)
     if first.kind != "name" or not first.complete:
         return None
-    if not all(_is_cap(w) or _fold(w) in lex.particles for w in _words(first.speaker or "")):
-        return None
+    first_text = body[pieces[0][0]:pieces[0][1]]
+    if not all(_is_cap(w) or _fold(w) in lex.particles | lex.determiners for w in _words(first_text)):
+        return None  # "Nobody told them why" is a sentence, not a name line
     roles = [first.role] if first.role else []
     roles += [body[s:e].strip() for s, e in pieces[1:] if body[s:e].strip()]
     return _Speaker(first.speaker, _clean(", ".join(roles)).rstrip(".") or None)
