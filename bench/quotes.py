@@ -128,6 +128,25 @@ def load_cases(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def sample_site_cases(seed: int = 0) -> list[dict]:
+    """The bundled sample site's releases as quote cases: the body with the pull-quote pair where the dump puts it."""
+    from pressroom.sample_site import generate_site
+
+    cases = []
+    for r in generate_site("default", seed).releases:
+        pull = next((q for q in r.quotes if q["kind"] == "pull"), None)
+        paragraphs, kinds = [], []
+        for i, (text, kind) in enumerate(zip(r.paragraphs, r.paragraph_kinds)):
+            paragraphs.append(text)
+            kinds.append(kind)
+            if pull and r.pull_after == i:
+                paragraphs += [pull["text"], f"{pull['speaker']}, {pull['speaker_role']}"]
+                kinds += ["paragraph", "paragraph"]
+        cases.append({"id": r.path, "lang": r.lang, "tags": ["sample-site"], "paragraphs": paragraphs,
+                      "kinds": kinds, "quotes": [{k: q[k] for k in ("text", "speaker", "kind")} for q in r.quotes]})
+    return cases
+
+
 System = Callable[[dict], list[Guess]]
 
 
@@ -218,8 +237,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=Path, default=DEFAULT_CASES)
     parser.add_argument("--errors", action="store_true", help="list every miss, spurious quote and wrong speaker")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--sample-site", action="store_true",
+                        help="score the bundled sample site's releases (generator truth) instead of the labelled set")
     args = parser.parse_args(argv)
-    cases = load_cases(args.cases)
+    cases = sample_site_cases() if args.sample_site else load_cases(args.cases)
     errors: list[str] = []
     ours = evaluate(pressroom, cases, errors)
     base = evaluate(naive, cases)
@@ -232,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    print(f"quote benchmark: {len(cases)} cases, {ours.expected} expected quotes ({args.cases})")
+    where = "sample site, seed 0" if args.sample_site else args.cases
+    print(f"quote benchmark: {len(cases)} cases, {ours.expected} expected quotes ({where})")
     header = f"{'system':14} {'P':>6} {'R':>6} {'F1':>6} {'speaker':>8} {'kind':>6} {'docs/s':>9}"
     print(header)
     rows = [("pressroom", ours), ("naive", base)]

@@ -66,6 +66,7 @@ class _Lexicon:
     org_words: frozenset[str]
     after_cue: re.Pattern  # what may sit between a cue and its speaker: "jeudi", "à l'AFP", "on Monday"
     not_person: frozenset[str]  # capitalised words that are places or fields, never a person's name
+    clause_words: frozenset[str]  # auxiliaries and modals: a phrase holding one is a clause
     documents: frozenset[str]  # "report", "enquête": a source whose author is the speaker
     clause_verbs: frozenset[str]  # English verbs that take a bare clause: "said the law …"
 
@@ -112,6 +113,7 @@ def _lexicon() -> _Lexicon:
         not_person=frozenset(_fold(w) for w in names.get("not_person", [])),
         after_cue=re.compile(rf"\s*(?:{_alternation(every('after_cue'))})(?=[\s,])[\s,]*"),
         documents=frozenset(every("documents")),
+        clause_words=frozenset(every("clause_words")),
         clause_verbs=frozenset({"said", "says", "told", "added", "adds", "warned", "argued", "insisted"}),
     )
 
@@ -303,8 +305,8 @@ def _phrase_words(text: str) -> list[str]:
         folded = _fold(word)
         if out and (folded in _PREPOSITIONS or re.match(r"^[dl]'", folded)):
             break
-        out.append(re.sub(r"(?:'s|s')$", "", folded))
-    return out
+        out.append("" if re.search(r"(?:'s|s')$", folded) else folded)
+    return [w for w in out if w]
 
 
 def _is_role_phrase(text: str, lex: _Lexicon) -> bool:
@@ -315,6 +317,8 @@ def _is_role_phrase(text: str, lex: _Lexicon) -> bool:
         words = words[1:]
     if not words or len(words) > 4 or len(_words(text)) > 14:
         return False
+    if any(_fold(w) in lex.clause_words for w in _words(text)):
+        return False  # "the authorities of X must end …" is a clause, not a title
     def is_role(word: str) -> bool:
         return word in nouns or bool(set(word.split("-")) & nouns)
     return any(is_role(w) for w in words[:2]) or is_role(words[-1])
@@ -379,6 +383,9 @@ def _chunk(text: str, lex: _Lexicon) -> _Chunk:
                 person, org = _person_of_org(name, lex)
                 if org:
                     return _Chunk("name", speaker=person, role=org, complete=True)
+                split = _org_then_person(body, run, lex)
+                if split:
+                    return _Chunk("name", speaker=split[0], role=split[1], complete=True)
                 end = _extend_name(body, end, lex)
                 name = body[:end].strip()
                 tail = body[end:].strip()
@@ -399,6 +406,18 @@ def _chunk(text: str, lex: _Lexicon) -> _Chunk:
     if found and first in lex.determiners and len(_words(found[1])) <= 3 and _words(found[1])[-1].islower():
         return _Chunk("name", speaker=found[0], role=_clean(_words(found[1]) and found[1][len(words[0]):]))
     return _Chunk("other")
+
+
+def _org_then_person(text: str, run: list[re.Match], lex: _Lexicon) -> tuple[str, str] | None:
+    """("Irina Dobreva", "Vigie Internationale") from the run "Vigie Internationale Irina Dobreva"."""
+    folded = [_fold(m.group()) for m in run]
+    last_org = max((i for i, w in enumerate(folded) if w in lex.org_words), default=None)
+    if last_org is None:
+        return None
+    tail = run[last_org + 1:]
+    if not 2 <= len(tail) <= 3 or any(_fold(m.group()) in lex.particles | lex.not_person | lex.org_words for m in tail):
+        return None
+    return text[tail[0].start():tail[-1].end()], text[run[0].start():run[last_org].end()]
 
 
 def _person_of_org(name: str, lex: _Lexicon) -> tuple[str, str | None]:
@@ -1006,7 +1025,7 @@ def _body_quotes(texts: list[str], kinds: list[str], skip: set[int], lex: _Lexic
             units.append(_Unit([(p, len(text) - len(text.lstrip()), len(text.rstrip()))], None, None))
     units.sort(key=lambda u: (u.pieces[0][0], u.pieces[0][1]))
     units = _merge_in_paragraph(texts, folded, units, lex)
-    direct = [u for u in units if _classify(texts, folded, u, kinds, skip, lex)]
+    direct = _merge_continued([u for u in units if _classify(texts, folded, u, kinds, skip, lex)], texts, skip)
     items: list[tuple[tuple[int, int], str, object]] = [((u.pieces[0][0], u.pieces[0][1]), "unit", u) for u in direct]
     # reported speech in the sentences no direct quote touches
     for p, text in enumerate(texts):
@@ -1071,6 +1090,36 @@ def _merge_in_paragraph(texts, folded, units: list[_Unit], lex) -> list[_Unit]:
             continue
         out.append(unit)
     return out
+
+
+def _merge_continued(units: list[_Unit], texts: list[str], skip: set[int]) -> list[_Unit]:
+    """“A,” said X. / “B.” — a paragraph that opens with a quote of its own, unattributed, right after
+    a paragraph ending with a quote, goes on with that quote (as French « … continuations do)."""
+    out: list[_Unit] = []
+    for unit in units:
+        prev = out[-1] if out else None
+        p = unit.pieces[0][0]
+        before = [q for q in range(p - 1, -1, -1) if q not in skip and texts[q].strip()]
+        if prev is not None and unit.attribution is None and unit.open_at is not None and before \
+                and not texts[p][:unit.open_at[1]].strip() and prev.pieces[-1][0] == before[0] \
+                and _ends_paragraph(prev, texts):
+            prev.pieces.extend(unit.pieces)
+            prev.cut.extend(unit.cut)
+            prev.close_at = unit.close_at
+            continue
+        out.append(unit)
+    return out
+
+
+def _ends_paragraph(unit: _Unit, texts: list[str]) -> bool:
+    """Nothing but the unit's own attribution follows it in its last paragraph."""
+    p, _s, e = unit.pieces[-1]
+    if unit.close_at is None:
+        return True
+    rest_from = unit.close_at[1] + 1
+    if unit.attribution is not None and unit.attribution.end > rest_from and unit.attribution.start >= unit.close_at[1]:
+        rest_from = unit.attribution.end
+    return not texts[p][rest_from:].strip(" .,;:\u00a0\u202f»”\"")
 
 
 def _classify(texts, folded, unit: _Unit, kinds, skip, lex) -> bool:
@@ -1158,24 +1207,24 @@ def _reported(text: str, folded: str, s: int, e: int, lex: _Lexicon) -> tuple[_A
             continue
         # subject first: "[adjuncts,] X said [adjunct] that CONTENT" or "CONTENT, X said [adjunct]."
         subject = _subject_cue(text, folded, s, m.end(), lex)
-        if subject is None:
-            # "CONTENT, X, role, said." : the subject starts after a comma inside the sentence
-            for cs in [i + 1 for i, ch in enumerate(text[s:m.start()], s) if ch == ","]:
-                sub = _subject_cue(text, folded, cs, m.end(), lex)
-                if sub is not None and sub[1] == m.end() and len(_words(text[s:cs])) >= 4 \
-                        and _tail_is_adjunct(text[m.end():end], lex, sub[0].cue) and _speaker_ok(sub[0].speaker, lex):
-                    att = sub[0]
-                    return _with_kind(text, _Attribution(att.speaker, att.cue, cs, end, (s, cs - 1)), lex)
-            continue
-        attribution, cue_end = subject
-        if cue_end != m.end() or not _speaker_ok(attribution.speaker, lex):
-            continue
-        tail = text[cue_end:end]
-        that = _that_clause(tail, lex, attribution.cue)
-        if that is not None:
-            content = (cue_end + that, end)
-            if len(_words(text[content[0]:content[1]])) >= 3:
-                return _with_kind(text, _Attribution(attribution.speaker, attribution.cue, attribution.start, cue_end, content), lex)
+        if subject is not None:
+            # "[adjuncts,] X said [adjunct] that CONTENT"
+            attribution, cue_end = subject
+            that = _that_clause(text[cue_end:end], lex, attribution.cue)
+            if cue_end == m.end() and _speaker_ok(attribution.speaker, lex) and that is not None:
+                content = (cue_end + that, end)
+                if len(_words(text[content[0]:content[1]])) >= 3:
+                    return _with_kind(text, _Attribution(attribution.speaker, attribution.cue, attribution.start,
+                                                         cue_end, content), lex)
+        if subject is not None:
+            continue  # the whole left side is the subject: no reported clause before it
+        # "CONTENT, X, role, said [when]." : the subject starts after a comma inside the sentence
+        for cs in [i + 1 for i, ch in enumerate(text[s:m.start()], s) if ch == ","]:
+            sub = _subject_cue(text, folded, cs, m.end(), lex)
+            if sub is not None and sub[1] == m.end() and len(_words(text[s:cs])) >= 4 \
+                    and _tail_is_adjunct(text[m.end():end], lex, sub[0].cue) and _speaker_ok(sub[0].speaker, lex):
+                att = sub[0]
+                return _with_kind(text, _Attribution(att.speaker, att.cue, cs, end, (s, cs - 1)), lex)
     return None
 
 

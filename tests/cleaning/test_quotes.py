@@ -251,3 +251,14 @@ def test_removing_the_pull_pair_recounts_the_body():
     out = attribute_quotes(doc, DEFAULT_OPTIONS, Stats())
     assert out.word_count == count_words(out.body_text) < doc.word_count
     assert out.content_hash == content_hash(out.body_text) != doc.content_hash
+
+
+def test_sample_site_releases_meet_the_floors():
+    """The bundled sample site's generator truth: a second, independent labelling of the same conventions."""
+    cases = quotes_bench.sample_site_cases(seed=0)
+    assert len(cases) >= 20
+    score = quotes_bench.evaluate(quotes_bench.pressroom, cases)
+    assert score.recall >= 0.97
+    assert score.f1 >= 0.95  # the truth leaves out companies' one-line replies ("X said it was looking into …")
+    assert score.speaker_accuracy >= 0.97
+    assert score.kind_accuracy >= 0.97
