@@ -32,8 +32,8 @@ metadata (`schema_version`, next to `table`), and the Arrow schema with every fi
 ```
 OUT/
   raw/          crawler batches (one file per batch, written atomically)
-  articles/     site=<site>/year=<year>/part-00000.parquet ...
-  boilerplate/  site=<site>/part-00000.parquet
+  articles/     site_key=<site>/year_key=<year>/part-00000.parquet ...
+  boilerplate/  site_key=<site>/part-00000.parquet
   reports/      run statistics (JSON) and HTML reports
 ```
 
@@ -45,15 +45,20 @@ publishes hundreds to a few thousand releases a year, which keeps every partitio
 between a few hundred kilobytes and a few tens of megabytes: large enough to avoid tiny
 files, small enough to rewrite whole. Finer keys (month, language) would multiply small
 files; coarser ones (site only) would make every run rewrite a site's whole history.
-Undated releases and documents without a site go to the Hive null partition
-(`__HIVE_DEFAULT_PARTITION__`), which pyarrow, polars and DuckDB read back as null.
+Undated releases and documents without a site go to `year_key=none` / `site_key=none`.
 
-**Columns in files and paths.** `site` and `year` are kept inside the files as well as
-in the directory names: each file is complete on its own and has exactly the schema
-below. Readers that infer Hive partitions then see the column twice; say which to use
-(see docs/notebook.md): pandas `pd.read_parquet(path, schema=ARTICLES_SCHEMA)` (or
-`partitioning=None`), polars `pl.read_parquet(f"{{path}}/**/*.parquet", hive_partitioning=True)`,
-DuckDB `read_parquet('path/**/*.parquet', hive_types={{'year': 'SMALLINT'}})`.
+**Directory keys are not the columns.** The directories are named `site_key=` and
+`year_key=`, and `site` and `year` stay inside the files with their real types and
+nulls. So each file is complete on its own with exactly the schema below, and the
+plainest calls work in every reader: `pd.read_parquet("data/articles")`,
+`pl.read_parquet("data/articles/**/*.parquet", hive_partitioning=True)`,
+`SELECT * FROM read_parquet('data/articles/**/*.parquet')` in DuckDB. (With Hive keys
+equal to the column names, pandas refuses to merge the inferred dictionary key with the
+file's string column, and a Hive null key fails its dictionary unification.) Those
+readers add `site_key` and `year_key` as extra columns; pass
+`schema=ARTICLES_SCHEMA` to pandas/pyarrow to get exactly the documented columns.
+Filters on `site` / `year` skip files by their Parquet statistics (one site and one year
+per file); filters on `site_key` / `year_key` skip directories.
 
 **Incremental writes.** `clean` merges into `articles/`: one row per `doc_id`; a page
 whose `content_hash` changed replaces its row and keeps the old hash in

@@ -38,7 +38,8 @@ from cleaning.dedup import merge_dataset_clusters
 from cleaning.schema import ARTICLES_SCHEMA, BOILERPLATE_SCHEMA, RAW_SCHEMA, records_to_table
 from cleaning.stats import Stats
 
-NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # what pyarrow, polars and DuckDB read back as null
+NULL_PARTITION = "none"  # directory value for a null key (a Hive null would break pandas' partition inference)
+PARTITION_SUFFIX = "_key"  # directory keys differ from the columns: `site_key=amnesty.fr` (see docs/SCHEMA.md)
 PAUSE_ENV = "PRESSROOM_WRITE_PAUSE"  # test hook: seconds to sleep after each staged file and each swap
 
 
@@ -155,8 +156,8 @@ def _fsync_dir(path: Path) -> None:
 
 
 def partition_dir(root: Path, layout: TableLayout, values: tuple) -> Path:
-    """`root/site=amnesty.fr/year=2025`; null values use the Hive default-partition name."""
-    parts = [f"{key}={NULL_PARTITION if v is None else quote(str(v), safe='.-_@')}"
+    """`root/site_key=amnesty.fr/year_key=2025`; a null value is `none`."""
+    parts = [f"{key}{PARTITION_SUFFIX}={NULL_PARTITION if v is None else quote(str(v), safe='.-_@')}"
              for key, v in zip(layout.partition_by, values)]
     return Path(root, *parts)
 
@@ -341,7 +342,7 @@ def in_partition(path: Path, root: Path, layout: TableLayout) -> bool:
     """Is this file inside a `key=value/...` directory of the layout (not a stray or legacy file)?"""
     parts = path.parent.relative_to(root).parts
     return len(parts) == len(layout.partition_by) and all(
-        part.startswith(f"{key}=") for part, key in zip(parts, layout.partition_by))
+        part.startswith(f"{key}{PARTITION_SUFFIX}=") for part, key in zip(parts, layout.partition_by))
 
 
 def read_index(root: Path, layout: TableLayout = ARTICLES_LAYOUT) -> list[dict]:

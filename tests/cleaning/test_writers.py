@@ -45,8 +45,8 @@ def test_layout_is_hive_partitioned_by_site_and_year(tmp_path):
     root = write_dataset(recs, tmp_path, Stats())
     assert root == tmp_path / "articles"
     dirs = sorted(p.parent.relative_to(root).as_posix() for p in data_files(root))
-    assert dirs == ["site=__HIVE_DEFAULT_PARTITION__/year=__HIVE_DEFAULT_PARTITION__",
-                    "site=example.org/year=2024", "site=example.org/year=2025", "site=other.fr/year=2025"]
+    assert dirs == ["site_key=example.org/year_key=2024", "site_key=example.org/year_key=2025",
+                    "site_key=none/year_key=none", "site_key=other.fr/year_key=2025"]
     assert not (tmp_path / ".staging").exists() or not any((tmp_path / ".staging").iterdir())
 
 
@@ -96,7 +96,7 @@ def test_page_moving_to_another_year_leaves_no_copy_behind(tmp_path):
 def test_partition_emptied_by_a_move_is_removed(tmp_path):
     write_dataset([make_record("a", year=2024)], tmp_path, Stats())
     write_dataset([make_record("a", year=2025)], tmp_path, Stats())
-    assert not (tmp_path / "articles" / "site=example.org" / "year=2024").exists()
+    assert not (tmp_path / "articles" / "site_key=example.org" / "year_key=2024").exists()
 
 
 def test_many_small_runs_are_compacted(tmp_path):

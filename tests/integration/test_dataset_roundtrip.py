@@ -80,13 +80,18 @@ def test_pandas_pyarrow_engine_round_trip(dataset):
     assert row["teasers"][0]["url"] == "https://www.amnesty.fr/autre"
     bare = df.set_index("doc_id").loc["en1"]
     assert len(bare["quotes"]) == 0 and pd.isna(bare["published_at"]) and pd.isna(bare["year"])
-    # the simplest call analysts type works too, without our schema
-    plain = pd.read_parquet(dataset, engine="pyarrow", partitioning=None)
+    # the simplest call analysts type works too, without our schema (plus the two directory keys)
+    plain = pd.read_parquet(dataset, engine="pyarrow")
     assert sorted(plain["doc_id"]) == ["en1", "fr1"]
+    assert set(plain.columns) == set(ARTICLES_SCHEMA.names) | {"site_key", "year_key"}
+    assert plain.set_index("doc_id").loc["fr1", "quotes"][0]["speaker"] == "Erika Guevara Rosas"
+    assert str(plain["published_at"].dtype) == "datetime64[us, UTC]"
 
 
 def test_polars_round_trip(dataset):
     df = pl.read_parquet(dataset / "**" / "*.parquet", hive_partitioning=True)
+    assert df.columns == ARTICLES_SCHEMA.names + ["site_key", "year_key"]
+    df = df.drop("site_key", "year_key")
     assert df.schema["quotes"] == pl.List(pl.Struct({
         "text": pl.String, "speaker": pl.String, "speaker_role": pl.String, "cue": pl.String, "kind": pl.String,
         "paragraph": pl.Int32, "paragraphs": pl.List(pl.Int32), "start": pl.Int32, "end": pl.Int32,
@@ -104,7 +109,7 @@ def test_polars_round_trip(dataset):
 def test_duckdb_round_trip(dataset):
     con = duckdb.connect()
     glob = str(dataset / "**" / "*.parquet")
-    described = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{glob}', hive_types={{'year': 'SMALLINT'}})")
+    described = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{glob}')")
     types = {name: type_ for name, type_, *_ in described.fetchall()}
     assert types["published_at"] == "TIMESTAMP WITH TIME ZONE"
     assert types["year"] == "SMALLINT" and types["word_count"] == "INTEGER"
@@ -262,11 +267,12 @@ def test_pipeline_output_reads_the_same_in_pandas_polars_and_duckdb(cleaned):
                    for x in got]
             assert got == exp[col], col
 
-    pl_rows = pl.read_parquet(root / "**" / "*.parquet", hive_partitioning=True).sort("doc_id").to_dicts()
+    pl_rows = pl.read_parquet(root / "**" / "*.parquet", hive_partitioning=True).sort("doc_id")
+    pl_rows = pl_rows.select(ARTICLES_SCHEMA.names).to_dicts()
     assert pl_rows == expected
 
     con = duckdb.connect()
-    db = con.sql(f"SELECT * FROM read_parquet('{root}/**/*.parquet', hive_types={{'year': 'SMALLINT'}}) "
+    db = con.sql(f"SELECT * FROM read_parquet('{root}/**/*.parquet') "
                      "ORDER BY doc_id").to_arrow_table()
     for exp, got in zip(expected, db.select(ARTICLES_SCHEMA.names).to_pylist()):
         for col in ARTICLES_SCHEMA.names:
