@@ -323,7 +323,7 @@ def strip_boilerplate(doc: Document, model: SiteModel, opts: CleanOptions, stats
     flags = list(doc.flags)
     if main_chars and lost_chars > opts.max_body_loss * main_chars:
         for k in range(n):
-            if drop[k] and why[k] != "repeat":
+            if drop[k] and why[k] != "repeat" and blocks[k].main:  # chrome outside the main content still goes
                 drop[k], why[k] = False, ""
         if GUTTED not in flags:
             flags.append(GUTTED)

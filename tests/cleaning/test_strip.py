@@ -186,6 +186,10 @@ def test_document_that_would_be_gutted_is_flagged_instead():
     for before, after in zip(docs, out):
         assert GUTTED in after.flags and texts(after) == texts(before)
     assert stats["strip/gutted"] == 6
+    nav = Block("Accueil | Actualités | Nous contacter", dom_path="html/body/nav", main=False)
+    html_docs = [d.replace(blocks=[nav, *d.blocks]) for d in docs]
+    out, _ = strip_all(html_docs)
+    assert all(GUTTED in d.flags and texts(d) == texts(before) for d, before in zip(out, docs))
 
 
 def test_result_does_not_depend_on_input_order():
