@@ -31,7 +31,7 @@ PULL_OVERLAP = 0.9  # share of a pull quote's tokens found in the body sentence 
 PULL_MAX_WORDS = 70  # a pull quote is a short standalone block
 PARAGRAPH_SEP = "\n\n"  # how Document.body_text joins paragraphs
 
-_OPENERS = {"«": "»", "“": "”\"", "„": "“”", '"': '"', "‘": "’", "‹": "›"}
+_OPENERS = {"«": "»", "“": "”\"", "„": "“”", '"': '"', "‘": "’", "'": "'", "‹": "›"}
 _FOLD_MAP = {"’": "'", "ʼ": "'", "\u2011": "-", "\u2010": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "}
 _FOLD_TABLE = str.maketrans(_FOLD_MAP)
 _WORD = re.compile(r"[^\W_][\w'’\-\u2011]*")
@@ -202,6 +202,12 @@ def _sentences(text: str, guarded: list[tuple[int, int]], lex: _Lexicon) -> list
 
 
 def _strip_marks(text: str) -> str:
+    """The words without their quote marks (apostrophes stay)."""
+    for opener in [i for i, ch in enumerate(text) if ch in "‘'"][::-1]:
+        if (opener == 0 or not text[opener - 1].isalnum()):
+            close = _single_close(text, opener)
+            if close is not None:
+                text = text[:opener] + text[opener + 1:close] + text[close + 1:]
     text = re.sub(r"[«“„‹]\s*|\s*[»”›]", "", text)
     text = re.sub(r'(?:(?<=\s)|^)"|"(?=[\s.,;:!?)]|$)', "", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -715,7 +721,7 @@ def _segments(text: str) -> list[_Segment]:
         ch = text[i]
         if opener is None:
             if ch in "«“„‹" or (ch == '"' and i + 1 < n and text[i + 1] not in _SPACES) or (
-                    ch == "‘" and (i == 0 or text[i - 1] in _SPACES + "([—–") and i + 1 < n and text[i + 1] not in _SPACES):
+                    ch in "‘'" and (i == 0 or text[i - 1] in _SPACES + "([—–:") and _single_close(text, i) is not None):
                 opener, closers, depth = i, _OPENERS[ch], 0
             elif ch in "»”" and not segs and not text[:i].count("«") and not text[:i].count("“"):
                 segs.append(_Segment(0, i, None, i))
@@ -723,14 +729,14 @@ def _segments(text: str) -> list[_Segment]:
             och = text[opener]
             if och == "«" and ch == "«":
                 depth += 1
-            elif ch in closers and (ch != "’" or i + 1 >= n or not text[i + 1].isalpha()):
+            elif ch in closers and (och not in "‘'" or _single_close(text, opener) == i):
                 if och == "«" and depth:
                     depth -= 1
                 else:
                     segs.append(_Segment(opener + 1, i, opener, i))
                     opener = None
         i += 1
-    if opener is not None and text[opener] not in "‘":
+    if opener is not None and text[opener] not in "‘'":
         segs.append(_Segment(opener + 1, n, opener, None))
     for seg in segs:
         while seg.start < seg.end and text[seg.start] in _SPACES:
@@ -738,6 +744,24 @@ def _segments(text: str) -> list[_Segment]:
         while seg.end > seg.start and text[seg.end - 1] in _SPACES + "\n":
             seg.end -= 1
     return [s for s in segs if s.end > s.start]
+
+
+def _single_close(text: str, opener: int) -> int | None:
+    """Where a single-quoted stretch closes, or None: ’ / ' ending a word, never an apostrophe inside one.
+
+    A straight ' must also follow punctuation ('We will fight,' said X), since "workers' rights" ends a word too.
+    """
+    if opener + 1 >= len(text) or not text[opener + 1].isalpha():
+        return None  # '98, ' alone
+    straight = text[opener] == "'"
+    mark = "'" if straight else "’"
+    i = text.find(mark, opener + 1)
+    while i != -1:
+        after_ok = i + 1 >= len(text) or not text[i + 1].isalnum()
+        if after_ok and (not straight or text[i - 1] in ",.!?…"):
+            return i
+        i = text.find(mark, i + 1)
+    return None
 
 
 def _title_like(text: str, lex: _Lexicon) -> bool:
@@ -1140,6 +1164,14 @@ def _classify(texts, folded, unit: _Unit, kinds, skip, lex) -> bool:
         attribution, mixed = _before_attribution(texts[p], folded[p], o, lex, 0)
         if mixed:
             return False
+        if attribution is None and not texts[p][:o].strip():
+            # "Jane Doe, director, said:" closing the paragraph before
+            prev = next((q for q in range(p - 1, -1, -1) if q not in skip and texts[q].strip()), None)
+            if prev is not None and texts[prev].rstrip().endswith(":"):
+                end = len(texts[prev].rstrip())
+                attribution, _mixed = _before_attribution(texts[prev], folded[prev], end, lex, 0)
+                if attribution is not None:
+                    attribution = _Attribution(attribution.speaker, attribution.cue, 0, 0)
         unit.attribution = attribution
     if unit.attribution is None:
         # a quote block followed by "— Name, role"
@@ -1320,6 +1352,8 @@ def _resolve(texts, folded, items, kinds, lex) -> list[_Found]:
         else:
             p, (attribution, kind) = payload
             speaker = _who(attribution.speaker, last, last_person)
+            if speaker is None or not speaker.speaker:
+                continue  # reported speech with nobody to report it ("He said …" out of the blue)
             s, e = attribution.content
             raw = texts[p][s:e]
             lstrip = len(raw) - len(raw.lstrip(" ,\u00a0\u202f"))
