@@ -17,11 +17,13 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
 import re
 import unicodedata
+import warnings
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
@@ -31,12 +33,9 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from cleaning.options import CleanOptions
 from cleaning.schema import Block, BlockKind, Document, PageMeta, SourceRecord
+from cleaning.segment import segment_dump
 from cleaning.stats import Stats
 
-try:  # TODO(segment): drop this fallback once cleaning/segment.py has landed for good
-    from cleaning.segment import segment_dump
-except ImportError:  # pragma: no cover - the segmenter is written in parallel
-    segment_dump = None
 
 
 # ------------------------------------------------------------------ entry point
@@ -61,7 +60,7 @@ def extract_dump_documents(rec: SourceRecord, opts: CleanOptions, stats: Stats) 
     if not any(line.strip() for line in lines):
         stats.error(rec.input, "extract", "empty text dump")
         return []
-    ranges = segment_dump(lines) if segment_dump is not None else [(0, len(lines))]
+    ranges = segment_dump(lines)
     ranges = [(start, end) for start, end in ranges if any(line.strip() for line in lines[start:end])]
     docs = []
     for start, end in ranges:
@@ -109,9 +108,10 @@ def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -
     tree = LexborHTMLParser(html)
     meta = extract_page_meta(tree, rec.url, html)
     base_url = rec.url or meta.canonical_url
-    blocks = walk_blocks(tree, base_url)
+    walker = _walk(tree, base_url)
+    blocks = walker.blocks
     if blocks:
-        blocks = mark_main(blocks, html, rec, stats)
+        blocks = walker.settle_hints(mark_main(blocks, html, rec, stats))
     else:
         flags.append("no-blocks")
         stats.inc("extract/no_blocks")
@@ -212,7 +212,7 @@ HINT_CUES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("nav", "navbar", "navigation", "menu", "menus", "submenu"), ("nav",)),
     **dict.fromkeys(("breadcrumb", "breadcrumbs", "ariane"), ("nav", "breadcrumb")),
     **dict.fromkeys(("footer", "colophon", "copyright", "site-info"), ("footer",)),
-    **dict.fromkeys(("sidebar", "widget", "widgets", "aside"), ("aside",)),
+    **dict.fromkeys(("sidebar", "aside"), ("aside",)),
     **dict.fromkeys(("teaser", "teasers", "tile", "tiles"), ("teaser",)),
     **dict.fromkeys(("card", "cards"), ("teaser", "card")),
     **dict.fromkeys(("related", "latest", "recent", "popular", "trending", "most-read", "more-news",
@@ -220,7 +220,7 @@ HINT_CUES: dict[str, tuple[str, ...]] = {
                     ("teaser", "related")),
     **dict.fromkeys(("cookie", "cookies", "consent", "gdpr", "rgpd", "tarteaucitron", "cookielaw",
                      "cookie-notice", "cmp"), ("cookie",)),
-    **dict.fromkeys(("banner", "bandeau", "alert", "notice", "promo", "cta", "appeal", "support-us"),
+    **dict.fromkeys(("banner", "bandeau", "notice", "promo", "cta", "appeal", "support-us"),
                     ("banner",)),
     **dict.fromkeys(("donate", "donation", "donations", "don", "dons", "faire-un-don", "give"),
                     ("banner", "donate")),
@@ -233,26 +233,35 @@ HINT_CUES: dict[str, tuple[str, ...]] = {
                      "highlight-quote"), ("pullquote",)),
     **dict.fromkeys(("share", "sharing", "social", "addtoany", "sharedaddy", "partage", "share-buttons"),
                     ("share",)),
-    **dict.fromkeys(("byline", "author", "authors", "auteur", "posted-by", "signature"), ("byline",)),
+    **dict.fromkeys(("byline", "author", "authors", "auteur", "posted-by"), ("byline",)),
     **dict.fromkeys(("date", "dateline", "published", "posted-on", "time", "timestamp"), ("date",)),
-    **dict.fromkeys(("kicker", "surtitre", "sur-titre", "overline", "eyebrow", "rubrique", "category",
-                     "categorie"), ("kicker",)),
+    **dict.fromkeys(("kicker", "surtitre", "sur-titre", "overline", "eyebrow"), ("kicker",)),
     **dict.fromkeys(("title", "headline", "titre"), ("title",)),
     **dict.fromkeys(("tags", "tag-links", "cat-links", "taxonomy", "post-tags"), ("tags",)),
     **dict.fromkeys(("comment", "comments", "respond", "disqus", "commentaires"), ("comments",)),
     **dict.fromkeys(("ad", "ads", "advert", "advertisement", "adsbygoogle", "sponsored", "sponsor"), ("ad",)),
-    **dict.fromkeys(("notes", "endnotes", "footnotes", "background", "complement"), ("notes",)),
-    **dict.fromkeys(("screen-reader-text", "sr-only", "visually-hidden", "visuallyhidden", "hidden",
-                     "skip-link"), ("hidden",)),
+    **dict.fromkeys(("notes", "endnotes", "footnotes", "complement"), ("notes",)),
     **dict.fromkeys(("mobile",), ("mobile",)),
     **dict.fromkeys(("desktop",), ("desktop",)),
     **dict.fromkeys(("search", "searchform", "search-form"), ("search",)),
 }
+#: cues matched on whole class names only: as tokens they would catch "hidden-xs" (visible
+#: on large screens) or WordPress's per-post "category-<slug>" class on <article>
+WHOLE_CLASS_CUES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("screen-reader-text", "sr-only", "visually-hidden", "visuallyhidden", "hidden",
+                     "skip-link", "d-none"), ("hidden",)),
+    **dict.fromkeys(("category", "categorie", "rubrique", "post-category", "entry-category", "card-category",
+                     "section-label"), ("kicker",)),
+}
+_ARTICLE_CLASS_TOKENS = frozenset(("article", "post", "entry", "story"))
 _QUOTE_CLASS_TOKENS = frozenset(("quote", "citation", "pullquote", "blockquote", "exergue", "testimonial"))
 _CLASS_SPLIT = re.compile(r"[\s_-]+")
 _STABLE_CLASS = re.compile(r"^[A-Za-z][A-Za-z_-]{0,39}$")
 _UNSTABLE_PREFIXES = ("css-", "sc-", "jsx-", "is-", "has-", "js-")
 _MAX_DEPTH = 150
+_LAYOUT_MAIN_SHARE = 0.3  # an element holding this share of the page's main text ...
+_LAYOUT_OWN_MAIN_SHARE = 0.7  # ... and mostly main itself is the content area, not chrome
+_WRAPPER_MAIN_SHARE = 0.9  # an element holding nearly all the main text is a page wrapper
 _WS = re.compile(r"[^\S\n]+")
 
 
@@ -266,20 +275,25 @@ class _Context:
     href: str | None  # an ancestor <a> wrapping block-level content (teaser cards)
     in_article: bool
     depth: int
+    sources: tuple[tuple[str, frozenset[str]], ...] = ()  # (DOM path of an element, hints it gave)
 
 
 def walk_blocks(tree, base_url: str | None = None) -> list[Block]:
     """Every text block of the page, in document order, with DOM path, hints and links."""
+    return _walk(tree, base_url).blocks
+
+
+def _walk(tree, base_url: str | None) -> "_BlockWalker":
+    walker = _BlockWalker(base_url)
     body = tree.body
     if body is None:
-        return []
-    walker = _BlockWalker(base_url)
+        return walker
     root = _Context(path="body", kind=BlockKind.PARAGRAPH, hints=frozenset(), href=None,
                     in_article=False, depth=0)
     walker.container = root
     walker.walk(body, root)
     walker.flush()
-    return walker.blocks
+    return walker
 
 
 class _BlockWalker:
@@ -294,6 +308,10 @@ class _BlockWalker:
         self.container: _Context | None = None
         self.cue_cache: dict[str, tuple[str, ...]] = {}
         self.inline_depth = 0
+        self.inline_cues: dict[str, int] = {}  # hint -> chars of the current run under it
+        self.run_id = 0
+        self.run_chars = 0
+        self.provenance: list[tuple[tuple[tuple[str, frozenset[str]], ...], frozenset[str]]] = []
 
     # -- structure
 
@@ -325,15 +343,22 @@ class _BlockWalker:
         attrs = {} if tag in _FORMATTING_TAGS else node.attributes
         if tag == "a":
             link = self._href(attrs.get("href")) or link
-        if "kicker" in self._cues(attrs):
+        cues = self._cues(attrs)
+        if "kicker" in cues:
             self._kicker(node, tag, attrs, ctx, link)
             return
+        if tag == "time":
+            cues = (*cues, "date")
+        run, chars_before = self.run_id, self.run_chars
         self.inline_depth += 1
         if self.inline_depth > _MAX_DEPTH:
             self._add_text(node.text(deep=True, separator=" "), link)
         else:
             self.walk(node, ctx, link)
         self.inline_depth -= 1
+        if cues and run == self.run_id:  # cues of inline elements that make up much of the block
+            for cue in cues:
+                self.inline_cues[cue] = self.inline_cues.get(cue, 0) + self.run_chars - chars_before
 
     def _kicker(self, node, tag: str, attrs: dict, ctx: _Context, link: str | None) -> None:
         """An inline kicker becomes its own small block, emitted before the block it labels."""
@@ -341,42 +366,48 @@ class _BlockWalker:
         if not text:
             return
         container = self.container or ctx
-        self.pending.append(Block(
+        own = frozenset(self._cues(attrs))
+        self.pending.append((Block(
             text=text, kind=BlockKind.PARAGRAPH, dom_path=f"{container.path}/{self._segment(tag, attrs)}",
-            href=link, hints=tuple(sorted(container.hints | set(self._cues(attrs)))),
-        ))
+            href=link, hints=tuple(sorted(container.hints | own)),
+        ), container.sources, own))
 
     def _child_context(self, node, ctx: _Context, link: str | None) -> _Context:
         tag = node.tag
         attrs = node.attributes
-        hints = set(ctx.hints)
+        own: set[str] = set()  # the hints this element gives its blocks
         cues = self._cues(attrs)
         landmark = _LANDMARK_TAGS.get(tag)
         role = (attrs.get("role") or "").lower()
         landmark = landmark or _LANDMARK_ROLES.get(role)
-        in_article = ctx.in_article or tag in ("article", "main") or role in ("main", "article")
+        tokens = set(self._class_tokens(attrs)) if cues or attrs.get("class") else set()
+        in_article = ctx.in_article or tag in ("article", "main") or role in ("main", "article") \
+            or bool(_ARTICLE_CLASS_TOKENS & tokens)
         if landmark in ("header", "footer") and ctx.in_article:
             landmark = f"article-{landmark}"  # <header class="entry-header"> is the article's own
         if landmark:
-            hints.add(landmark)
+            own.add(landmark)
         for cue in cues:
-            if cue in ("header", "footer") and ctx.in_article:
-                cue = f"article-{cue}"
-            hints.add(cue)
+            own.add(f"article-{cue}" if cue in ("header", "footer") and in_article else cue)
         if attrs.get("hidden") is not None or (attrs.get("aria-hidden") or "").lower() == "true" or \
                 re.search(r"display\s*:\s*none", attrs.get("style") or ""):
-            hints.add("hidden")
+            own.add("hidden")
         if tag == "a":
             link = self._href(attrs.get("href")) or link
         kind = _KIND_BY_TAG.get(tag)
-        if tag in ("aside", "figure", "div") and _QUOTE_CLASS_TOKENS & set(self._class_tokens(attrs)):
+        if tag in ("aside", "figure", "div") and _QUOTE_CLASS_TOKENS & tokens:
             kind = BlockKind.QUOTE
             if tag != "div" or "pullquote" in cues:
-                hints.add("pullquote")
+                own.add("pullquote")
         if kind is None or (ctx.kind is BlockKind.QUOTE and kind is not BlockKind.HEADING):
             kind = ctx.kind
-        return _Context(path=f"{ctx.path}/{self._segment(tag, attrs)}", kind=kind,
-                        hints=frozenset(hints), href=link, in_article=in_article, depth=ctx.depth + 1)
+        sources = ctx.sources
+        path = f"{ctx.path}/{self._segment(tag, attrs)}"
+        if own:  # elements on the same DOM path are judged together (a list of cards, say)
+            sources = (*sources, (path, frozenset(own)))
+        return _Context(path=path, kind=kind,
+                        hints=ctx.hints | own, href=link, in_article=in_article, depth=ctx.depth + 1,
+                        sources=sources)
 
     # -- runs
 
@@ -384,8 +415,10 @@ class _BlockWalker:
         if not text:
             return
         self.parts.append(text)
+        chars = len("".join(text.split()))
+        self.run_chars += chars
         if link:
-            self.links[link] = self.links.get(link, 0) + len("".join(text.split()))
+            self.links[link] = self.links.get(link, 0) + chars
 
     def _add_break(self) -> None:
         if self.parts and self.parts[-1] == "\n":
@@ -394,12 +427,13 @@ class _BlockWalker:
             self.parts.append("\n")
 
     def flush(self) -> None:
-        parts, links, pending = self.parts, self.links, self.pending
-        self.parts, self.links, self.pending = [], {}, []
+        parts, links, pending, cues, chars = self.parts, self.links, self.pending, self.inline_cues, self.run_chars
+        self.parts, self.links, self.pending, self.inline_cues, self.run_chars = [], {}, [], {}, 0
+        self.run_id += 1
         ctx = self.container
         text = _norm_block_text("".join(parts)) if parts else ""
-        for block in pending:
-            self._emit(block)
+        for block, sources, own in pending:
+            self._emit(block, sources, own)
         if not text or ctx is None:
             return
         href = ctx.href
@@ -407,12 +441,47 @@ class _BlockWalker:
             best, chars = max(links.items(), key=lambda kv: kv[1])
             if chars >= 0.6 * len("".join(text.split())):
                 href = best
+        inline = frozenset(cue for cue, n in cues.items() if n * 3 >= chars)
         self._emit(Block(text=text, kind=ctx.kind, dom_path=ctx.path, href=href,
-                         hints=tuple(sorted(ctx.hints))))
+                         hints=tuple(sorted(ctx.hints | inline))), ctx.sources, inline)
 
-    def _emit(self, block: Block) -> None:
+    def _emit(self, block: Block, sources: tuple, own: frozenset[str]) -> None:
+        self.provenance.append((sources, own))
         self.blocks.append(Block(text=block.text, kind=block.kind, position=len(self.blocks),
                                  dom_path=block.dom_path, href=block.href, hints=block.hints, main=False))
+
+    # -- after the main-content judgement
+
+    def settle_hints(self, blocks: list[Block]) -> list[Block]:
+        """Drop the cues of layout containers: elements (those on one DOM path taken together)
+        holding a large share of the page's main text, most of their own text main, or nearly
+        all the main text, are the content area or a page wrapper, whatever their classes say
+        ("penci_sidebar", "Page-ad-margins", "author-<name>" on <article>, Bootstrap "card"s)."""
+        main_total = sum(len(b.text) for b in blocks if b.main)
+        if not main_total:
+            return blocks
+        chars: dict[str, int] = {}
+        main_chars: dict[str, int] = {}
+        for block, (sources, _) in zip(blocks, self.provenance):
+            for group, _hints in sources:
+                chars[group] = chars.get(group, 0) + len(block.text)
+                if block.main:
+                    main_chars[group] = main_chars.get(group, 0) + len(block.text)
+        layout = {group for group, n in main_chars.items()
+                  if n >= _LAYOUT_MAIN_SHARE * main_total and n >= _LAYOUT_OWN_MAIN_SHARE * chars[group]
+                  or n >= _WRAPPER_MAIN_SHARE * main_total}
+        if not layout:
+            return blocks
+        settled = []
+        for block, (sources, own) in zip(blocks, self.provenance):
+            if any(group in layout for group, _ in sources):
+                hints = set(own)
+                for group, given in sources:
+                    if group not in layout:
+                        hints |= given
+                block = _replace_block(block, hints=tuple(sorted(hints)))
+            settled.append(block)
+        return settled
 
     # -- attributes
 
@@ -446,6 +515,8 @@ class _BlockWalker:
         cached = self.cue_cache.get(key)
         if cached is None:
             found: set[str] = set()
+            for name in f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower().split():
+                found.update(WHOLE_CLASS_CUES.get(name, ()))
             for token in self._class_tokens(attrs):
                 found.update(HINT_CUES.get(token, ()))
             cached = self.cue_cache[key] = tuple(sorted(found))
@@ -505,10 +576,11 @@ def mark_main(blocks: list[Block], html: str, rec: SourceRecord, stats: Stats) -
 
 
 def _with_main(block: Block, main: bool) -> Block:
-    if block.main == main:
-        return block
-    return Block(text=block.text, kind=block.kind, position=block.position, dom_path=block.dom_path,
-                 href=block.href, hints=block.hints, main=main)
+    return block if block.main == main else _replace_block(block, main=main)
+
+
+def _replace_block(block: Block, **changes) -> Block:
+    return dataclasses.replace(block, **changes)
 
 
 def main_content_text(html: str, url: str | None = None) -> str:
@@ -830,7 +902,9 @@ def parse_datetime(value) -> datetime | None:
         try:
             from dateutil import parser as date_parser
 
-            parsed = date_parser.parse(text)
+            with warnings.catch_warnings():  # unknown zone names ("EST") are read as UTC
+                warnings.simplefilter("ignore")
+                parsed = date_parser.parse(text)
         except (ValueError, OverflowError, ImportError):
             return None
     if not 1990 <= parsed.year <= 2100:
