@@ -66,6 +66,7 @@ class _Lexicon:
     org_words: frozenset[str]
     after_cue: re.Pattern  # what may sit between a cue and its speaker: "jeudi", "à l'AFP", "on Monday"
     not_person: frozenset[str]  # capitalised words that are places or fields, never a person's name
+    name_breaks: frozenset[str]  # lower-case words that end a name ("Human Rights Watch publié lundi")
     clause_words: frozenset[str]  # auxiliaries and modals: a phrase holding one is a clause
     documents: frozenset[str]  # "report", "enquête": a source whose author is the speaker
     clause_verbs: frozenset[str]  # English verbs that take a bare clause: "said the law …"
@@ -114,6 +115,7 @@ def _lexicon() -> _Lexicon:
         after_cue=re.compile(rf"\s*(?:{_alternation(every('after_cue'))})(?=[\s,])[\s,]*"),
         documents=frozenset(every("documents")),
         clause_words=frozenset(every("clause_words")),
+        name_breaks=frozenset(_fold(w) for w in names.get("breaks", [])),
         clause_verbs=frozenset({"said", "says", "told", "added", "adds", "warned", "argued", "insisted"}),
     )
 
@@ -326,7 +328,8 @@ def _is_role_phrase(text: str, lex: _Lexicon) -> bool:
     if any(_fold(w) in lex.clause_words for w in _words(text)):
         return False  # "the authorities of X must end …" is a clause, not a title
     def is_role(word: str) -> bool:
-        return word in nouns or bool(set(word.split("-")) & nouns)
+        forms = {word, word[:-1] if word.endswith(("s", "x")) else word}  # plurals: "les représentants"
+        return bool(forms & nouns) or bool(set(word.split("-")) & nouns)
     return any(is_role(w) for w in words[:2]) or is_role(words[-1])
 
 
@@ -344,7 +347,7 @@ def _extend_name(body: str, end: int, lex: _Lexicon) -> int:
         rest = _fold(tail[w.start():stop])
         if _starts_adjunct(rest, lex) and folded not in lex.particles or folded in lex.role_words \
                 or folded in lex.pronouns or (folded in lex.determiners and folded not in lex.particles and i == 0) \
-                or lex.cue.match(rest):
+                or folded in lex.name_breaks or lex.cue.match(rest):
             break
         taken = i + 1
     while taken and _fold(words[taken - 1].group()) in lex.particles | lex.determiners:
@@ -654,10 +657,13 @@ def _inverted(text: str, folded: str, pos: int, hi: int, lex: _Lexicon, strict: 
 
 def _past_adjunct(text: str, start: int, stop: int, lex: _Lexicon) -> tuple[tuple[_Speaker, int] | None, int]:
     """"estime dans un entretien au Monde l’ancienne ministre Rama Yade": the speaker after a where / when phrase."""
-    for m in list(_WORD.finditer(text, start, stop))[1:12]:
+    found = list(_WORD.finditer(text, start, stop))[:12]
+    for k, m in enumerate(found[1:], 1):
         word = _fold(m.group())
         if not (word in lex.determiners or re.match(r"^[ld]'", word) or _is_cap(m.group())):
             continue
+        if _fold(found[k - 1].group()) in _PREPOSITIONS:
+            continue  # the object of "auprès de", "au": l’AFP, Monde — not the speaker
         head = _chunk(text[m.start():stop].split(",")[0], lex)
         if head.kind in ("name", "role") and head.complete:
             parsed = _speaker_forward(text[m.start():stop], lex, strict=False)
@@ -1268,22 +1274,35 @@ def _mention(sentence: str, lex: _Lexicon) -> _Speaker | None:
         second = _chunk(sentence[pieces[1][0]:pieces[1][1]], lex)
         if second.kind == "name" and second.complete:
             return None if _is_org(second.speaker, lex) else _Speaker(second.speaker, first.role)
-    if first.kind == "name" and first.complete and len(pieces) > 1 and not _is_org(first.speaker, lex):
+    if first.kind == "name" and first.complete and len(pieces) > 1 and not _is_org(first.speaker, lex) \
+            and _looks_like_person(first.speaker, lex):
         second = _chunk(sentence[pieces[1][0]:pieces[1][1]], lex)
         role = second.role if second.kind == "role" else None
         return _Speaker(first.speaker, first.role or role)
     words = list(_WORD.finditer(sentence))
     i = 0
-    while i < len(words) and (_fold(words[i].group()) in lex.determiners or _fold(words[i].group()) in lex.role_words):
+    while i < len(words) and _fold(words[i].group()) in lex.determiners:
         i += 1
+    titled = i
+    while i < len(words) and i - titled < 4 and words[i].group().islower():
+        i += 1  # "le rapporteur spécial Clément Voule"
+    if i > titled and not _is_role_phrase(sentence[words[titled].start():words[i - 1].end()], lex):
+        return None
     j = i
     while j < len(words) and _is_cap(words[j].group()) and words[j].group() not in lex.stops:
         j += 1
     if j - i >= (1 if i else 2) and j < len(words) and words[j].group().islower() and i < j:
         name = sentence[words[i].start():words[j - 1].end()]
-        if not _is_org(name, lex):
+        if not _is_org(name, lex) and _looks_like_person(name, lex):
             return _Speaker(name, _clean(sentence[words[0].start():words[i].start()]) or None if i else None)
     return None
+
+
+def _looks_like_person(name: str | None, lex: _Lexicon) -> bool:
+    """Capitalised words only, not opening with a preposition ("Under the law" is no one)."""
+    words = _words(name or "")
+    return bool(words) and _fold(words[0]) not in _PREPOSITIONS and not _starts_adjunct(_fold(words[0]), lex) \
+        and all(_is_cap(w) or _fold(w) in lex.particles for w in words)
 
 
 def _speaker_ok(speaker: _Speaker, lex: _Lexicon) -> bool:
