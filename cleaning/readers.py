@@ -263,6 +263,7 @@ def read_warc(file: Path, stats: Stats) -> Iterator[SourceRecord]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    _check_warc_header(file)
     found = 0
     with file.open("rb") as fh:
         try:
@@ -276,6 +277,23 @@ def read_warc(file: Path, stats: Stats) -> Iterator[SourceRecord]:
             raise UnreadableInput(message) from exc
     if not found:
         raise UnreadableInput("not a WARC file: no records found")
+
+
+def _check_warc_header(file: Path) -> None:
+    """warcio reads almost anything leniently; a WARC file must open with "WARC/"."""
+    with file.open("rb") as fh:
+        head = fh.read(2)
+    try:
+        if head == b"\x1f\x8b":
+            with gzip.open(file, "rb") as fh:
+                head = fh.read(5)
+        else:
+            with file.open("rb") as fh:
+                head = fh.read(5)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise UnreadableInput(f"bad gzip data: {exc}") from exc
+    if head != b"WARC/":
+        raise UnreadableInput("not a WARC file: it does not start with a WARC/ record header")
 
 
 def _warc_record(record, input_: str, stats: Stats) -> SourceRecord | None:
