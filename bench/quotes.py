@@ -31,7 +31,9 @@ from cleaning.quotes import find_quotes  # noqa: E402
 
 DEFAULT_CASES = REPO / "tests" / "fixtures" / "quotes" / "cases.jsonl"
 MATCH_OVERLAP = 0.5
-_ARTICLES = {"the", "a", "an", "le", "la", "les", "l", "un", "une", "maitre", "me", "dr", "mr", "mrs", "ms", "minister"}
+# leading words a speaker may carry or not without naming someone else: articles and courtesy titles
+_ARTICLES = {"the", "a", "an", "le", "la", "les", "l", "un", "une", "maitre", "me", "m", "mme", "dr", "mr", "mrs", "ms",
+             "minister", "president"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -298,6 +298,8 @@ def _split_role_name(text: str, run: list[re.Match], lex: _Lexicon) -> tuple[str
         if len(tail) < 2 or len(tail) == len(rest):
             return None, text[run[0].start():run[-1].end()]
         return text[tail[0].start():tail[-1].end()], text[run[0].start():rest[len(rest) - len(tail) - 1].end()]
+    if len(rest) == 1 and last_role == 0:
+        return text[run[0].start():run[-1].end()], None  # "President Ruto", "Ms Achieng": a title and a surname
     return text[rest[0].start():rest[-1].end()], text[run[0].start():run[last_role].end()]
 
 
@@ -445,7 +447,7 @@ def _trailing_name(text: str, lex: _Lexicon) -> tuple[str, str] | None:
     matches = list(_WORD.finditer(text))
     i = len(matches)
     while i > 0 and _is_cap(matches[i - 1].group()) and _fold(matches[i - 1].group()) not in lex.role_words \
-            and not _is_possessive(matches[i - 1].group()):
+            and not _is_possessive(matches[i - 1].group()) and not re.match(r"^[dlDL]['’]", matches[i - 1].group()):
         i -= 1
     if i == len(matches) or i == 0 or len(matches) - i > 5:
         return None
