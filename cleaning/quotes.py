@@ -15,6 +15,7 @@ on the folded text slice the original.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections import Counter
@@ -36,7 +37,6 @@ _FOLD_MAP = {"’": "'", "ʼ": "'", "\u2011": "-", "\u2010": "-", "\u00a0": " ",
 _FOLD_TABLE = str.maketrans(_FOLD_MAP)
 _WORD = re.compile(r"[^\W_][\w'’\-\u2011]*")
 _TERMINATORS = ".!?…;"
-_QUOTE_CHARS = "«»“”„\"‹›"
 _SPACES = " \t\u00a0\u202f\u2009\u2007"
 
 
@@ -156,7 +156,7 @@ def _sentence_end(text: str, pos: int, hi: int, lex: _Lexicon) -> int:
     i = pos
     while i < hi:
         ch = text[i]
-        if ch in _TERMINATORS or (ch == ":" and False):
+        if ch in _TERMINATORS:
             if ch == "." and _is_abbreviation(text, i, lex):
                 i += 1
                 continue
@@ -789,8 +789,6 @@ class _Unit:
     close_at: tuple[int, int] | None
     attribution: _Attribution | None = None
     cut: list[tuple[int, int, int]] = field(default_factory=list)  # incises to leave out of the text
-    kind: str = QuoteKind.DIRECT.value
-    role_in_sentence: str = "direct"
 
 
 @dataclass(frozen=True, slots=True)
@@ -950,6 +948,9 @@ def _attribution_line(text: str, lex: _Lexicon) -> _Speaker | None:
 # ------------------------------------------------------------------ the analysis
 
 def _analyse(texts: list[str], kinds: list[str] | None, lang: str | None) -> _Analysis:
+    """Pull-quote candidates first (so they neither break a continued quote nor count twice), then body quotes;
+    a candidate whose repeated sentence lies in no body quote is a plain paragraph after all (second pass).
+    `lang` is a hint only: every language's cues are tried."""
     lex = _lexicon()
     kinds = kinds or ["paragraph"] * len(texts)
     pulls = _pull_candidates(texts, kinds, lex)
@@ -964,22 +965,18 @@ def _analyse(texts: list[str], kinds: list[str] | None, lang: str | None) -> _An
                                                       f.anchor[1] if f.anchor else 0))
     # pull_of points at the body quote's index in the final list
     order = {id(f): i for i, f in enumerate(merged)}
-    body_index = {id(f): i for i, f in enumerate(found)}
     final = []
     for f in merged:
         if f.quote.kind == QuoteKind.PULL.value:
             target = found[f.quote.pull_of]
             f = _Found(_replace(f.quote, pull_of=order[id(target)]), f.anchor, f.source)
         final.append(f)
-    del body_index
     lines = frozenset(line for _src, line in confirmed.values() if line is not None)
     return _Analysis(final, frozenset(confirmed), lines)
 
 
 def _replace(quote: Quote, **changes) -> Quote:
-    from dataclasses import replace
-
-    return replace(quote, **changes)
+    return dataclasses.replace(quote, **changes)
 
 
 def _pull_candidates(texts: list[str], kinds: list[str], lex: _Lexicon) -> dict[int, tuple[tuple[int, int, int], int | None]]:
@@ -1205,10 +1202,7 @@ def _classify(texts, folded, unit: _Unit, kinds, skip, lex) -> bool:
         after = text[c + 1:].lstrip(" \u00a0\u202f")
         inside = text[unit.pieces[-1][1]:unit.pieces[-1][2]].rstrip()
         ends_sentence = not after or after[0] in ".!?…" or (inside.endswith((".", "!", "?", "…")) and (after[0].isupper() or after[0] in "«“\""))
-    if starts_sentence and ends_sentence:
-        unit.role_in_sentence = "standalone"
-        return True
-    return False
+    return starts_sentence and ends_sentence
 
 
 def _reported(text: str, folded: str, s: int, e: int, lex: _Lexicon) -> tuple[_Attribution, str] | None:
