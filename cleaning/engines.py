@@ -6,6 +6,7 @@ every engine gives the same records for the same input (the steps are pure).
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -47,27 +48,40 @@ class LocalEngine:
 
 
 class DaskEngine:
-    """Map batches on a Dask cluster: `scheduler` address, or a LocalCluster when None."""
+    """Map batches on a Dask cluster: `scheduler` address, or a LocalCluster when None.
+
+    Dask is an extra (`pip install pressroom[dask]`): it is imported here, never at module import.
+    Batches are scattered to the workers and the extra arguments (options, site model) broadcast
+    once per map, so the task graph stays small whatever the input size. Workers need pressroom
+    installed (the same version): tasks refer to `cleaning.*` functions by name.
+    """
 
     def __init__(self, scheduler: str | None = None, workers: int | None = None):
-        from dask.distributed import Client, LocalCluster
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise RuntimeError("--engine dask needs Dask: pip install 'pressroom[dask]'") from exc
 
         self._cluster = None
         if scheduler:
             self._client = Client(scheduler)
         else:
-            self._cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1,
-                                         processes=True, dashboard_address=None)
+            self._cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
+                                         dashboard_address=None, silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
         self.workers = len(self._client.scheduler_info().get("workers", {})) or (workers or 2)
 
     def map(self, fn: Callable, batches: Sequence, *args: Any) -> list:
         if not batches:
             return []
-        scattered = [self._client.scatter(a, broadcast=True) for a in args]
-        futures = self._client.map(partial(fn_with_args_scattered, fn), batches,
-                                   *[[s] * len(batches) for s in scattered], pure=False)
-        return self._client.gather(futures)
+        data = self._client.scatter(list(batches))
+        shared = [self._client.scatter(a, broadcast=True) for a in args]
+        futures = self._client.map(partial(fn_with_args_scattered, fn), data,
+                                   *[[s] * len(data) for s in shared], pure=False)
+        try:
+            return self._client.gather(futures)
+        finally:
+            self._client.cancel(futures + data)
 
     def close(self) -> None:
         self._client.close()

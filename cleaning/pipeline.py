@@ -12,14 +12,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from cleaning.annotate import annotate_document
-from cleaning.dedup import dedup_documents
+from cleaning.dedup import (DedupSignature, count_assignments, dedup_signature, find_duplicate_clusters,
+                            mark_duplicates)
 from cleaning.engines import InlineEngine, make_engine
 from cleaning.extract import extract_documents
 from cleaning.options import DEFAULT_OPTIONS, CleanOptions
 from cleaning.quotes import attribute_quotes
 from cleaning.readers import read_inputs
 from cleaning.schema import Document, SourceRecord, document_to_record
-from cleaning.sitemodel import SiteModel, build_site_model
+from cleaning.sitemodel import (SiteModel, build_site_model, collect_samples, count_fingerprints, merge_counts,
+                                merge_samples)
 from cleaning.split import split_document
 from cleaning.stats import Stats
 from cleaning.strip import strip_boilerplate, write_boilerplate
@@ -62,6 +64,25 @@ def finish_batch(docs: Sequence[Document], model: SiteModel, opts: CleanOptions)
     return finished, stats
 
 
+def sign_batch(docs: Sequence[Document], opts: CleanOptions) -> tuple[list[DedupSignature], Stats]:
+    """Dedup's map step for one batch; the clusters are found once over every batch's signatures."""
+    stats, sigs = Stats(), []
+    for doc in docs:
+        try:
+            sigs.append(dedup_signature(doc, opts))
+        except Exception as exc:  # noqa: BLE001 - one bad document never stops the batch
+            stats.error(doc.input, "dedup", f"{type(exc).__name__}: {exc}")
+    return sigs, stats
+
+
+def finish_and_sign_batch(docs: Sequence[Document], model: SiteModel,
+                          opts: CleanOptions) -> tuple[tuple[list[Document], list[DedupSignature]], Stats]:
+    """Pass 2 and dedup's map step in one task, so documents travel to a worker once."""
+    finished, stats = finish_batch(docs, model, opts)
+    sigs, sign_stats = sign_batch(finished, opts)
+    return (finished, sigs), stats.merge(sign_stats)
+
+
 def _batches(items: Sequence, size: int = BATCH_SIZE) -> list[list]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
@@ -75,24 +96,39 @@ def _gather(results: list[tuple[list, Stats]], stats: Stats) -> list:
 
 
 def clean_documents(docs: list[Document], opts: CleanOptions, stats: Stats, engine=None,
-                    out_dir: Path | None = None) -> list[Document]:
+                    out_dir: Path | None = None, batch_size: int = BATCH_SIZE) -> list[Document]:
+    """Pass 1 (count per batch, merge), pass 2 and dedup signatures per batch, then the dedup merge.
+
+    Every map runs on `engine`; only counts, samples and signatures come together in this process,
+    and each merge is order-independent, so every engine gives the same records.
+    """
     engine = engine or InlineEngine()
-    model = build_site_model(docs, opts)
+    batches = _batches(docs, batch_size)
+    model = build_site_model(merge_counts(engine.map(count_fingerprints, batches, opts)), opts)
+    model = model.with_samples(merge_samples(engine.map(collect_samples, batches, model)))
     stats.inc("sitemodel/frequent_fingerprints", model.n_keys)
     stats.inc("sitemodel/state_bytes", model.nbytes)
     if out_dir is not None:
         write_boilerplate(model, out_dir)  # the audit table: DIR/boilerplate/
-    finished = _gather(engine.map(finish_batch, _batches(docs), model, opts), stats)
-    return dedup_documents(finished, opts, stats)
+    finished, sigs = [], []
+    for (batch_docs, batch_sigs), batch_stats in engine.map(finish_and_sign_batch, batches, model, opts):
+        finished.extend(batch_docs)
+        sigs.extend(batch_sigs)
+        stats.merge(batch_stats)
+    assignments = find_duplicate_clusters(sigs, opts)  # the dedup merge, across every batch
+    count_assignments(assignments, stats)
+    stats.inc("dedup/clusters", sum(1 for a in assignments.values() if a.match == "kept"))
+    return [mark_duplicates(doc, assignments.get(doc.doc_id)) for doc in finished]
 
 
 def clean_sources(sources: Iterable[SourceRecord], opts: CleanOptions = DEFAULT_OPTIONS,
-                  stats: Stats | None = None, engine=None, out_dir: Path | None = None) -> Iterator[dict]:
+                  stats: Stats | None = None, engine=None, out_dir: Path | None = None,
+                  batch_size: int = BATCH_SIZE) -> Iterator[dict]:
     """Batch API: pages or dump records in, article records (dicts) out, in input order."""
     stats = stats if stats is not None else Stats()
     engine = engine or InlineEngine()
-    docs = _gather(engine.map(extract_batch, _batches(list(sources)), opts), stats)
-    for doc in clean_documents(docs, opts, stats, engine, out_dir):
+    docs = _gather(engine.map(extract_batch, _batches(list(sources), batch_size), opts), stats)
+    for doc in clean_documents(docs, opts, stats, engine, out_dir, batch_size):
         yield document_to_record(doc)
 
 
