@@ -6,11 +6,12 @@ patterns); extraction of the text is cleaning's job, not the crawler's.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from parsel import Selector
 
@@ -66,11 +67,26 @@ def _types(obj: dict) -> list[str]:
     return [v.lower() for v in ([value] if isinstance(value, str) else value) if isinstance(v, str)]
 
 
-def read_signals(text: str, base_url: str) -> PageSignals:
-    sel = Selector(text=text, base_url=base_url)
-    base = sel.xpath("//base/@href").get()
-    base_url = urljoin(base_url, base.strip()) if base else base_url
+def parse_html(text: str, base_url: str) -> Selector:
+    return Selector(text=text, base_url=base_url)
 
+
+def _base(sel: Selector, base_url: str) -> str:
+    base = sel.xpath("//base/@href").get()
+    return urljoin(base_url, base.strip()) if base else base_url
+
+
+def _absolute(base_url: str, href: str | None) -> str | None:
+    if not href:
+        return None
+    url = urljoin(base_url, href.strip()).split("#", 1)[0]
+    return url if url.startswith(("http://", "https://")) else None
+
+
+def read_signals(page: Selector | str, base_url: str, with_links: bool = True) -> PageSignals:
+    """Signals of one page; `with_links=False` reads only the head (enough to judge a release)."""
+    sel = parse_html(page, base_url) if isinstance(page, str) else page
+    base_url = _base(sel, base_url)
     types: set[str] = set()
     published = None
     for obj in _jsonld_objects(sel):
@@ -83,28 +99,28 @@ def read_signals(text: str, base_url: str) -> PageSignals:
         published = parse_w3c_date(
             sel.xpath('//meta[@property="article:published_time"]/@content').get()
             or sel.xpath("//time[@datetime][1]/@datetime").get())
-
-    def absolute(href: str | None) -> str | None:
-        if not href:
-            return None
-        url = urljoin(base_url, href.strip()).split("#", 1)[0]
-        return url if urlsplit(url).scheme in ("http", "https") else None
-
-    next_url = absolute(sel.xpath('//link[@rel="next"]/@href | //a[contains(concat(" ", @rel, " "), " next ")]/@href').get())
-    if next_url is None:
-        for anchor in sel.xpath("//a[@href]"):
-            label = " ".join(anchor.xpath(".//text()").getall()) or anchor.attrib.get("aria-label", "")
-            if NEXT_TEXT_RE.match(label) or "next" in anchor.attrib.get("class", "").split():
-                next_url = absolute(anchor.attrib["href"])
-                break
-    feed_urls = tuple(u for u in (absolute(link.attrib.get("href")) for link in
+    feed_urls = tuple(u for u in (_absolute(base_url, link.attrib.get("href")) for link in
                                   sel.xpath('//link[contains(@rel, "alternate")][@type]')
                                   if link.attrib.get("type", "").lower() in FEED_LINK_TYPES) if u)
-    links = tuple(dict.fromkeys(u for u in map(absolute, sel.xpath("//a/@href").getall()) if u))
-    canonical = absolute(sel.xpath('//link[@rel="canonical"]/@href').get())
-    return PageSignals(types=frozenset(types), og_type=(og_type or "").strip().lower() or None,
-                       published=published, next_url=next_url, feed_urls=feed_urls, links=links,
-                       canonical=canonical)
+    signals = PageSignals(types=frozenset(types), og_type=(og_type or "").strip().lower() or None,
+                          published=published, next_url=None, feed_urls=feed_urls, links=(),
+                          canonical=_absolute(base_url, sel.xpath('//link[@rel="canonical"]/@href').get()))
+    return add_links(signals, sel, base_url) if with_links else signals
+
+
+def add_links(signals: PageSignals, sel: Selector, base_url: str) -> PageSignals:
+    """The page's links and its "next page" link (rel=next, else a short "next"/"suivant" anchor)."""
+    base_url = _base(sel, base_url)
+    next_url = _absolute(base_url, sel.xpath(
+        '//link[@rel="next"]/@href | //a[contains(concat(" ", @rel, " "), " next ")]/@href').get())
+    if next_url is None:
+        for anchor in sel.xpath("//a[@href][string-length(normalize-space(.)) < 30]"):
+            label = " ".join(anchor.xpath(".//text()").getall()) or anchor.attrib.get("aria-label", "")
+            if NEXT_TEXT_RE.match(label) or "next" in anchor.attrib.get("class", "").split():
+                next_url = _absolute(base_url, anchor.attrib["href"])
+                break
+    links = tuple(dict.fromkeys(u for u in (_absolute(base_url, h) for h in sel.xpath("//a/@href").getall()) if u))
+    return dataclasses.replace(signals, next_url=next_url, links=links)
 
 
 def is_release_page(signals: PageSignals, url: str, profile=None) -> bool:

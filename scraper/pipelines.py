@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
 from scrapy.exceptions import DropItem
 
 from scraper.items import RawPage
@@ -37,6 +38,7 @@ class RawStorePipeline:
     def __init__(self, crawler, raw_dir: Path, batch_size: int):
         self.crawler = crawler
         self.writer = RawStoreWriter(raw_dir, batch_size)
+        pa.array([None], pa.string())  # pyarrow imports pandas on its first conversion: pay it before the crawl
 
     @classmethod
     def from_crawler(cls, crawler):

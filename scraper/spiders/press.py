@@ -21,7 +21,8 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 
 from cleaning.profiles import load_profile
 from cleaning.schema import FeedEntry
-from scraper.discovery import in_date_range, is_binary, is_listing_page, is_release_page, link_kind, read_signals
+from scraper.discovery import (add_links, in_date_range, is_binary, is_listing_page, is_release_page, link_kind,
+                               parse_html, read_signals)
 from scraper.encoding import decode_body
 from scraper.feeds import looks_like_feed, parse_feed
 from scraper.items import RawPage
@@ -70,6 +71,7 @@ class PressSpider(scrapy.Spider):
         self.excluded: set[str] = set()  # url keys refused before fetching (dates)
         self.seen: set[str] = set()  # url keys requested in this run
         self.skipped: set[tuple[str, str]] = set()
+        self.handled_links: set[tuple[str, str]] = set()  # (absolute link, kind) already turned into a request or refused
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -256,8 +258,11 @@ class PressSpider(scrapy.Spider):
             self._skip("non_html", response.url)
             return
         text, encoding = decode_body(body, content_type)
-        signals = read_signals(text, response.url)
+        page = parse_html(text, response.url)
+        signals = read_signals(page, response.url, with_links=False)
         release = is_release_page(signals, response.url, self.profile)
+        if not release or self.all_pages:
+            signals = add_links(signals, page, response.url)
         listing = not release and is_listing_page(signals, response.url, self.profile)
         self._inc("pages/release" if release else "pages/listing" if listing else "pages/other")
 
@@ -299,9 +304,12 @@ class PressSpider(scrapy.Spider):
                 continue
             kind = link_kind(link, self.profile)
             if kind == "release":
-                release_links.append(url_key(link))
+                release_links.append(link)
             if kind == "other" and not self.all_pages and hops >= self.max_depth:
                 continue
+            if (link, kind) in self.handled_links:
+                continue  # nav, footer and teaser links repeat on every page: judge each once
+            self.handled_links.add((link, kind))
             if kind == "listing" and child_page > self.max_listing_pages:
                 self._skip("listing_page_cap", link)
                 continue
@@ -383,4 +391,7 @@ class PressSpider(scrapy.Spider):
             stats = {k: (v.isoformat() if isinstance(v, datetime) else v)
                      for k, v in self.crawler.stats.get_stats().items()}
             stats["finish_reason"] = reason
+            started = self.crawler.stats.get_value("start_time")
+            if isinstance(started, datetime):  # CoreStats sets elapsed_time_seconds only after this handler
+                stats.setdefault("elapsed_time_seconds", (datetime.now(started.tzinfo) - started).total_seconds())
             atomic_write_text(Path(stats_file), json.dumps(stats, indent=2, sort_keys=True, default=str))
