@@ -104,6 +104,11 @@ def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -
         html = html[: opts.max_input_bytes]
         flags.append("truncated")
         stats.inc("extract/truncated")
+    if _looks_binary(html):
+        stats.error(rec.input, "extract", "binary content, not HTML")
+        return Document(doc_id=_hash_id(html), input=rec.input, source=rec.source, url=rec.url,
+                        site=rec.site or opts.site or registered_domain(rec.url), fetched_at=rec.fetched_at,
+                        feed=rec.feed, flags=[*flags, "binary"])
     html = decode_cfemails(html)
     tree = LexborHTMLParser(html)
     meta = extract_page_meta(tree, rec.url, html)
@@ -115,6 +120,7 @@ def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -
     else:
         flags.append("no-blocks")
         stats.inc("extract/no_blocks")
+        stats.error(rec.input, "extract", "no text in the page (empty, or HTML without a body)")
     url_for_id = meta.canonical_url or rec.url
     canonical = normalize_url(url_for_id) if url_for_id else None
     stats.inc("extract/pages")
@@ -132,6 +138,13 @@ def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -
         feed=rec.feed,
         flags=flags,
     )
+
+
+def _looks_binary(text: str) -> bool:
+    """NUL or many control characters: bytes that were never HTML, decoded anyway."""
+    head = text[:8192]
+    controls = sum(1 for ch in head if ch < "\t" or "\r" < ch < " ")
+    return "\x00" in head or controls > len(head) * 0.05
 
 
 # ------------------------------------------------------------------ Cloudflare e-mails
