@@ -487,7 +487,7 @@ CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1000px;color:#222;padding:0 1rem}
 h1{margin-bottom:.2rem} .meta{color:#666} h2{border-bottom:2px solid #9bb4d6;padding-bottom:.2rem;margin-top:2.2rem}
 table{border-collapse:collapse;margin:.6rem 0;font-size:14px} th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}
-th{background:#f0f4f9} .na{color:#a15c00;font-style:italic} svg{max-width:100%;height:auto;display:block;margin:.6rem 0}
+th{background:#f0f4f9;white-space:nowrap} .na{color:#a15c00;font-style:italic} svg{max-width:100%;height:auto;display:block;margin:.6rem 0}
 nav a{margin-right:.8rem} summary{cursor:pointer;color:#3b5a80}
 """
 

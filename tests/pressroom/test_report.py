@@ -121,3 +121,14 @@ def test_partition_keys_also_kept_inside_the_files(tmp_path: Path, capsys):
     data = load_run(tmp_path)
     assert data.missing.get("articles") is None
     assert data.articles.column("site").to_pylist() == ["example.org"]
+
+
+def test_partition_folders_named_apart_from_the_columns(tmp_path: Path):
+    """The writer's site_key=/year_key= folders (columns stay in the files) read without clashes."""
+    rec = {"doc_id": "a", "source": "link", "input": "raw#0", "site": "example.org", "year": 2025, "word_count": 5}
+    part = tmp_path / "articles" / "site_key=example.org" / "year_key=2025"
+    part.mkdir(parents=True)
+    pq.write_table(records_to_table([rec]), part / "part-0.parquet")
+    data = load_run(tmp_path)
+    assert data.articles.column("site").to_pylist() == ["example.org"]
+    assert data.articles.column("year").to_pylist() == [2025]
