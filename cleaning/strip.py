@@ -282,7 +282,8 @@ def strip_boilerplate(doc: Document, model: SiteModel, opts: CleanOptions, stats
             continue
         if basis[i] == "site":
             weak = share[i] < STRONG_SHARE
-            if _is_quote(blocks[i]) and (weak or kept_body(i - 1) or kept_body(i + 1)):
+            if (_is_quote(blocks[i]) and not _is_cut(texts[i])  # a teaser snippet may open with «
+                    and (weak or kept_body(i - 1) or kept_body(i + 1))):
                 continue  # a quote cited by a few other releases
             if i == title_at:
                 continue  # the title just before the body: a teaser on other pages
