@@ -291,38 +291,10 @@ def strip_boilerplate(doc: Document, model: SiteModel, opts: CleanOptions, stats
                 continue  # a lone line inside the body
         drop[i], why[i] = True, basis[i]
 
-    # short runs sandwiched between removed blocks
-    i = 0
-    while i < n:
-        if drop[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and not drop[j]:
-            j += 1
-        run = range(i, j)
-        if (i > 0 and j < n and len(run) <= SANDWICH_MAX_BLOCKS
-                and sum(len(texts[k]) for k in run) <= SANDWICH_MAX_CHARS
-                and not any(protected[k] or _is_sentence(texts[k]) for k in run)):
-            for k in run:
-                drop[k], why[k] = True, "sandwich"
-        elif (i > 0 and j == n and len(run) == 1 and _is_cut(texts[i])
-              and not protected[i]):
-            drop[i], why[i] = True, "sandwich"  # the last teaser's cut snippet, after its stripped title
-        i = j
-
-    # flag, don't gut: a page losing most of its distinct main text keeps it
-    seen: set[str] = set()
-    main_chars = lost_chars = 0
-    for k in range(n):
-        if not blocks[k].main or not norms[k] or norms[k] in seen or why[k] == "repeat":
-            continue
-        seen.add(norms[k])
-        main_chars += len(texts[k])
-        if drop[k]:
-            lost_chars += len(texts[k])
+    _drop_sandwiched(texts, protected, drop, why)
+    gutted = _would_gut(blocks, texts, norms, drop, why, opts.max_body_loss)
     flags = list(doc.flags)
-    if main_chars and lost_chars > opts.max_body_loss * main_chars:
+    if gutted:
         for k in range(n):
             if drop[k] and why[k] != "repeat" and blocks[k].main:  # chrome outside the main content still goes
                 drop[k], why[k] = False, ""
@@ -341,6 +313,42 @@ def strip_boilerplate(doc: Document, model: SiteModel, opts: CleanOptions, stats
         if drop[k]:
             stats.inc(f"strip/removed/{reasons[k]}")
     return doc.replace(blocks=kept, removed=removed, flags=flags)
+
+
+def _drop_sandwiched(texts: list[str], protected: list[bool], drop: list[bool], why: list[str]) -> None:
+    """Short runs between removed blocks go too ("+33 6 ..." inside a contact block)."""
+    n, i = len(texts), 0
+    while i < n:
+        if drop[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and not drop[j]:
+            j += 1
+        run = range(i, j)
+        if (i > 0 and j < n and len(run) <= SANDWICH_MAX_BLOCKS
+                and sum(len(texts[k]) for k in run) <= SANDWICH_MAX_CHARS
+                and not any(protected[k] or _is_sentence(texts[k]) for k in run)):
+            for k in run:
+                drop[k], why[k] = True, "sandwich"
+        elif i > 0 and j == n and len(run) == 1 and _is_cut(texts[i]) and not protected[i]:
+            drop[i], why[i] = True, "sandwich"  # the last teaser's cut snippet, after its stripped title
+        i = j
+
+
+def _would_gut(blocks: list[Block], texts: list[str], norms: list[str], drop: list[bool], why: list[str],
+               max_loss: float) -> bool:
+    """Would the page lose more than `max_loss` of its distinct main-content characters?"""
+    seen: set[str] = set()
+    main_chars = lost_chars = 0
+    for k, block in enumerate(blocks):
+        if not block.main or not norms[k] or norms[k] in seen or why[k] == "repeat":
+            continue
+        seen.add(norms[k])
+        main_chars += len(texts[k])
+        if drop[k]:
+            lost_chars += len(texts[k])
+    return bool(main_chars) and lost_chars > max_loss * main_chars
 
 
 _BASIS_REASON = {"site": Reason.SITE_BOILERPLATE, "pattern": Reason.SITE_BOILERPLATE,
