@@ -67,21 +67,18 @@ class DaskEngine:
             self._client = Client(scheduler)
         else:
             self._cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
-                                         dashboard_address=None, silence_logs=logging.ERROR)
+                                         dashboard_address=":0", silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
         self.workers = len(self._client.scheduler_info().get("workers", {})) or (workers or 2)
 
     def map(self, fn: Callable, batches: Sequence, *args: Any) -> list:
         if not batches:
             return []
-        data = self._client.scatter(list(batches))
-        shared = [self._client.scatter(a, broadcast=True) for a in args]
+        data = self._client.scatter(list(batches), hash=False)  # released when these futures go
+        shared = [self._client.scatter(a, broadcast=True, hash=False) for a in args]
         futures = self._client.map(partial(fn_with_args_scattered, fn), data,
                                    *[[s] * len(data) for s in shared], pure=False)
-        try:
-            return self._client.gather(futures)
-        finally:
-            self._client.cancel(futures + data)
+        return self._client.gather(futures)
 
     def close(self) -> None:
         self._client.close()

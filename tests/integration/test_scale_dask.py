@@ -1,0 +1,91 @@
+"""`--engine dask` on a real dask.distributed LocalCluster (2 worker processes) gives the local engine's dataset."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+
+pytest.importorskip("dask.distributed", reason="the dask extra is not installed (pip install 'pressroom[dask]')")
+
+from cleaning.engines import DaskEngine, InlineEngine  # noqa: E402
+from cleaning.options import CleanOptions  # noqa: E402
+from cleaning.pipeline import clean_sources, run_clean  # noqa: E402
+from cleaning.readers import read_inputs  # noqa: E402
+from cleaning.schema import SourceRecord  # noqa: E402
+from cleaning.stats import Stats  # noqa: E402
+from cleaning.writers import write_dataset  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+DUMPS = sorted((REPO / "tests" / "fixtures" / "dumps").glob("*.txt"))
+N_PAGES = 16
+
+
+def sample_pages() -> list[SourceRecord]:
+    from pressroom.sample_site.generator import generate_site
+
+    site = generate_site()
+    return [SourceRecord(input=rel.path, source="html", url="http://127.0.0.1:8000" + rel.path,
+                         html=site.pages[rel.path].body.decode("utf-8"))
+            for rel in site.releases[:N_PAGES]]
+
+
+def dataset_rows(out: Path) -> list[dict]:
+    return ds.dataset(out / "articles", format="parquet", partitioning="hive").to_table().sort_by("doc_id").to_pylist()
+
+
+def cleaned_rows(sources: list[SourceRecord], out: Path, engine, batch_size: int) -> list[dict]:
+    stats = Stats()
+    write_dataset(list(clean_sources(sources, CleanOptions(), stats, engine, batch_size=batch_size)), out, stats)
+    return dataset_rows(out)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    engine = DaskEngine(workers=2)  # a LocalCluster: 2 worker processes, 1 thread each
+    yield engine
+    engine.close()
+
+
+def test_local_cluster_has_two_worker_processes(cluster):
+    assert cluster.workers == 2
+    pids = cluster._client.run(lambda: __import__("os").getpid())
+    assert len(set(pids.values())) == 2
+
+
+def test_sample_site_pages_equal_local_engine_row_for_row(cluster, tmp_path):
+    pages = sample_pages()
+    on_dask = cleaned_rows(pages, tmp_path / "dask", cluster, batch_size=5)  # 5 partitions
+    local = cleaned_rows(pages, tmp_path / "local", InlineEngine(), batch_size=1000)
+    assert len(on_dask) == N_PAGES
+    assert on_dask == local
+
+
+def test_multi_file_dump_equals_local_engine_row_for_row(cluster, tmp_path):
+    dumps = list(read_inputs([str(p) for p in DUMPS], Stats()))
+    on_dask = cleaned_rows(dumps, tmp_path / "dask", cluster, batch_size=1)  # one partition per dump file
+    local = cleaned_rows(dumps, tmp_path / "local", InlineEngine(), batch_size=1000)
+    assert len(on_dask) > len(DUMPS)
+    assert on_dask == local
+
+
+def test_run_clean_on_a_scheduler_address_writes_the_same_dataset(cluster, tmp_path):
+    """`pressroom clean --engine dask --scheduler tcp://…` (here the fixture cluster's scheduler)."""
+    import pandas as pd
+
+    inputs = [str(p) for p in DUMPS]
+    address = cluster._client.scheduler.address
+    assert address.startswith("tcp://127.0.0.1:")
+    path, stats = run_clean(inputs, tmp_path / "dask", engine="dask", scheduler=address)
+    run_clean(inputs, tmp_path / "local", engine="local", workers=1)
+    assert path is not None and not stats.errors
+    assert dataset_rows(tmp_path / "dask") == dataset_rows(tmp_path / "local")
+    assert len(pd.read_parquet(tmp_path / "dask" / "articles")) == len(dataset_rows(tmp_path / "local"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__, "-q"]))
