@@ -276,6 +276,7 @@ _LAYOUT_MAIN_SHARE = 0.3  # an element holding this share of the page's main tex
 _LAYOUT_OWN_MAIN_SHARE = 0.7  # ... and mostly main itself is the content area, not chrome
 _WRAPPER_MAIN_SHARE = 0.9  # an element holding nearly all the main text is a page wrapper
 _WS = re.compile(r"[^\S\n]+")
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +310,22 @@ def _walk(tree, base_url: str | None) -> "_BlockWalker":
     return walker
 
 
+@dataclass(frozen=True, slots=True)
+class _Element:
+    hints: frozenset[str]
+    kind: BlockKind | None
+    segment: str
+    article: bool  # opens the article / main content
+
+
+def _link(href: str | None) -> str | None:
+    """A usable raw href (resolved against the page URL only for the links blocks keep)."""
+    if not href:
+        return None
+    href = href.strip()
+    return None if not href or href.startswith(("#", "javascript:")) else href
+
+
 class _BlockWalker:
     """Accumulates inline text into runs; block-level tags end a run. State lives per page."""
 
@@ -319,7 +336,8 @@ class _BlockWalker:
         self.links: dict[str, int] = {}  # href -> link text length in the current run
         self.pending: list[Block] = []  # kicker blocks waiting for their run
         self.container: _Context | None = None
-        self.cue_cache: dict[str, tuple[str, ...]] = {}
+        self.cue_cache: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
+        self.element_cache: dict[tuple, _Element] = {}
         self.inline_depth = 0
         self.inline_cues: dict[str, int] = {}  # hint -> chars of the current run under it
         self.run_id = 0
@@ -355,7 +373,7 @@ class _BlockWalker:
         tag = node.tag
         attrs = {} if tag in _FORMATTING_TAGS else node.attributes
         if tag == "a":
-            link = self._href(attrs.get("href")) or link
+            link = _link(attrs.get("href")) or link
         cues = self._cues(attrs)
         if "kicker" in cues:
             self._kicker(node, tag, attrs, ctx, link)
@@ -382,45 +400,55 @@ class _BlockWalker:
         own = frozenset(self._cues(attrs))
         self.pending.append((Block(
             text=text, kind=BlockKind.PARAGRAPH, dom_path=f"{container.path}/{self._segment(tag, attrs)}",
-            href=link, hints=tuple(sorted(container.hints | own)),
+            href=self._href(link), hints=tuple(sorted(container.hints | own)),
         ), container.sources, own))
 
     def _child_context(self, node, ctx: _Context, link: str | None) -> _Context:
         tag = node.tag
         attrs = node.attributes
-        own: set[str] = set()  # the hints this element gives its blocks
-        cues = self._cues(attrs)
-        landmark = _LANDMARK_TAGS.get(tag)
-        role = (attrs.get("role") or "").lower()
-        landmark = landmark or _LANDMARK_ROLES.get(role)
-        tokens = set(self._class_tokens(attrs)) if cues or attrs.get("class") else set()
-        in_article = ctx.in_article or tag in ("article", "main") or role in ("main", "article") \
-            or bool(_ARTICLE_CLASS_TOKENS & tokens)
-        if landmark in ("header", "footer") and ctx.in_article:
-            landmark = f"article-{landmark}"  # <header class="entry-header"> is the article's own
-        if landmark:
-            own.add(landmark)
-        for cue in cues:
-            own.add(f"article-{cue}" if cue in ("header", "footer") and in_article else cue)
-        if attrs.get("hidden") is not None or (attrs.get("aria-hidden") or "").lower() == "true" or \
-                re.search(r"display\s*:\s*none", attrs.get("style") or ""):
-            own.add("hidden")
+        info = self._element(tag, attrs)
+        in_article = ctx.in_article or info.article
+        own = info.hints
+        if in_article and own & {"header", "footer"}:  # <header class="entry-header"> is the article's own
+            own = frozenset(f"article-{h}" if h in ("header", "footer") else h for h in own)
         if tag == "a":
-            link = self._href(attrs.get("href")) or link
-        kind = _KIND_BY_TAG.get(tag)
-        if tag in ("aside", "figure", "div") and _QUOTE_CLASS_TOKENS & tokens:
-            kind = BlockKind.QUOTE
-            if tag != "div" or "pullquote" in cues:
-                own.add("pullquote")
+            link = _link(attrs.get("href")) or link
+        kind = info.kind
         if kind is None or (ctx.kind is BlockKind.QUOTE and kind is not BlockKind.HEADING):
             kind = ctx.kind
         sources = ctx.sources
-        path = f"{ctx.path}/{self._segment(tag, attrs)}"
+        path = f"{ctx.path}/{info.segment}"
         if own:  # elements on the same DOM path are judged together (a list of cards, say)
-            sources = (*sources, (path, frozenset(own)))
-        return _Context(path=path, kind=kind,
-                        hints=ctx.hints | own, href=link, in_article=in_article, depth=ctx.depth + 1,
-                        sources=sources)
+            sources = (*sources, (path, own))
+        return _Context(path=path, kind=kind, hints=ctx.hints | own, href=link, in_article=in_article,
+                        depth=ctx.depth + 1, sources=sources)
+
+    def _element(self, tag: str, attrs: dict) -> "_Element":
+        """What a block-level element's tag and attributes say, computed once per distinct element."""
+        key = (tag, attrs.get("class"), attrs.get("id"), attrs.get("role"), "hidden" in attrs,
+               attrs.get("aria-hidden"), attrs.get("style"))
+        info = self.element_cache.get(key)
+        if info is not None:
+            return info
+        cues, tokens = self._cues_and_tokens(attrs)
+        own: set[str] = set(cues)
+        role = (attrs.get("role") or "").lower()
+        landmark = _LANDMARK_TAGS.get(tag) or _LANDMARK_ROLES.get(role)
+        if landmark:
+            own.add(landmark)
+        if "hidden" in attrs or (attrs.get("aria-hidden") or "").lower() == "true" or \
+                _DISPLAY_NONE.search(attrs.get("style") or ""):
+            own.add("hidden")
+        kind = _KIND_BY_TAG.get(tag)
+        if tag in ("aside", "figure", "div") and _QUOTE_CLASS_TOKENS & tokens:
+            kind = BlockKind.QUOTE
+            if tag != "div" or "pullquote" in own:
+                own.add("pullquote")
+        info = self.element_cache[key] = _Element(
+            hints=frozenset(own), kind=kind, segment=self._segment(tag, attrs),
+            article=tag in ("article", "main") or role in ("main", "article") or bool(_ARTICLE_CLASS_TOKENS & tokens),
+        )
+        return info
 
     # -- runs
 
@@ -440,6 +468,8 @@ class _BlockWalker:
             self.parts.append("\n")
 
     def flush(self) -> None:
+        if not self.parts and not self.pending:
+            return
         parts, links, pending, cues, chars = self.parts, self.links, self.pending, self.inline_cues, self.run_chars
         self.parts, self.links, self.pending, self.inline_cues, self.run_chars = [], {}, [], {}, 0
         self.run_id += 1
@@ -451,9 +481,10 @@ class _BlockWalker:
             return
         href = ctx.href
         if links:
-            best, chars = max(links.items(), key=lambda kv: kv[1])
-            if chars >= 0.6 * len("".join(text.split())):
+            best, link_chars = max(links.items(), key=lambda kv: kv[1])
+            if link_chars >= 0.6 * len("".join(text.split())):
                 href = best
+        href = self._href(href)
         inline = frozenset(cue for cue, n in cues.items() if n * 3 >= chars)
         self._emit(Block(text=text, kind=ctx.kind, dom_path=ctx.path, href=href,
                          hints=tuple(sorted(ctx.hints | inline))), ctx.sources, inline)
@@ -501,9 +532,6 @@ class _BlockWalker:
     def _href(self, href: str | None) -> str | None:
         if not href:
             return None
-        href = href.strip()
-        if not href or href.startswith(("#", "javascript:")):
-            return None
         if self.base_url and not href.startswith("mailto:"):
             try:
                 return urljoin(self.base_url, href)
@@ -511,7 +539,8 @@ class _BlockWalker:
                 return href
         return href
 
-    def _class_tokens(self, attrs: dict) -> list[str]:
+    @staticmethod
+    def _class_tokens(attrs: dict) -> list[str]:
         names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower().split()
         tokens = []
         for name in names:
@@ -520,19 +549,24 @@ class _BlockWalker:
         return tokens
 
     def _cues(self, attrs: dict) -> tuple[str, ...]:
+        return self._cues_and_tokens(attrs)[0]
+
+    def _cues_and_tokens(self, attrs: dict) -> tuple[tuple[str, ...], frozenset[str]]:
+        """Hints from class / id, and the class tokens, once per distinct class+id string."""
         if not attrs:
-            return ()
+            return (), frozenset()
         key = f"{attrs.get('class') or ''}|{attrs.get('id') or ''}"
         if key == "|":
-            return ()
+            return (), frozenset()
         cached = self.cue_cache.get(key)
         if cached is None:
             found: set[str] = set()
             for name in f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower().split():
                 found.update(WHOLE_CLASS_CUES.get(name, ()))
-            for token in self._class_tokens(attrs):
+            tokens = frozenset(self._class_tokens(attrs))
+            for token in tokens:
                 found.update(HINT_CUES.get(token, ()))
-            cached = self.cue_cache[key] = tuple(sorted(found))
+            cached = self.cue_cache[key] = (tuple(sorted(found)), tokens)
         return cached
 
     @staticmethod
@@ -555,6 +589,8 @@ def _norm_space(text: str) -> str:
 
 
 def _norm_block_text(text: str) -> str:
+    if "\n" not in text:
+        return " ".join(text.split())
     lines = (_WS.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
