@@ -8,6 +8,10 @@ which exchanges two non-empty directories in one step. The displaced old
 contents are deleted afterwards; leftovers of a killed run are removed by the
 next writer, which holds an exclusive lock (`OUT/.<table>.lock`).
 
+Partition directories are `site_key=<site>/year_key=<year>` while `site` and `year`
+stay in the files, so every file is self-contained and plain pandas / polars / DuckDB
+reads work (docs/SCHEMA.md says why the keys are not named like the columns).
+
 Every partition is rewritten whole when touched (old rows + new rows, sorted,
 split into as few files as the size cap allows), which is also the compaction:
 after any number of small runs a partition holds ceil(rows / MAX_ROWS_PER_FILE)
