@@ -26,10 +26,10 @@ LOCAL_FRONTIER = {
 
 
 def redis_frontier(url: str) -> dict:
-    """Settings that move the scheduler queue and the dupefilter into Redis (scrapy-redis, issue 8)."""
-    return {
-        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-        "SCHEDULER_PERSIST": True,
-        "REDIS_URL": url,
-    }
+    """Settings that move the scheduler queue and the dupefilter into Redis (scrapy-redis, issue 8).
+
+    The settings and the classes live in scraper.distributed (imported only for a Redis crawl).
+    """
+    from scraper.distributed import redis_frontier as settings_for_redis
+
+    return settings_for_redis(url)
