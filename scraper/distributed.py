@@ -44,6 +44,7 @@ import uuid
 
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
+from scrapy.utils.misc import load_object
 from twisted.internet import task
 
 logger = logging.getLogger(__name__)
@@ -51,12 +52,15 @@ logger = logging.getLogger(__name__)
 DEFAULT_PREFIX = "pressroom"
 DEFAULT_LEASE_TTL = 30.0  # seconds without a heartbeat before a process counts as dead
 STORE_BATCHES_STAT = "pressroom/store/batches"  # raised by RawStorePipeline after each batch file
-RELIED_ON = (
-    "scrapy_redis.connection.get_redis_from_settings (via Scheduler.from_settings: REDIS_URL, REDIS_PARAMS)",
-    "scrapy_redis.queue.PriorityQueue: sorted set, member = serialized Request.to_dict(), score = -priority",
+RELIED_ON = (  # checked on scrapy-redis 0.9.1 + Scrapy 2.19; the tests would fail if one moved
+    "scrapy_redis.scheduler.Scheduler.from_crawler/from_settings: Redis client from REDIS_URL / REDIS_PARAMS "
+    "(its open(), enqueue/next and stats calls are replaced: they use the deprecated Spider.log and stats spider=)",
+    "scrapy_redis.queue.PriorityQueue: sorted set, member = pickled Request.to_dict(), score = -priority; "
+    "push(), __len__ and _decode_request() (the pop is our Lua script)",
     "scrapy_redis.dupefilter.RFPDupeFilter: SADD of a fingerprint string, 0 when already seen",
-    "scrapy.core.engine.ExecutionEngine._slot.inprogress: requests popped from the scheduler and not yet "
-    "finished (private; without it leases are kept until the process closes cleanly)",
+    "scrapy.core.engine internals: ExecutionEngine._slot.inprogress holds the requests taken from the "
+    "scheduler until their callback, items and follow-ups are done (without it, leases are kept until close)",
+    "scraper.pipelines.RawStorePipeline raising the pressroom/store/batches stat after each batch file",
 )
 
 
@@ -178,7 +182,9 @@ class LeasingScheduler(Scheduler):
         if fresh and self.run > 1:
             self.server.delete(self.key("dupefilter", str(self.run - 1)))
         self.queue_key = self.key("requests")
-        super().open(spider)  # builds self.queue on queue_key
+        # scrapy-redis's open() would also build a throwaway dupefilter and call the deprecated Spider.log()
+        self.queue = load_object(self.queue_cls)(server=self.server, spider=spider, key=self.queue_key,
+                                                 serializer=self.serializer)
         self.df = RunDupeFilter(self.server, self.key("dupefilter", str(self.run)),
                                 debug=spider.settings.getbool("DUPEFILTER_DEBUG"),
                                 fingerprinter=self.crawler.request_fingerprinter)
@@ -186,8 +192,8 @@ class LeasingScheduler(Scheduler):
         self._set_stat("joined_running_crawl", 0 if fresh else 1)
         self._heartbeat = task.LoopingCall(self.heartbeat)
         self._heartbeat.start(max(0.2, self.lease_ttl / 4), now=False)
-        logger.info("redis frontier %s run %s as %s (%s)", self.base, self.run, self.worker,
-                    "new run" if fresh else "joined")
+        logger.info("redis frontier %s run %s as %s (%s, %s requests queued)", self.base, self.run, self.worker,
+                    "new run" if fresh else "joined", len(self.queue))
 
     def close(self, reason):
         """Pipelines closed (last batch written) before the scheduler: every lease is done."""

@@ -19,7 +19,7 @@ from cleaning.writers import write_dataset
 
 REPO = Path(__file__).resolve().parents[2]
 DUMPS = sorted((REPO / "tests" / "fixtures" / "dumps").glob("*.txt"))
-N_PAGES = 24  # enough for the site model to learn the chrome, small enough to stay fast
+N_PAGES = 16  # enough for the site model to learn the chrome, small enough to stay fast
 
 
 def sample_pages(n: int = N_PAGES) -> list[SourceRecord]:
