@@ -17,7 +17,7 @@ from pathlib import Path
 
 from scraper.frontier import redis_frontier
 
-EXIT_OK, EXIT_PARTIAL, EXIT_NOTHING = 0, 1, 3
+EXIT_OK, EXIT_PARTIAL, EXIT_NOTHING, EXIT_INTERRUPTED = 0, 1, 3, 130
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 FAST_SETTINGS = {
@@ -35,7 +35,7 @@ def crawl_settings(args: argparse.Namespace, stats_file: Path) -> dict:
     if getattr(args, "fast", False):
         settings.update(FAST_SETTINGS)
     if getattr(args, "max_pages", None):
-        settings["CLOSESPIDER_PAGECOUNT"] = args.max_pages
+        settings["PRESSROOM_MAX_PAGES"] = args.max_pages
     if getattr(args, "resume", False):
         settings["PRESSROOM_RESUME"] = True
         settings["JOBDIR"] = str(out / ".crawl-job")
@@ -43,6 +43,7 @@ def crawl_settings(args: argparse.Namespace, stats_file: Path) -> dict:
         settings["PRESSROOM_WARC_FILE"] = str(args.warc)
     if getattr(args, "redis", None):
         settings.update(redis_frontier(args.redis))
+    settings["PRESSROOM_PROGRESS"] = not getattr(args, "quiet", False)
     settings["LOG_LEVEL"] = "DEBUG" if getattr(args, "verbose", False) else "ERROR" if getattr(args, "quiet", False) else "WARNING"
     return settings
 
@@ -108,10 +109,23 @@ def run_crawl(args: argparse.Namespace, extra_settings: dict | None = None) -> i
     stats_file = out / "reports" / "crawl-stats.json"
     stats_file.unlink(missing_ok=True)
     cmd = build_command(args, stats_file, extra_settings)
-    proc = subprocess.run(cmd, env=child_env(), check=False)
+    proc = subprocess.Popen(cmd, env=child_env())
+    interrupted = False
+    try:
+        proc.wait()
+    except KeyboardInterrupt:
+        # the child got the same SIGINT: let Scrapy close cleanly (last batch, JOBDIR); a second Ctrl-C forces
+        interrupted = True
+        print("interrupted: closing the crawl cleanly (Ctrl-C again to force)", file=sys.stderr)
+        try:
+            proc.wait()
+        except KeyboardInterrupt:
+            proc.kill()
+            proc.wait()
+            raise
     if not stats_file.exists():
         print(f"crawl failed (exit {proc.returncode}) before writing its stats", file=sys.stderr)
         return EXIT_PARTIAL if proc.returncode else EXIT_NOTHING
     stats = json.loads(stats_file.read_text(encoding="utf-8"))
     print("\n".join(summarise(stats)))
-    return exit_code(stats)
+    return EXIT_INTERRUPTED if interrupted else exit_code(stats)

@@ -42,6 +42,7 @@ DEPTH_LIMIT = 0  # depth is counted by the spider (pagination does not deepen)
 PRESSROOM_MAX_DEPTH = 3  # link hops from a start page through pages that are neither releases nor listings
 PRESSROOM_MAX_LISTING_PAGES = 200  # pages followed along one listing's pagination
 PRESSROOM_SITEMAP_MAX_SIZE = 50 * 1024 * 1024  # decompressed, as the sitemap protocol allows
+PRESSROOM_MAX_PAGES = 0  # requests the spider may schedule (0: no limit); robots.txt and redirect hops not counted
 
 # --- frontier: switched in one place, scraper.frontier (redis_frontier() for scrapy-redis)
 REQUEST_FINGERPRINTER_CLASS = "scraper.urls.CanonicalFingerprinter"
@@ -54,6 +55,7 @@ PRESSROOM_BATCH_SIZE = 100  # rows per raw Parquet file; a crash loses at most t
 PRESSROOM_RESUME = False
 PRESSROOM_STATS_FILE = None
 PRESSROOM_WARC_FILE = None
+PRESSROOM_PROGRESS = False  # `pressroom crawl` turns it on unless -q; `scrapy crawl` has Scrapy's LogStats
 
 DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.CrawlDelayMiddleware": 590,
@@ -64,5 +66,6 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "scraper.warc.WarcExtension": 100,
+    "scraper.progress.CrawlProgress": 110,
 }
 LOG_LEVEL = "INFO"

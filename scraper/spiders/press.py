@@ -82,6 +82,7 @@ class PressSpider(scrapy.Spider):
         spider.max_depth = settings.getint("PRESSROOM_MAX_DEPTH", 3)
         spider.max_listing_pages = settings.getint("PRESSROOM_MAX_LISTING_PAGES", 200)
         spider.sitemap_max_size = settings.getint("PRESSROOM_SITEMAP_MAX_SIZE", 50 * 1024 * 1024)
+        spider.max_pages = settings.getint("PRESSROOM_MAX_PAGES", 0)
         spider.store = RawStoreIndex.load(spider.out / "raw")
         for problem in spider.store.unreadable:
             spider.logger.warning("raw store file unreadable, ignored: %s", problem)
@@ -124,6 +125,9 @@ class PressSpider(scrapy.Spider):
         if key in self.excluded:
             return None
         if key in self.seen and not dont_filter:
+            return None
+        if self.max_pages and len(self.seen) >= self.max_pages:
+            self._skip("max_pages", url)
             return None
         headers = {}
         if callback == self.parse_page and (stored := self.store.get(url)) is not None:

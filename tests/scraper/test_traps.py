@@ -15,7 +15,7 @@ from tests.scraper.conftest import read_raw, run_scrapy
 
 pytestmark = pytest.mark.timeout(120)
 
-LIMITS = {"DOWNLOAD_TIMEOUT": 1, "RETRY_TIMES": 1, "DOWNLOAD_MAXSIZE": 1_000_000,
+LIMITS = {"DOWNLOAD_TIMEOUT": 3, "RETRY_TIMES": 1, "DOWNLOAD_MAXSIZE": 1_000_000,
           "PRESSROOM_SITEMAP_MAX_SIZE": 5_000_000}
 
 

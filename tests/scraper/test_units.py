@@ -168,3 +168,30 @@ def test_profile_patterns_decide_before_page_signals(tmp_path):
     release = read_signals("<meta property='og:type' content='article'>", "http://h/2024/01/a-b-c-d/")
     assert not is_release_page(release, "http://h/2024/01/a-b-c-d/", profile)
     assert is_release_page(read_signals("<p>x</p>", "http://h/notes/x/"), "http://h/notes/x/", profile)
+
+
+def test_crawl_delay_from_robots_slows_the_host_slot():
+    from types import SimpleNamespace
+
+    from scrapy.exceptions import NotConfigured
+    from scrapy.http import Request, TextResponse
+    from scrapy.settings import Settings
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    from scraper.middlewares import CrawlDelayMiddleware
+
+    slot = SimpleNamespace(delay=0.0)
+    downloader = SimpleNamespace(slots={"h.example": slot}, get_slot_key=lambda request: "h.example")
+    settings = Settings({"USER_AGENT": "pressroom/0.1", "ROBOTSTXT_USER_AGENT": "pressroom"})
+    crawler = SimpleNamespace(settings=settings, engine=SimpleNamespace(downloader=downloader))
+    crawler.stats = MemoryStatsCollector(crawler)
+    middleware = CrawlDelayMiddleware.from_crawler(crawler)
+    robots = Request("http://h.example/robots.txt")
+    middleware.process_response(robots, TextResponse(robots.url, body=b"User-agent: *\nCrawl-delay: 4\n"))
+    page = Request("http://h.example/a/")
+    middleware.process_response(page, TextResponse(page.url, body=b"<html></html>"))
+    assert slot.delay == 4.0
+
+    with pytest.raises(NotConfigured):
+        settings.set("PRESSROOM_OBEY_CRAWL_DELAY", False)
+        CrawlDelayMiddleware.from_crawler(crawler)
