@@ -637,7 +637,7 @@ def main_content_text(html: str, url: str | None = None) -> str:
     import trafilatura
 
     try:
-        result = trafilatura.bare_extraction(html, url=url, include_comments=False, with_metadata=False)
+        result = trafilatura.bare_extraction(html, url=url, include_comments=False, with_metadata=False, fast=True)
     except Exception:  # noqa: BLE001 - trafilatura may fail on odd markup; blocks stay non-main
         return ""
     if result is None or result.body is None:
