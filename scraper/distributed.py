@@ -29,16 +29,21 @@ connection from settings (`REDIS_URL`), its `PriorityQueue` (a sorted set of pic
   then behaves like a local one: feeds and listings re-visited, stored releases asked
   for with If-None-Match / If-Modified-Since, each page fetched once per run.
 * The project's canonical request fingerprints (scraper.urls), not scrapy-redis's own.
+* Feed / sitemap hints (`spider.hints`: title, dates, summary of a page, known before it is
+  fetched) are shared in `P:hints:<run>` (the richest wins) and read back before a fetch, so
+  the process that fetches a page stores the feed columns a single process would.
 
 Keys (`PRESSROOM_REDIS_PREFIX`, default "pressroom", then the spider name):
-`P:requests` queue, `P:dupefilter:<run>`, `P:run`, `P:workers`, `P:alive:<w>`,
+`P:requests` queue, `P:dupefilter:<run>`, `P:hints:<run>`, `P:run`, `P:workers`, `P:alive:<w>`,
 `P:leases:<w>`, `P:unflushed:<w>`, `P:lease-seq`. Plain Redis (not Redis Cluster).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
+import pickle
 import socket
 import uuid
 
@@ -46,6 +51,8 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from scrapy.utils.misc import load_object
 from twisted.internet import task
+
+from scraper.urls import url_key
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +136,17 @@ redis.call('SREM', KEYS[4], ARGV[1])
 return n
 """
 
+# Keep the richest hint per page (a feed entry says more than a sitemap line).
+_SET_HINT = """
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old then
+  local i = string.find(old, '|', 1, true)
+  if tonumber(string.sub(old, 1, i - 1)) > tonumber(ARGV[2]) then return 0 end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. ARGV[3])
+return 1
+"""
+
 # Join the running crawl, or start a new run when nothing is queued, leased or alive.
 _JOIN = """
 local busy = redis.call('ZCARD', KEYS[2]) > 0
@@ -180,7 +198,10 @@ class LeasingScheduler(Scheduler):
             args=[self.worker, int(self.lease_ttl * 1000), self.base])
         self.run = int(run)
         if fresh and self.run > 1:
-            self.server.delete(self.key("dupefilter", str(self.run - 1)))
+            self.server.delete(self.key("dupefilter", str(self.run - 1)), self.key("hints", str(self.run - 1)))
+        self.hints_key = self.key("hints", str(self.run))
+        self._shared_hints: dict[str, object] = {}
+        self._set_hint = self.server.register_script(_SET_HINT)
         self.queue_key = self.key("requests")
         # scrapy-redis's open() would also build a throwaway dupefilter and call the deprecated Spider.log()
         self.queue = load_object(self.queue_cls)(server=self.server, spider=spider, key=self.queue_key,
@@ -210,6 +231,7 @@ class LeasingScheduler(Scheduler):
     # ---------------------------------------------------------------- queue
 
     def enqueue_request(self, request):
+        self.share_hint(request)  # also for a request the dupefilter drops: another process may fetch it
         if not request.dont_filter and self.df.request_seen(request):
             self.df.log(request, self.spider)
             return False
@@ -224,6 +246,7 @@ class LeasingScheduler(Scheduler):
             return None
         token, data = popped[0].decode(), popped[1]
         request = self.queue._decode_request(data)
+        self.take_hint(request)
         self.active[token] = request
         self._inc_stat("dequeued")
         return request
@@ -239,6 +262,29 @@ class LeasingScheduler(Scheduler):
             if not self.server.exists(self.key("alive", worker)) and self.server.hlen(self.key("unflushed", worker)):
                 return True
         return False
+
+    # ---------------------------------------------------------------- feed / sitemap hints
+
+    def share_hint(self, request) -> None:
+        """Publish what this process's feeds and sitemaps said about the page (the richest hint wins)."""
+        hints = getattr(self.spider, "hints", None)
+        key = url_key(request.url)
+        hint = hints.get(key) if isinstance(hints, dict) else None
+        if hint is None or self._shared_hints.get(key) is hint:
+            return
+        richness = sum(1 for f in dataclasses.fields(hint) if getattr(hint, f.name))
+        self._set_hint(keys=[self.hints_key], args=[key, richness, pickle.dumps(hint)])
+        self._shared_hints[key] = hint
+
+    def take_hint(self, request) -> None:
+        """Before fetching: the shared hint for the page, as if this process had read every feed."""
+        hints = getattr(self.spider, "hints", None)
+        if not isinstance(hints, dict):
+            return
+        key = url_key(request.url)
+        value = self.server.hget(self.hints_key, key)
+        if value:
+            hints[key] = pickle.loads(value.split(b"|", 1)[1])  # noqa: S301 - our own Redis, like the queue
 
     # ---------------------------------------------------------------- leases
 

@@ -54,11 +54,22 @@ def wait(proc: subprocess.Popen, out: Path, name: str, timeout: float = 60) -> d
     return json.loads((out / f"stats-{name}.json").read_text())
 
 
-def stored_paths(out: Path) -> Counter:
+def raw_rows(out: Path) -> list[dict]:
     rows = []
     for path in sorted((out / "raw").glob("*.parquet")):
-        rows += pq.read_table(path, columns=["url", "is_release"]).to_pylist()
-    return Counter(urlsplit(r["url"]).path for r in rows if r["is_release"])
+        rows += pq.read_table(path, columns=["url", "is_release", "feed_title"]).to_pylist()
+    return rows
+
+
+def stored_paths(out: Path) -> Counter:
+    return Counter(urlsplit(r["url"]).path for r in raw_rows(out) if r["is_release"])
+
+
+def feed_links(server, feed_path: str) -> set[str]:
+    import feedparser
+
+    feed = feedparser.parse(server.site.pages[feed_path].body.replace(b"{{BASE}}", server.base_url.encode()))
+    return {urlsplit(e.link).path for e in feed.entries}
 
 
 def release_gets(server) -> Counter:
@@ -109,6 +120,9 @@ def test_two_processes_store_every_release_once_and_a_recrawl_revisits(redis_url
     assert max(release_gets(site).values()) == 1  # the shared dupefilter: each release fetched once
     assert all(s.get("pressroom/redis/dequeued", 0) > 0 for s in stats)  # both processes took work
     assert sorted(s["pressroom/redis/run"] for s in stats) == [1, 1]  # one crawl run, shared
+    in_feed = feed_links(site, "/feed/")
+    rows = {urlsplit(r["url"]).path: r for r in raw_rows(tmp_path)}
+    assert in_feed and all(rows[path]["feed_title"] for path in in_feed)  # hints crossed processes
 
     # a re-crawl (new run, fresh dupefilter) re-visits feeds, listings and releases; nothing is stored twice
     first_run = {r.path for r in site.requests if r.method == "GET"}
