@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from langdetect import detector_factory
 from langdetect.lang_detect_exception import LangDetectException
@@ -23,6 +24,7 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
 _ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
 _MIN_LANG_CHARS = 20  # below this, the text says nothing reliable about its language
 _SURE_LANG = 0.90  # a detection less sure than this defers to <html lang> when the two disagree
+_DATE_PARAGRAPHS = 30  # a release states its date near the top; long documents are not scanned to the end
 _STATEMENT_WINDOW = 80  # characters before a date searched for a reporting verb
 _NEAR_TITLE = {Reason.NAVIGATION.value, Reason.NOT_MAIN.value, Reason.TITLE.value}
 
@@ -49,7 +51,9 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 # ------------------------------------------------------------------ dates
 
+@lru_cache(maxsize=1)
 def _date_patterns(lexicon: Cues) -> tuple[re.Pattern, re.Pattern]:
+    """Day-first and month-first date patterns over every lexicon's month names (compiled once)."""
     months = "|".join(sorted((re.escape(m) for m in lexicon.months), key=lambda m: (-len(m), m)))
     ordinal = "(?:" + "|".join(re.escape(o) for o in lexicon.ordinals) + ")?" if lexicon.ordinals else ""
     day_first = re.compile(
@@ -114,9 +118,9 @@ def _published(doc: Document, lexicon: Cues) -> tuple[datetime | None, str | Non
         if url_date(url):
             return url_date(url), "url"
     near_title = [r.text for r in doc.removed if r.reason in _NEAR_TITLE]
-    texts = [doc.lead or "", *(p.text for p in doc.paragraphs)]
+    texts = [doc.lead or "", *(p.text for p in doc.paragraphs[:_DATE_PARAGRAPHS])]
     # The release's own date is the one a statement is dated with; failing that, the first one written.
-    for finder, candidates in ((find_statement_date, texts), (find_text_date, [*texts, *near_title, *doc.notes])):
+    for finder, candidates in ((find_statement_date, texts), (find_text_date, [*texts, *near_title, *doc.notes[:_DATE_PARAGRAPHS]])):
         for text in candidates:
             date = finder(text, lexicon)
             if date:

@@ -21,6 +21,7 @@ ELLIPSES = ("...", "…", "[…]", "(…)", "[...]")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[email[\s\u00a0]*protected\]", re.I)
 _PHONE_RUN = re.compile(r"\+?\(?\d[\d \u00a0.\-()/]{6,}\d")
 _TITLE_END = (".", ":", ";", ",")
+_PULL_WINDOW = 12  # blocks either side searched for the sentence a pull quote repeats
 _LEAD_HINTS = {"lead", "chapo", "chapeau", "standfirst", "summary", "intro", "excerpt"}
 _TEASER_HINTS = {"teaser", "related", "card", "latest", "more"}
 _NAV_HINTS = {"nav", "header", "footer", "breadcrumb", "menu", "sidebar", "aside", "pagination", "skip", "search",
@@ -322,20 +323,15 @@ def restore_page(doc: Document) -> tuple[list[Block], list[bool]]:
     """
     kept = sorted(doc.blocks, key=lambda b: b.position)
     positions = [b.position for b in kept]
-    if len(set(positions)) == len(positions):
-        for m in range(len(doc.removed), 0, -1):
-            total = len(kept) + m
-            if positions and positions[-1] >= total:
-                break
-            missing = sorted(set(range(total)) - set(positions))
-            if len(missing) != m:
-                continue
-            restored: dict[int, tuple[Block, bool]] = {b.position: (b, False) for b in kept}
-            for pos, entry in zip(missing, doc.removed[-m:]):
-                restored[pos] = (Block(text=entry.text, position=pos), True)
-            ordered = [restored[k] for k in range(total)]
-            return [b for b, _ in ordered], [flag for _, flag in ordered]
-    return kept, [False] * len(kept)
+    total = len(kept) + len(doc.removed)
+    if not doc.removed or len(set(positions)) != len(positions) or (positions and positions[-1] >= total):
+        return kept, [False] * len(kept)
+    missing = sorted(set(range(total)) - set(positions))
+    restored: dict[int, tuple[Block, bool]] = {b.position: (b, False) for b in kept}
+    for pos, entry in zip(missing, doc.removed):
+        restored[pos] = (Block(text=entry.text, position=pos), True)
+    ordered = [restored[k] for k in range(total)]
+    return [b for b, _ in ordered], [flag for _, flag in ordered]
 
 
 def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
@@ -366,7 +362,9 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
     hinted_teasers, teaser_indexes = _hinted_teasers(blocks, lexicon)
     out.teasers.extend(hinted_teasers)
 
-    body_candidates = [b.text for j, b in enumerate(blocks) if title_at is not None and j > title_at]
+    def near(j: int) -> list[str]:  # a pull quote repeats a sentence close by: compare with neighbours only
+        return [b.text for b in blocks[max(0, j - _PULL_WINDOW):j + _PULL_WINDOW + 1] if b is not blocks[j]]
+
     state = "head" if title_at is not None else "body"
     section: str | None = None
     i = 0
@@ -447,14 +445,14 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
                 drop(i, Reason.NOT_MAIN)
         elif state == "notes":
             out.notes.append(text)
-        elif not has_hints and _is_pull_quote(blocks, i, body_candidates):
+        elif not has_hints and _is_pull_quote(blocks, i, near(i)):
             # Marked like an HTML pull quote (<figure>: quote + caption); cleaning/quotes.py links and removes it.
             out.paragraphs.append(Paragraph(text=text, kind=BlockKind.QUOTE.value, section=section))
             if i + 1 < len(blocks) and is_attribution_line(blocks[i + 1].text) and not stripped[i + 1]:
                 out.paragraphs.append(Paragraph(text=blocks[i + 1].text.strip(), kind=BlockKind.CAPTION.value,
                                                 section=section))
                 i += 1
-        elif block.kind == BlockKind.HEADING or (not has_hints and _is_dump_heading(blocks, i, body_candidates, lexicon)):
+        elif block.kind == BlockKind.HEADING or (not has_hints and _is_dump_heading(blocks, i, near(i), lexicon)):
             section = text
             out.paragraphs.append(Paragraph(text=text, kind=BlockKind.HEADING.value, section=section))
         else:

@@ -30,6 +30,7 @@ def cue_languages() -> tuple[str, ...]:
     return tuple(sorted(n[:-5] for n in names if re.fullmatch(r"[a-z]{2}\.toml", n)))
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function called many times per block; the cache only saves time
 def fold(text: str) -> str:
     """Text as cues are matched: NFKC, one apostrophe, case-folded, single spaces, no trailing ':' or '.'."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
@@ -37,7 +38,7 @@ def fold(text: str) -> str:
     return re.sub(r"\s*[:.]+$", "", text).strip()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one instance per process, built by cues()
 class Cues:
     """Every language's cues, folded; predicates over one block's text."""
 
