@@ -187,33 +187,51 @@ def _numeric_items(stats: dict) -> dict[str, float]:
     return {k: v for k, v in source.items() if isinstance(v, int | float) and not isinstance(v, bool)}
 
 
+def _spider_error_label(name: str) -> str:
+    """"http_404" -> "HTTP 404"; "timeout" -> "unreachable"; unknown names stay as they are."""
+    if m := re.fullmatch(r"http_(\d{3})", name):
+        return f"HTTP {m.group(1)}"
+    kind = classify(name)
+    return name if kind == OTHER else kind
+
+
 def crawl_errors(data: RunData) -> tuple[Counter, list[str]]:
-    """Errors by kind from raw statuses and every stats file, plus a few explained examples."""
+    """Errors by kind from raw statuses and every stats file, plus a few explained examples.
+
+    The spider's own `pressroom/errors/<kind>` counters, when present, stand for Scrapy's
+    generic downloader counters of the same file (one failure is not counted twice), and an
+    HTTP status seen both in the raw table and in the stats counts once (the larger figure).
+    """
     kinds: Counter = Counter()
+    statuses: Counter = Counter()
     examples: list[str] = []
-    if _has(data.raw, "status"):
-        for status, n in counts(data.raw.column("status").to_pylist()).items():
-            if not 200 <= status < 400:
-                kinds[f"HTTP {status}"] += n
     for name, stats in data.stats_files.items():
-        for key, value in _numeric_items(stats).items():
-            if key.startswith("downloader/exception_type_count/"):
-                kinds[classify(key.rsplit("/", 1)[1])] += int(value)
+        numbers = _numeric_items(stats)
+        own = any(k.startswith("pressroom/errors/") for k in numbers)
+        for key, value in numbers.items():
+            if key.startswith("pressroom/errors/"):  # the spider's own error counters
+                label = _spider_error_label(key[len("pressroom/errors/"):])
+                (statuses if label.startswith("HTTP ") else kinds)[label] += int(value)
             elif key.startswith("robotstxt/forbidden"):
                 kinds["robots.txt"] += int(value)
-            elif key.startswith("pressroom/errors/"):  # the spider's own error counters
-                name = key[len("pressroom/errors/"):]
-                kind = classify(name)
-                kinds[name if kind == OTHER else kind] += int(value)
-            elif key.startswith("downloader/response_status_count/") and not _has(data.raw, "status"):
+            elif own:
+                continue
+            elif key.startswith("downloader/exception_type_count/"):
+                kinds[classify(key.rsplit("/", 1)[1])] += int(value)
+            elif key.startswith("downloader/response_status_count/"):
                 status = key.rsplit("/", 1)[1]
                 if status.isdigit() and not 200 <= int(status) < 400:
-                    kinds[f"HTTP {status}"] += int(value)
+                    statuses[f"HTTP {status}"] += int(value)
         for err in stats.get("errors") or []:
             if isinstance(err, dict):
                 kinds[classify(err)] += 1
                 if len(examples) < TOP:
                     examples.append(explain(err))
+    if _has(data.raw, "status"):
+        for status, n in counts(data.raw.column("status").to_pylist()).items():
+            if not 200 <= status < 400:
+                statuses[f"HTTP {status}"] = max(statuses[f"HTTP {status}"], n)
+    kinds.update(statuses)
     return kinds, examples
 
 

@@ -62,7 +62,8 @@ def write_sample_run(root: Path) -> Path:
     (root / "reports" / "crawl-stats.json").write_text(json.dumps({
         "downloader/exception_type_count/twisted.internet.error.DNSLookupError": 2,
         "robotstxt/forbidden": 3, "finish_reason": "finished",
-        "pressroom/errors/timeout": 1, "pressroom/skipped/duplicate_page": 4,
+        "pressroom/errors/timeout": 1, "pressroom/errors/http_404": 1, "pressroom/errors/too_large": 2,
+        "pressroom/skipped/duplicate_page": 4,
     }))
     return root
 
