@@ -67,8 +67,8 @@ def _cut_after_tail(lines: list[str], lo: int, hi: int) -> int:
     return base
 
 
-def _footer_pieces(lines: list[str], start: int, end: int, lexicon: Cues) -> list[tuple[int, int, int | None]]:
-    """Pages closed by feed footers: (start, end, index of the headline the footer names or None)."""
+def _footer_pieces(lines: list[str], start: int, end: int, lexicon: Cues) -> list[tuple[int, int, tuple | None]]:
+    """Pages closed by feed footers: (start, end, (headline index, footer index) or None)."""
     footers = [i for i in range(start, end) if lexicon.feed_footer(lines[i])]
     if not footers:
         return [(start, end, None)]
@@ -77,7 +77,7 @@ def _footer_pieces(lines: list[str], start: int, end: int, lexicon: Cues) -> lis
     for k, footer in enumerate(footers):
         named = lexicon.feed_footer(lines[footer])
         title_at = _footer_title_line(lines, previous + 1, footer, named[0], lexicon) if named else None
-        titles.append(title_at)
+        titles.append((title_at, footer) if title_at is not None else None)
         if k:
             cuts.append(_cut_after_tail(lines, previous + 1, title_at if title_at is not None else footer))
         previous = footer
@@ -168,9 +168,12 @@ def _soft_cuts(lines: list[str], folded: list[str], counts: Counter, lo: int, hi
     return sorted(j for j, size in blank_runs if size >= 2 or rare_blanks)
 
 
-def _soft_pieces(lines: list[str], folded: list[str], counts: Counter, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Split [lo, hi) at soft cuts, then fold pieces without body text into a neighbour."""
-    bounds = [lo, *_soft_cuts(lines, folded, counts, lo, hi, cues()), hi]
+def _soft_pieces(lines: list[str], folded: list[str], counts: Counter, lo: int, hi: int,
+                 keep_whole: tuple[int, int] | None = None) -> list[tuple[int, int]]:
+    """Split [lo, hi) at soft cuts (none inside `keep_whole`), then fold pieces without body text into a neighbour."""
+    cuts = [c for c in _soft_cuts(lines, folded, counts, lo, hi, cues())
+            if keep_whole is None or not keep_whole[0] < c <= keep_whole[1]]
+    bounds = [lo, *cuts, hi]
     pieces = [(a, b) for a, b in zip(bounds, bounds[1:]) if a < b]
     merged: list[list[int]] = []
     carry: int | None = None  # start of chrome waiting for the next release
@@ -205,12 +208,7 @@ def segment_dump(lines: list[str]) -> list[tuple[int, int]]:
     counts = Counter(f for f in folded if f)
     ranges: list[tuple[int, int]] = []
     for start, end in _hard_sections(lines):
-        for lo, hi, title_at in _footer_pieces(lines, start, end, lexicon):
-            if title_at is None:
-                ranges.extend(_soft_pieces(lines, folded, counts, lo, hi))
-                continue
-            # Between a page's start and the headline its footer names, a footer-less release may hide.
-            head = _soft_pieces(lines, folded, counts, lo, title_at) if title_at > lo else []
-            ranges.extend(head[:-1])
-            ranges.append((head[-1][0] if head else lo, hi))
+        for lo, hi, release in _footer_pieces(lines, start, end, lexicon):
+            # From the headline to its footer is one release; a footer-less one may hide before or after it.
+            ranges.extend(_soft_pieces(lines, folded, counts, lo, hi, keep_whole=release))
     return [(a, b) for a, b in ranges if any(lines[j].strip() for j in range(a, b))]

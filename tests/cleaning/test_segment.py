@@ -93,3 +93,12 @@ def test_sample_site_dump_matches_the_generator_truth(seed):
     stripped, keep = without_footers(lines)  # the same dump with every feed footer deleted
     moved = [(bisect.bisect_left(keep, a), bisect.bisect_left(keep, b)) for a, b in truth]
     assert segment_dump(stripped) == moved
+
+
+@pytest.mark.parametrize("kicker", ["Europe", "Africa", "Asia"])
+def test_a_release_without_footer_among_releases_with_one(kicker):
+    lines = lines_of("multi_water_alliance.txt")
+    kept = [i for i, line in enumerate(lines) if not line.startswith(f"The post {kicker}.")]
+    dump = [lines[i] for i in kept]
+    expected = [(bisect.bisect_left(kept, a), bisect.bisect_left(kept, b)) for a, b in [(0, 32), (32, 64), (64, 98)]]
+    assert segment_dump(dump) == expected
