@@ -111,3 +111,15 @@ def test_content_hash_ignores_case_spacing_and_punctuation_and_word_count():
     d = annotate(doc(["One two three.", "Four — five"]))
     assert d.content_hash == content_hash("One two three.\n\nFour — five")
     assert d.word_count == 5
+
+
+@pytest.mark.parametrize("text, footer, site", [
+    ("am 1. Dezember 2025", "Der Beitrag Welt. Ein Titel erschien zuerst auf Amnistía.", "Amnistía"),
+    ("el 1 de diciembre de 2025", "La entrada Mundo. Un título se publicó primero en Amnistía.", "Amnistía"),
+    ("il 1º dicembre 2025", "L’articolo Mondo. Un titolo sembra essere il primo su Amnistia.", "Amnistia"),
+    ("em 1 de dezembro de 2025", "O post Mundo. Um título apareceu primeiro em Anistia.", "Anistia"),
+    ("op 1 december 2025", "Het bericht Wereld. Een titel verscheen eerst op Amnesty NL.", "Amnesty NL"),
+])
+def test_other_languages_dates_and_feed_footers(text, footer, site):
+    assert find_text_date(text) == datetime(2025, 12, 1, tzinfo=UTC)
+    assert annotate(doc([text], removed=[Removed(footer, "feed-footer")])).site_name == site
