@@ -36,8 +36,6 @@ from cleaning.schema import Block, BlockKind, Document, PageMeta, SourceRecord
 from cleaning.segment import segment_dump
 from cleaning.stats import Stats
 
-
-
 # ------------------------------------------------------------------ entry point
 
 
@@ -55,7 +53,7 @@ def extract_documents(rec: SourceRecord, opts: CleanOptions, stats: Stats) -> li
 
 
 def extract_dump_documents(rec: SourceRecord, opts: CleanOptions, stats: Stats) -> list[Document]:
-    """One line = one block; the segmenter (when present) cuts the dump into releases."""
+    """One line = one block; cleaning.segment cuts the dump into releases ("path:L<start>-<end>")."""
     lines = [line.rstrip("\r") for line in (rec.text or "").split("\n")]
     if not any(line.strip() for line in lines):
         stats.error(rec.input, "extract", "empty text dump")
@@ -95,7 +93,12 @@ def _hash_id(value: str) -> str:
 
 
 def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -> Document:
-    """Blocks for the whole page, the main-content judgement, and PageMeta."""
+    """Blocks for the whole page, the main-content judgement, and PageMeta.
+
+    Bad input never raises: a binary or block-less page gives an empty Document flagged
+    "binary" / "no-blocks" and a stats error; a page over `opts.max_input_bytes` characters
+    is cut to that size before parsing and flagged "truncated".
+    """
     from selectolax.lexbor import LexborHTMLParser
 
     html = rec.html or ""
@@ -116,12 +119,17 @@ def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -
     walker = _walk(tree, base_url)
     blocks = walker.blocks
     if blocks:
-        blocks = walker.settle_hints(mark_main(blocks, html, rec, stats))
+        witnesses = main_witnesses(html, rec, stats)
+        if witnesses:
+            blocks = walker.settle_hints(mark_main(blocks, witnesses, stats))
+        else:  # tiny or odd pages trafilatura gives up on
+            blocks = walker.guess_main()
+            stats.inc("extract/main_guessed")
     else:
         flags.append("no-blocks")
         stats.inc("extract/no_blocks")
         stats.error(rec.input, "extract", "no text in the page (empty, or HTML without a body)")
-    url_for_id = meta.canonical_url or rec.url
+    url_for_id = _trusted_canonical(meta.canonical_url, rec.url) or rec.url
     canonical = normalize_url(url_for_id) if url_for_id else None
     stats.inc("extract/pages")
     stats.inc("extract/blocks", len(blocks))
@@ -275,6 +283,9 @@ _MAX_DEPTH = 150
 _LAYOUT_MAIN_SHARE = 0.3  # an element holding this share of the page's main text ...
 _LAYOUT_OWN_MAIN_SHARE = 0.7  # ... and mostly main itself is the content area, not chrome
 _WRAPPER_MAIN_SHARE = 0.9  # an element holding nearly all the main text is a page wrapper
+_CHROME_HINTS = frozenset(("header", "nav", "footer", "aside", "cookie", "banner", "teaser", "share", "hidden",
+                           "form", "comments", "ad", "dialog", "search", "newsletter", "breadcrumb", "contact",
+                           "byline", "date", "tags", "kicker", "title", "article-footer"))
 _WS = re.compile(r"[^\S\n]+")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
 
@@ -343,6 +354,7 @@ class _BlockWalker:
         self.run_id = 0
         self.run_chars = 0
         self.provenance: list[tuple[tuple[tuple[str, frozenset[str]], ...], frozenset[str]]] = []
+        self.in_article: list[bool] = []  # per block: inside <article> / <main> / an article-ish class
 
     # -- structure
 
@@ -491,6 +503,7 @@ class _BlockWalker:
 
     def _emit(self, block: Block, sources: tuple, own: frozenset[str]) -> None:
         self.provenance.append((sources, own))
+        self.in_article.append(self.container is not None and self.container.in_article)
         self.blocks.append(Block(text=block.text, kind=block.kind, position=len(self.blocks),
                                  dom_path=block.dom_path, href=block.href, hints=block.hints, main=False))
 
@@ -526,6 +539,12 @@ class _BlockWalker:
                 block = _replace_block(block, hints=tuple(sorted(hints)))
             settled.append(block)
         return settled
+
+    def guess_main(self) -> list[Block]:
+        """Without any witness: blocks free of chrome hints, inside the article when there is one."""
+        scope = self.in_article if any(self.in_article) else [True] * len(self.blocks)
+        return [_with_main(b, inside and not _CHROME_HINTS & set(b.hints))
+                for b, inside in zip(self.blocks, scope)]
 
     # -- attributes
 
@@ -603,8 +622,8 @@ _SHORT_BLOCK_GAP = 2  # witness tokens a short block may skip over
 _MIN_SHINGLE_COVERAGE = 0.6
 
 
-def mark_main(blocks: list[Block], html: str, rec: SourceRecord, stats: Stats) -> list[Block]:
-    """Flag blocks whose text trafilatura kept as main content (or the feed's content:encoded has)."""
+def main_witnesses(html: str, rec: SourceRecord, stats: Stats) -> list[str]:
+    """Texts that say what the main content is: trafilatura's, and the feed's content:encoded."""
     witnesses = []
     trafilatura_text = main_content_text(html, rec.url)
     if trafilatura_text:
@@ -613,8 +632,11 @@ def mark_main(blocks: list[Block], html: str, rec: SourceRecord, stats: Stats) -
         stats.inc("extract/no_main_content")
     if rec.feed is not None and rec.feed.content:
         witnesses.append(html_to_text(rec.feed.content))
-    if not witnesses:
-        return blocks
+    return witnesses
+
+
+def mark_main(blocks: list[Block], witnesses: list[str], stats: Stats) -> list[Block]:
+    """Flag blocks whose text a witness kept as main content."""
     flags = [False] * len(blocks)
     keys = [_token_key(b.text) for b in blocks]
     for witness in witnesses:
@@ -994,6 +1016,15 @@ def _tld_extractor():
     import tldextract
 
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def _trusted_canonical(canonical: str | None, url: str | None) -> str | None:
+    """rel=canonical, unless it is a misconfigured pointer from an article to the home page."""
+    if not canonical or not url:
+        return canonical
+    if urlsplit(canonical).path in ("", "/") and urlsplit(url).path not in ("", "/"):
+        return None
+    return canonical
 
 
 def registered_domain(url: str | None) -> str | None:

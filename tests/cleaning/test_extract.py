@@ -12,6 +12,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from cleaning.extract import (
+    _walk,
     decode_cfemail,
     decode_cfemails,
     extract_documents,
@@ -329,3 +330,17 @@ def test_main_blocks_cover_trafilatura_on_real_pages():
         theirs = _token_shingles(main_content_text(html))
         coverage = sum(s in ours for s in theirs) / len(theirs)
         assert coverage >= 0.95, (page_id, coverage)
+
+
+def test_home_page_canonical_is_not_trusted_for_ids():
+    html = '<html><head><link rel="canonical" href="https://ex.org/"></head><body><p>Text.</p></body></html>'
+    doc = html_doc(html, "https://ex.org/news/a-release/?utm_campaign=x")
+    assert doc.meta.canonical_url == "https://ex.org/"
+    assert doc.canonical_url == "https://ex.org/news/a-release/"
+
+
+def test_main_is_guessed_when_no_extractor_keeps_anything():
+    tiny = html_doc("<p>Hello world, this is a short press release.</p>", "https://ex.org/a")
+    assert [b.main for b in tiny.blocks] == [True]
+    walker = _walk(LexborHTMLParser("<nav><p>Menu</p></nav><p>Outside.</p><article><p>Body.</p></article>"), None)
+    assert [(b.text, b.main) for b in walker.guess_main()] == [("Menu", False), ("Outside.", False), ("Body.", True)]
