@@ -9,8 +9,8 @@ with DOM paths. Prints character-level precision / recall per boilerplate type f
 pressroom and, in the same run, for trafilatura's `deduplicate` on HTML renderings of
 the same documents (fed in order, its global LRU reset between sites).
 
-    .venv/bin/python bench/boilerplate.py                # quality (≈ 20 s)
-    .venv/bin/python bench/boilerplate.py --scale 100000 # + pass 1 / pass 2 throughput and peak RSS
+    .venv/bin/python bench/boilerplate.py                # quality, with the trafilatura baseline (~1 min)
+    .venv/bin/python bench/boilerplate.py --scale 100000 # + pass 1 / pass 2 throughput and peak RSS (~4 CPU-min)
 """
 
 from __future__ import annotations
