@@ -21,6 +21,7 @@ ELLIPSES = ("...", "…", "[…]", "(…)", "[...]")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[email[\s\u00a0]*protected\]", re.I)
 _PHONE_RUN = re.compile(r"\+?\(?\d[\d \u00a0.\-()/]{6,}\d")
 _TITLE_END = (".", ":", ";", ",")
+_CONTACT_WORD = re.compile(r"\b(?:contact\w*|kontakt\w*|contatt\w*|press\w*|media|médias?|journalist\w*)\b")
 _PULL_WINDOW = 12  # blocks either side searched for the sentence a pull quote repeats
 _LEAD_HINTS = {"lead", "chapo", "chapeau", "standfirst", "summary", "intro", "excerpt"}
 _TEASER_HINTS = {"teaser", "related", "card", "latest", "more"}
@@ -122,9 +123,14 @@ def _contact_cue_line(text: str, lexicon: Cues) -> bool:
     folded = fold(text)
     if folded in lexicon.contacts:
         return True
-    return any(folded.startswith(cue) and folded[len(cue):len(cue) + 1] in (":", " ", "-")
-               and len(folded) <= 200 and (has_phone(text) or has_email(text) or ":" in folded[len(cue):len(cue) + 2])
-               for cue in lexicon.contacts)
+    if len(text) > 200:
+        return False
+    lead_in = text.rstrip().endswith(":") or has_phone(text) or has_email(text)
+    if lead_in and any(folded.startswith(cue) and folded[len(cue):len(cue) + 1] in (":", " ", "-", ",")
+                       for cue in lexicon.contacts):
+        return True
+    # "To arrange an interview, please contact:" - confirmed by the number that must follow (see _contact_run)
+    return text.rstrip().endswith(":") and len(text) <= 150 and bool(_CONTACT_WORD.search(folded))
 
 
 def _standalone_contact(text: str) -> bool:
@@ -240,11 +246,14 @@ def _contact_run(blocks: list[Block], start: int, stop_at: int | None, lexicon: 
 def _teaser_card(blocks: list[Block], i: int, lexicon: Cues) -> tuple[Teaser, int] | None:
     """A dump teaser at `i`: "Kicker. Title" (or a title) followed by a snippet cut with "…"."""
     text = blocks[i].text
-    if not is_title_shaped(text) or i + 1 >= len(blocks) or not ends_with_ellipsis(blocks[i + 1].text):
+    snippet_at = i + 1
+    if snippet_at + 1 < len(blocks) and _looks_like_dateline(blocks[snippet_at].text, lexicon):
+        snippet_at += 1  # "Title" / "1 December 2025" / "Snippet…"
+    if not is_title_shaped(text) or snippet_at >= len(blocks) or not ends_with_ellipsis(blocks[snippet_at].text):
         return None
     label = _label_line(blocks[i - 1].text) if i > 0 else None
     kicker, title = (label, text.strip()) if label else split_kicker(text, lexicon)
-    return Teaser(title=title, url=blocks[i].href, kicker=kicker, snippet=blocks[i + 1].text.strip()), i + 2
+    return Teaser(title=title, url=blocks[i].href, kicker=kicker, snippet=blocks[snippet_at].text.strip()), snippet_at + 1
 
 
 def _label_line(text: str) -> str | None:

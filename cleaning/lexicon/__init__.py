@@ -7,6 +7,7 @@ decided before the document's language is known.
 
 from __future__ import annotations
 
+import html
 import re
 import tomllib
 import unicodedata
@@ -90,7 +91,7 @@ class Cues:
 
     def feed_footer(self, text: str) -> tuple[str, str] | None:
         """(title, site) named by a "The post <title> appeared first on <site>." line, else None."""
-        line = re.sub(r"\s+", " ", text).strip()
+        line = re.sub(r"\s+", " ", html.unescape(text)).strip()
         for pattern in self.feed_footers:
             match = pattern.match(line)
             if match:

@@ -168,3 +168,22 @@ def test_html_hints_decide_roles():
 def test_empty_document_is_flagged_not_crashed():
     out = split(dump_doc([]))
     assert out.paragraphs == [] and out.title is None and "no-body" in out.flags
+
+
+def test_contact_lead_in_after_notes_and_dated_teaser_cards():
+    lines = ["World. Rivers need a binding treaty", LONG, LONG2, "Notes to editors", "The talks run until Friday.",
+             "To arrange an interview, please contact:", "Jane Doe", "press@riverwatch.example",
+             "The post World. Rivers need a binding treaty appeared first on River &amp; Lake Watch.",
+             "Europe. Another release title here", "2 March 2025", "Its snippet is cut short like an excerpt…"]
+    doc = split(dump_doc(lines))
+    assert doc.notes == ["The talks run until Friday."]
+    assert doc.contacts == ["To arrange an interview, please contact:", "Jane Doe", "press@riverwatch.example"]
+    assert [(t.kicker, t.title, t.snippet) for t in doc.teasers] == [
+        ("Europe", "Another release title here", "Its snippet is cut short like an excerpt…")]
+    assert [p.text for p in doc.paragraphs] == [LONG, LONG2]
+
+
+def test_a_colon_line_without_a_number_after_it_stays_in_the_body():
+    lines = ["World. Rivers need a binding treaty", LONG, "The press must be free to report:", LONG2]
+    doc = split(dump_doc(lines))
+    assert doc.contacts == [] and len(doc.paragraphs) == 3
