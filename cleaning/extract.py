@@ -465,7 +465,7 @@ class _BlockWalker:
     # -- runs
 
     def _add_text(self, text: str, link: str | None) -> None:
-        if not text:
+        if not text or (not self.parts and text.isspace()):  # whitespace between tags opens no run
             return
         self.parts.append(text)
         chars = len("".join(text.split()))
@@ -738,13 +738,15 @@ class _WitnessIndex:
             return -1
         n = key.count(" ") - 1
         pos = self.starts[from_token] if from_token < len(self.starts) else len(self.text)
+        end = len(self.text)
+        if max_gap is not None:  # the key may only start within max_gap tokens of from_token
+            last = from_token + max_gap + n
+            end = self.starts[last] + 1 if last < len(self.starts) else len(self.text)
         while True:
-            pos = self.text.find(key, pos)
+            pos = self.text.find(key, pos, end)
             if pos < 0:
                 return -1
             index = bisect_left(self.starts, pos)
-            if max_gap is not None and index - from_token > max_gap:
-                return -1
             if not any(self.used[index:index + n]):
                 return index
             pos += 1

@@ -55,7 +55,9 @@ def read_inputs(paths: Iterable[str | Path], stats: Stats) -> Iterator[SourceRec
             stats.error(str(path), "read", "no such file or directory")
             continue
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and not _is_hidden(p, path))
+            all_files = [p for p in path.rglob("*") if p.is_file()]
+            files = sorted(p for p in all_files if not _is_hidden(p, path))
+            stats.inc("read/skipped_hidden", len(all_files) - len(files))
             if not files:
                 stats.error(str(path), "read", "folder holds no input files")
             for file in files:
