@@ -10,6 +10,7 @@ scraper.discovery, URL rules in scraper.urls, memory of earlier runs in scraper.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -31,7 +32,7 @@ from scraper.sitemaps import SitemapTooLarge, parse_sitemap, sitemap_urls_from_r
 from scraper.urls import canonical_url, in_domains, is_asset_url, is_feed_url, is_sitemap_url, is_trap_url, url_key
 
 # higher first: learn the site's map before walking it, fetch releases last
-PRIORITY = {"robots": 100, "sitemap": 50, "feed": 50, "listing": 20, "start": 30, "link": 10, "release": 0}
+PRIORITY = {"robots": 100, "feed": 60, "sitemap": 50, "listing": 20, "start": 30, "link": 10, "release": 0}
 COMMON_FEED_PATHS = ("/feed/", "/rss.xml", "/atom.xml")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -161,6 +162,10 @@ class PressSpider(scrapy.Spider):
         for origin in sorted(roots):
             if request := self._request(origin + "/robots.txt", self.parse_robots, "robots", kind="robots", probe=True):
                 yield request
+            # the conventional feed, read early so its metadata is known before the releases it names are fetched
+            if request := self._request(origin + COMMON_FEED_PATHS[0], self.parse_feed, "start", kind="feed",
+                                        probe=True):
+                yield request
         if self.profile:
             for url in self.profile.feeds:
                 if request := self._request(url, self.parse_feed, "start", kind="feed"):
@@ -212,7 +217,7 @@ class PressSpider(scrapy.Spider):
                                  updated=entry.lastmod)
                 if not self._dates_allow(entry_url, hint):
                     continue
-                self.hints.setdefault(url_key(entry_url), hint)
+                self._add_hint(entry_url, hint, wins=False)
                 request = self._request(entry_url, self.parse_page, "sitemap", kind="release", hops=1)
             if request:
                 yield request
@@ -221,6 +226,9 @@ class PressSpider(scrapy.Spider):
         if not counted:
             self._inc("pages_fetched")
         feed = parse_feed(response.body, response.url, _header(response, "Content-Type"))
+        if feed.error and not feed.entries and response.meta.get("probe"):
+            self._skip("probe_not_a_feed", response.url)
+            return
         if feed.error:
             self._error("bad_feed", response.url, feed.error)
         self._inc("feeds/entries", len(feed.entries))
@@ -228,9 +236,20 @@ class PressSpider(scrapy.Spider):
             link = urljoin(response.url, entry.link)
             if not self._dates_allow(link, entry):
                 continue
-            self.hints[url_key(link)] = entry  # a feed knows more than a sitemap: it wins
+            self._add_hint(link, entry, wins=True)  # a feed knows more than a sitemap
             if request := self._request(link, self.parse_page, "feed", kind="release", hops=1):
                 yield request
+
+    def _add_hint(self, url: str, hint: FeedEntry, wins: bool) -> None:
+        """Merge what one more feed or sitemap says about `url`: fields fill gaps; `wins` overrides."""
+        key = url_key(url)
+        old = self.hints.get(key)
+        if old is None:
+            self.hints[key] = hint
+            return
+        first, second = (hint, old) if wins else (old, hint)
+        self.hints[key] = FeedEntry(**{
+            f.name: getattr(first, f.name) or getattr(second, f.name) for f in dataclasses.fields(FeedEntry)})
 
     def _dates_allow(self, url: str, hint: FeedEntry) -> bool:
         """Skip before fetching when a feed or sitemap date puts the page outside --since/--until."""
