@@ -212,7 +212,7 @@ class LeasingScheduler(Scheduler):
         self._set_stat("run", self.run)
         self._set_stat("joined_running_crawl", 0 if fresh else 1)
         self._heartbeat = task.LoopingCall(self.heartbeat)
-        self._heartbeat.start(max(0.2, self.lease_ttl / 4), now=False)
+        self._heartbeat.start(min(1.0, max(0.2, self.lease_ttl / 4)), now=False)
         logger.info("redis frontier %s run %s as %s (%s, %s requests queued)", self.base, self.run, self.worker,
                     "new run" if fresh else "joined", len(self.queue))
 
@@ -296,8 +296,14 @@ class LeasingScheduler(Scheduler):
             pipe.sadd(self.key("workers"), self.worker)  # back in the set if a stall made others drop us
             pipe.execute()
             self.settle_leases()
+            if not self.active:
+                self.wake_engine()
         except Exception:  # noqa: BLE001 - a Redis hiccup must not stop the crawl; next beat retries
             logger.exception("redis frontier heartbeat failed")
+
+    def wake_engine(self) -> None:
+        """Nothing in flight here: let the engine look again now (new work, reclaimed leases, or done)."""
+        _wake(self.crawler)
 
     def settle_leases(self) -> None:
         in_progress = _in_progress(self.crawler)
@@ -338,6 +344,13 @@ class LeasingScheduler(Scheduler):
 
     def _set_stat(self, name: str, value) -> None:
         self.crawler.stats.set_value(f"pressroom/redis/{name}", value)
+
+
+def _wake(crawler) -> None:
+    """Ask the engine for the next request now, not at its 5-second heartbeat (Scrapy internals)."""
+    nextcall = getattr(getattr(getattr(crawler, "engine", None), "_slot", None), "nextcall", None)
+    if nextcall is not None:
+        nextcall.schedule()
 
 
 def _in_progress(crawler):
