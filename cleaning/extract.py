@@ -4,15 +4,20 @@ HTML pages give blocks for the WHOLE page, chrome included, in document order: t
 model and the split step need to see banners, contact blocks, teaser cards and footers
 to strip or classify them. Each block carries its DOM path and landmark/class `hints`;
 `main` says whether trafilatura (and the feed's content:encoded, when there is one) kept
-its text as main content.
+its text as main content: trafilatura runs once per page and its text is aligned back to
+the selectolax blocks by normalised tokens, each witness token used once.
 
 Choices worth knowing:
+- Hints come from ancestors' tags, roles and class / id tokens (HINT_CUES); the cues of
+  elements that turn out to hold most of the main text ("has-sidebar", "Page-ad-margins"
+  wrappers) are dropped once `main` is known, so the body does not look like chrome.
 - A run of inline text is one block; `<br>` becomes "\n" inside it, two `<br>` in a row
   end the block (address-like contact blocks keep their lines).
 - Kickers (`<span class="kicker">Monde</span>` inside a title or teaser card) become their
   own small block, placed just before the block they label, with the hint "kicker", so
   the title block's text is the bare title and the kicker is still recoverable.
 - Cloudflare-obfuscated e-mails are decoded in the HTML before any parser sees it.
+- Pages trafilatura gives up on (tiny ones) get `main` from landmarks instead.
 """
 
 from __future__ import annotations
@@ -345,7 +350,7 @@ class _BlockWalker:
         self.blocks: list[Block] = []
         self.parts: list[str] = []
         self.links: dict[str, int] = {}  # href -> link text length in the current run
-        self.pending: list[Block] = []  # kicker blocks waiting for their run
+        self.pending: list[tuple[Block, tuple, frozenset[str]]] = []  # kicker blocks waiting for their run
         self.container: _Context | None = None
         self.cue_cache: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
         self.element_cache: dict[tuple, _Element] = {}
