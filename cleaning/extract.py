@@ -286,8 +286,8 @@ _STABLE_CLASS = re.compile(r"^[A-Za-z][A-Za-z_-]{0,39}$")
 _UNSTABLE_PREFIXES = ("css-", "sc-", "jsx-", "is-", "has-", "js-")
 _MAX_DEPTH = 150
 _LAYOUT_MAIN_SHARE = 0.3  # an element holding this share of the page's main text ...
-_LAYOUT_OWN_MAIN_SHARE = 0.7  # ... and mostly main itself is the content area, not chrome
-_WRAPPER_MAIN_SHARE = 0.9  # an element holding nearly all the main text is a page wrapper
+_LAYOUT_OWN_MAIN_SHARE = 0.6  # ... and mostly main itself is the content area, not chrome
+_WRAPPER_MAIN_SHARE = 0.8  # an element holding nearly all the main text is a page wrapper
 _CHROME_HINTS = frozenset(("header", "nav", "footer", "aside", "cookie", "banner", "teaser", "share", "hidden",
                            "form", "comments", "ad", "dialog", "search", "newsletter", "breadcrumb", "contact",
                            "byline", "date", "tags", "kicker", "title", "article-footer"))
