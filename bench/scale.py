@@ -1,6 +1,6 @@
 """Scale-out throughput: cleaning on 1 and 2 local workers and on a Dask LocalCluster; crawling with 1 and 2 scrapy-redis processes.
 
-    .venv/bin/python bench/scale.py [--sites 2] [--latency 0.05] [--redis redis://127.0.0.1:6379/0] [--results bench/RESULTS.md]
+    .venv/bin/python bench/scale.py [--sites 2] [--latency 0.2] [--redis redis://127.0.0.1:6379/0] [--results bench/RESULTS.md]
 
 Cleaning: the sample site's release pages (as fetched HTML; `--sites K` generated sites, each
 on its own host, so K site models), cleaned by `clean_sources` through each engine on the
@@ -158,8 +158,9 @@ def bench_crawl(redis_url: str, latency: float) -> list[dict]:
 def report(clean: list[dict], crawl: list[dict], args, n_sources: int) -> str:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"## Scale-out (bench/scale.py)", "",
-             f"Measured {now}, one run, {platform.machine()} / {os.cpu_count()} cores (shared with other jobs: "
-             "figures are noisy). Python {0}.".format(platform.python_version()), "",
+             f"Measured {now}, one run, {platform.machine()} / {os.cpu_count()} cores, load average "
+             f"{args.load:.1f} at the start (other jobs share the cores: with load above the core count, "
+             f"2 workers cannot get 2 cores). Python {platform.python_version()}.", "",
              f"Cleaning {n_sources} sample release pages ({args.sites} sites), batches of "
              f"{max(1, n_sources // 16)}; engine start-up excluded from docs/s.", "",
              "| engine | docs/s | × 1 worker | start-up s | same records |", "|---|---|---|---|---|"]
@@ -181,11 +182,12 @@ def report(clean: list[dict], crawl: list[dict], args, n_sources: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=2, help="generated sample sites to clean (70 releases each)")
-    parser.add_argument("--latency", type=float, default=0.05, help="seconds the sample server waits per answer")
+    parser.add_argument("--latency", type=float, default=0.2, help="seconds the sample server waits per answer")
     parser.add_argument("--redis", help="a Redis server URL (default: start redis-server on a free port)")
     parser.add_argument("--results", type=Path, help="append the table to this Markdown file")
     args = parser.parse_args()
 
+    args.load = os.getloadavg()[0]
     n_sources = len(release_pages(args.sites))
     clean = bench_clean(args.sites)
     redis_url, redis_proc = (args.redis, None) if args.redis else start_redis()
