@@ -172,6 +172,7 @@ def partition_values(row: dict, layout: TableLayout) -> tuple:
 
 def data_files(directory: Path) -> list[Path]:
     """Visible Parquet files under a directory (hidden and temp names skipped)."""
+    directory = Path(directory)
     if not directory.exists():
         return []
     return sorted(p for p in directory.rglob("*.parquet")
@@ -355,7 +356,8 @@ def read_index(root: Path, layout: TableLayout = ARTICLES_LAYOUT) -> list[dict]:
     for path in data_files(root):
         if not in_partition(path, root, layout):
             continue
-        table = pq.read_table(path, columns=[c for c in INDEX_COLUMNS if c in pq.read_schema(path).names])
+        present = set(pq.read_schema(path).names)
+        table = pq.read_table(path, columns=[c for c in INDEX_COLUMNS if c in present])
         partition = path.parent.relative_to(root).as_posix()
         for row in table.to_pylist():
             row["_partition"] = partition
