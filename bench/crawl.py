@@ -108,6 +108,10 @@ def main() -> int:
               f"{statistics.median(s['wall'] for s in runs):>7.2f}")
     ratio = medians["pressroom --fast"] / medians["bare scrapy"]
     print(f"ratio pressroom / bare: {ratio:.2f}x (goal >= 0.9x)")
+    wall = {name: statistics.median(s["response_received_count"] / s["wall"] for s in runs)
+            for name, runs in results.items()}
+    print(f"with process start-up (pages / wall s): {wall['pressroom --fast']:.1f} vs {wall['bare scrapy']:.1f}, "
+          f"{wall['pressroom --fast'] / wall['bare scrapy']:.2f}x")
     return 0
 
 
