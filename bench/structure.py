@@ -82,12 +82,14 @@ def _baseline_split(doc, opts, stats):
     return doc.replace(title=doc.blocks[0].text if doc.blocks else None, paragraphs=paragraphs[1:])
 
 
-def run_pages(site, show: int, split=None) -> tuple[dict, list]:
+def run_pages(site, show: int, split=None, single: bool = False) -> tuple[dict, list]:
     releases = {r.path: r for r in site.releases}
     pages = [{"url": BASE + path, "html": site.pages[path].body.decode("utf-8").replace("{{BASE}}", BASE),
               "input": path} for path in releases]
     start = time.perf_counter()
-    if split is None:
+    if single:  # one page at a time, no site context: what `clean_html` gives
+        records = [{**cleaning.clean_html(p["html"], url=p["url"]), "input": p["input"]} for p in pages]
+    elif split is None:
         records = list(cleaning.clean_pages(pages))
     else:
         records = _with_split(pages, split)
@@ -149,13 +151,16 @@ def main(argv: list[str] | None = None) -> int:
     pages, misses = run_pages(site, args.show_misses)
     ours = _report("pressroom, HTML pages (one batch)", pages["scores"], pages["missing"], pages["seconds"],
                    pages["n"])
+    single, _ = run_pages(site, 0, single=True)
+    alone = _report("pressroom, HTML pages one at a time (clean_html, no site model)", single["scores"],
+                    single["missing"], single["seconds"], single["n"])
     dump = run_dump(site, args.variant, args.seed)
     dumped = _report("pressroom, the same releases as one text dump", dump["scores"], dump["missing"],
                      dump["seconds"], dump["n"])
-    print(f"\n{'field':<12} {'baseline':>9} {'pages':>7} {'dump':>7} {'pages/baseline':>15}")
+    print(f"\n{'field':<12} {'baseline':>9} {'pages':>7} {'single':>7} {'dump':>7} {'pages/baseline':>15}")
     for f in FIELDS:
         ratio = f"{ours[f] / base[f]:.2f}x" if base[f] else "n/a"
-        print(f"{f:<12} {base[f]:>9.3f} {ours[f]:>7.3f} {dumped[f]:>7.3f} {ratio:>15}")
+        print(f"{f:<12} {base[f]:>9.3f} {ours[f]:>7.3f} {alone[f]:>7.3f} {dumped[f]:>7.3f} {ratio:>15}")
     for path, s, record, truth in misses:
         bad = {k: v for k, v in s.items() if v < 0.98}
         print(f"\nmiss {path}: {bad}")

@@ -169,7 +169,7 @@ class _Split:
     paragraphs: list[Paragraph] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     contacts: list[str] = field(default_factory=list)
-    teasers: list[Teaser] = field(default_factory=list)
+    teasers: list[tuple[int, Teaser]] = field(default_factory=list)  # (block index, card): sorted at the end
     removed: list[Removed] = field(default_factory=list)
     lead: list[str] = field(default_factory=list)
 
@@ -266,9 +266,9 @@ def _label_line(text: str) -> str | None:
     return text.rstrip(" .|–—-") or None
 
 
-def _hinted_teasers(blocks: list[Block], lexicon: Cues) -> tuple[list[Teaser], set[int]]:
-    """Cards from blocks the extractor hinted as teasers: a linked title, an optional kicker and snippet."""
-    teasers: list[Teaser] = []
+def _hinted_teasers(blocks: list[Block], lexicon: Cues) -> tuple[list[tuple[int, Teaser]], set[int]]:
+    """Cards (with the index of their title block) from blocks the extractor hinted as teasers."""
+    teasers: list[tuple[int, Teaser]] = []
     used: set[int] = set()
     pending_kicker: str | None = None
     current: dict | None = None
@@ -284,22 +284,22 @@ def _hinted_teasers(blocks: list[Block], lexicon: Cues) -> tuple[list[Teaser], s
         elif block.href and not kicker_label(block) and (
                 current is None or current.get("title") or block.kind == BlockKind.HEADING):
             if current and current.get("title"):
-                teasers.append(Teaser(**current))
-            kicker, title = split_kicker(text, lexicon)
-            current = {"title": title, "url": block.href, "kicker": kicker or pending_kicker, "snippet": None}
+                teasers.append((current.pop("at"), Teaser(**current)))
+            kicker, title = (pending_kicker, text) if pending_kicker else split_kicker(text, lexicon)
+            current = {"title": title, "url": block.href, "kicker": kicker, "snippet": None, "at": i}
             pending_kicker = None
         elif current and current.get("title") and current.get("snippet") is None and (
                 ends_with_ellipsis(text) or len(text) > len(current["title"])):
             current["snippet"] = text
         elif kicker_label(block) or (len(text.split()) <= 4 and not ends_with_ellipsis(text)):
             if current and current.get("title"):
-                teasers.append(Teaser(**current))
+                teasers.append((current.pop("at"), Teaser(**current)))
                 current = None
             pending_kicker = kicker_label(block) or text.rstrip(" .")
         elif current and current.get("title"):
             current["snippet"] = (current["snippet"] + " " + text) if current["snippet"] else text
     if current and current.get("title"):
-        teasers.append(Teaser(**current))
+        teasers.append((current.pop("at"), Teaser(**current)))
     return teasers, used
 
 
@@ -432,7 +432,7 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
         card = _teaser_card(blocks, i, lexicon) if state != "head" else None
         if card is not None:
             teaser, end = card
-            out.teasers.append(teaser)
+            out.teasers.append((i, teaser))
             for j in range(i, end):
                 drop(j, Reason.TEASER)
             i = end
@@ -448,7 +448,7 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
         elif state == "tail":
             kicker, title = split_kicker(text, lexicon)
             if kicker and is_title_shaped(text):
-                out.teasers.append(Teaser(title=title, url=block.href, kicker=kicker))
+                out.teasers.append((i, Teaser(title=title, url=block.href, kicker=kicker)))
                 drop(i, Reason.TEASER)
             else:
                 drop(i, Reason.NOT_MAIN)
@@ -487,6 +487,6 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
     stats.inc("split/contacts", len(out.contacts))
     return doc.replace(
         title=title, kicker=kicker, lead=" ".join(out.lead) or doc.lead, paragraphs=out.paragraphs,
-        notes=out.notes, contacts=out.contacts, teasers=out.teasers, removed=out.removed,
+        notes=out.notes, contacts=out.contacts, teasers=[t for _, t in sorted(out.teasers, key=lambda x: x[0])], removed=out.removed,
         flags=list(doc.flags) + ([] if out.paragraphs or "no-body" in doc.flags else ["no-body"]),
     )
