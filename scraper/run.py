@@ -15,8 +15,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scraper.frontier import redis_frontier
-
 EXIT_OK, EXIT_PARTIAL, EXIT_NOTHING, EXIT_INTERRUPTED = 0, 1, 3, 130
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,6 +40,8 @@ def crawl_settings(args: argparse.Namespace, stats_file: Path) -> dict:
     if getattr(args, "warc", None):
         settings["PRESSROOM_WARC_FILE"] = str(args.warc)
     if getattr(args, "redis", None):
+        from scraper.frontier import redis_frontier  # imports Scrapy: only when asked
+
         settings.update(redis_frontier(args.redis))
     settings["PRESSROOM_PROGRESS"] = not getattr(args, "quiet", False)
     settings["LOG_LEVEL"] = "DEBUG" if getattr(args, "verbose", False) else "ERROR" if getattr(args, "quiet", False) else "WARNING"
