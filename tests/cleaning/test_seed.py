@@ -173,7 +173,6 @@ def test_cli_clean_writes_the_seed_record(tmp_path):
 
 def test_sample_site_pages_meet_the_structure_floors():
     """bench/structure.py's figures, pinned: every field right on ≥ 98 % of the sample site's releases."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from bench.structure import BASE, score
     from pressroom.sample_site import generate_site
 
