@@ -22,6 +22,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[email[\s\u00a0]*protected\]
 _PHONE_RUN = re.compile(r"\+?\(?\d[\d \u00a0.\-()/]{6,}\d")
 _TITLE_END = (".", ":", ";", ",")
 _CONTACT_WORD = re.compile(r"\b(?:contact\w*|kontakt\w*|contatt\w*|press\w*|media|médias?|journalist\w*)\b")
+_BODY_CHROME_CHARS = 160  # longer lines in the body are prose even when they mention donations or cookies
 _PULL_WINDOW = 12  # blocks either side searched for the sentence a pull quote repeats
 _LEAD_HINTS = {"lead", "chapo", "chapeau", "standfirst", "summary", "intro", "excerpt"}
 _TEASER_HINTS = {"teaser", "related", "card", "latest", "more"}
@@ -138,8 +139,12 @@ def _standalone_contact(text: str) -> bool:
     return len(text) <= 160 and (has_phone(text) or has_email(text))
 
 
-def _drop_reason(block: Block, lexicon: Cues) -> Reason | None:
-    """Chrome known from the block alone (hints or text cues), else None."""
+def _drop_reason(block: Block, lexicon: Cues, in_body: bool = False) -> Reason | None:
+    """Chrome known from the block alone (hints or text cues), else None.
+
+    Inside the body, a banner or cookie cue must sit on a short line: a release about
+    tracking may well say that a company "uses cookies".
+    """
     hints = set(block.hints)
     for hint, reason in _HINT_REASONS.items():
         if hint in hints:
@@ -147,9 +152,9 @@ def _drop_reason(block: Block, lexicon: Cues) -> Reason | None:
     text = block.text
     if lexicon.feed_footer(text):
         return Reason.FEED_FOOTER
-    if lexicon.is_banner(text):
+    if lexicon.is_banner(text) and not (in_body and len(text) > _BODY_CHROME_CHARS):
         return Reason.BANNER
-    if lexicon.is_cookie(text):
+    if lexicon.is_cookie(text) and not (in_body and len(text) > _BODY_CHROME_CHARS):
         return Reason.COOKIE
     if lexicon.is_share(text):
         return Reason.SHARE
@@ -321,6 +326,14 @@ def _is_dump_heading(blocks: list[Block], i: int, body_texts: list[str], lexicon
     return True
 
 
+def _without_site_suffix(title: str | None, site_name: str | None) -> str | None:
+    """"Headline | Site" or "Headline - Site" from <title> without the site part."""
+    if not title or not site_name:
+        return title
+    match = re.match(rf"^(.+?)\s+[|–—:-]\s+{re.escape(site_name)}\s*$", title.strip(), flags=re.I)
+    return match.group(1) if match else title
+
+
 def restore_page(doc: Document) -> tuple[list[Block], list[bool]]:
     """The page as extracted: kept blocks plus the ones strip removed, back in their places.
 
@@ -405,7 +418,7 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
                 out.notes.append(text)
             i += 1
             continue
-        reason = _drop_reason(block, lexicon)
+        reason = _drop_reason(block, lexicon, in_body=state in ("body", "notes"))
         if reason is not None:
             drop(i, reason)
             if reason == Reason.FEED_FOOTER:
@@ -473,7 +486,8 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
         out.removed.append(Removed(last.text, Reason.NOT_MAIN.value))
 
     title_text = blocks[title_at].text.strip() if title_at is not None else (
-        footer_title or doc.meta.h1 or doc.meta.title or (doc.feed.title if doc.feed else None))
+        footer_title or doc.meta.h1 or _without_site_suffix(doc.meta.title, doc.meta.site_name)
+        or (doc.feed.title if doc.feed else None))
     label = next((kicker_label(blocks[j]) for j in range(title_at - 1, max(-1, title_at - 3), -1)
                   if kicker_label(blocks[j])), None) if title_at is not None else None
     if label:  # the page set the kicker apart: the title block is the bare title, even if it reads "X. …"

@@ -80,8 +80,9 @@ class Cues:
 
     def is_share(self, text: str) -> bool:
         folded = fold(text)
-        return folded in self.share or (len(folded) <= 40 and folded.split(" ")[0] in self.share
-                                        and any(n in folded for n in ("facebook", "twitter", "linkedin", "x", "mail")))
+        words = re.findall(r"\w+", folded)
+        return folded in self.share or (len(folded) <= 40 and bool(words) and words[0] in self.share and bool(
+            set(words) & {"facebook", "twitter", "linkedin", "x", "bluesky", "whatsapp", "mail", "email"}))
 
     def is_teaser_heading(self, text: str) -> bool:
         return fold(text) in self.teaser_headings

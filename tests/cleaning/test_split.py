@@ -187,3 +187,18 @@ def test_a_colon_line_without_a_number_after_it_stays_in_the_body():
     lines = ["World. Rivers need a binding treaty", LONG, "The press must be free to report:", LONG2]
     doc = split(dump_doc(lines))
     assert doc.contacts == [] and len(doc.paragraphs) == 3
+
+
+def test_prose_about_cookies_or_donations_stays_in_the_body():
+    prose = ("The regulator found that the company uses cookies to follow children across websites without consent, "
+             "and ordered it to stop within three months, the organisation said.")
+    lines = ["World. Tracking children online must stop", LONG, prose, LONG2]
+    doc = split(dump_doc(lines))
+    assert [p.text for p in doc.paragraphs] == [LONG, prose, LONG2]
+
+
+def test_title_from_page_title_without_the_site_suffix_when_no_headline_block():
+    doc = Document(doc_id="h", input="p.html", source="html",
+                   blocks=[Block(text=LONG, main=True, dom_path="html/body/main/p", hints=("x",))],
+                   meta=PageMeta(title="Rivers need a binding treaty | River Watch", site_name="River Watch"))
+    assert split(doc).title == "Rivers need a binding treaty"
