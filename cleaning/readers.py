@@ -49,7 +49,31 @@ class UnreadableInput(ValueError):
 
 
 def read_inputs(paths: Iterable[str | Path], stats: Stats) -> Iterator[SourceRecord]:
-    """Yield SourceRecords from any mix of files and folders (folders walked recursively, sorted)."""
+    """Yield SourceRecords from any mix of files and folders (folders walked recursively, sorted).
+
+    A URL fetched several times (incremental re-crawls append to the raw store) is
+    cleaned once, from its newest fetch.
+    """
+    yield from keep_latest_fetch(_read_paths(paths, stats), stats)
+
+
+def keep_latest_fetch(records: Iterable[SourceRecord], stats: Stats) -> list[SourceRecord]:
+    """Drop older fetches of the same URL; records without a URL or fetch time all stay."""
+    records = list(records)
+    newest: dict[str, int] = {}
+    for i, rec in enumerate(records):
+        if rec.url and rec.fetched_at is not None:
+            j = newest.get(rec.url)
+            if j is None or (rec.fetched_at, i) >= (records[j].fetched_at, j):
+                newest[rec.url] = i
+    keep = set(newest.values())
+    kept = [rec for i, rec in enumerate(records)
+            if not (rec.url and rec.fetched_at is not None) or i in keep]
+    stats.inc("read/older_fetches_skipped", len(records) - len(kept))
+    return kept
+
+
+def _read_paths(paths: Iterable[str | Path], stats: Stats) -> Iterator[SourceRecord]:
     for path in map(Path, paths):
         if not path.exists():
             stats.error(str(path), "read", "no such file or directory")

@@ -213,3 +213,23 @@ def test_parquet_that_is_not_a_raw_table_is_reported(tmp_path):
     pq.write_table(pa.table({"a": [1, 2]}), path)
     records, stats = read([path])
     assert records == [] and "not a raw crawl table" in stats.errors[0]["error"]
+
+
+def test_a_url_fetched_twice_is_read_once_from_its_newest_fetch():
+    from datetime import datetime, timezone
+
+    from cleaning.readers import keep_latest_fetch
+    from cleaning.schema import SourceRecord
+    from cleaning.stats import Stats
+
+    t1, t2 = datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2025, 2, 1, tzinfo=timezone.utc)
+    recs = [
+        SourceRecord(input="a#0", source="feed", url="http://x/1", html="old", fetched_at=t1),
+        SourceRecord(input="a#1", source="feed", url="http://x/2", html="two", fetched_at=t1),
+        SourceRecord(input="b#0", source="feed", url="http://x/1", html="new", fetched_at=t2),
+        SourceRecord(input="c.txt", source="dump", text="no url"),
+    ]
+    stats = Stats()
+    kept = keep_latest_fetch(recs, stats)
+    assert [r.input for r in kept] == ["a#1", "b#0", "c.txt"]
+    assert stats["read/older_fetches_skipped"] == 1
