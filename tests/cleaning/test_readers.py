@@ -149,7 +149,8 @@ def test_raw_folder_with_partitions_and_markers(tmp_path):
     raw = tmp_path / "raw"
     for n, part in enumerate(["site=ex.org/part-0.parquet", "site=ex.org/part-1.parquet"]):
         (raw / part).parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.Table.from_pylist(_raw_rows()[:1], schema=RAW_SCHEMA), raw / part)
+        rows = [{**_raw_rows()[0], "final_url": f"https://ex.org/a{n}"}]  # two pages, one per file
+        pq.write_table(pa.Table.from_pylist(rows, schema=RAW_SCHEMA), raw / part)
     (raw / "_SUCCESS").write_text("")
     records, stats = read([raw])
     assert [r.input.split("raw/")[1] for r in records] == ["site=ex.org/part-0.parquet#0",
