@@ -185,15 +185,24 @@ class _Split:
 
 def _find_title(blocks: list[Block], doc: Document, footer_title: str | None, lexicon: Cues) -> int | None:
     """Index of the headline block: the one the feed footer names, the h1, the meta title, or the first title-shaped line."""
+    main = [i for i, b in enumerate(blocks) if b.main and (b.hints or b.dom_path)]
+
+    def plausible(i: int) -> bool:
+        """A page's headline comes before most of its main text (an h1 further down heads a related story)."""
+        return not main or i <= main[len(main) // 2]
+
     wanted = [t for t in (footer_title, doc.meta.h1, doc.meta.title, doc.feed.title if doc.feed else None) if t]
     for candidate in wanted:
         folded = fold(candidate)
         kicker_less = fold(split_kicker(candidate, lexicon)[1])
         for i, block in enumerate(blocks):
-            if fold(block.text) in (folded, kicker_less) and not lexicon.feed_footer(block.text):
+            text = fold(block.text)
+            same = text in (folded, kicker_less) or (  # "<title>Headline - Site</title>"
+                len(text) >= 20 and folded.startswith(text) and len(text) >= 0.6 * len(folded))
+            if same and plausible(i) and not lexicon.feed_footer(block.text):
                 return i
     for i, block in enumerate(blocks):
-        if block.kind == BlockKind.HEADING and (block.dom_path or "").endswith("h1"):
+        if block.kind == BlockKind.HEADING and (block.dom_path or "").endswith("h1") and plausible(i):
             return i
     if footer_title or any(b.hints for b in blocks):
         return None
@@ -334,6 +343,30 @@ def _without_site_suffix(title: str | None, site_name: str | None) -> str | None
     return match.group(1) if match else title
 
 
+def _main_siblings(blocks: list[Block]) -> set[int]:
+    """Blocks the extractor left out of the main content though they sit among its blocks.
+
+    A hint-less paragraph inside the same container as main paragraphs, between the first
+    and the last of them, is body text the extractor missed (a short line, a caption-like
+    credit), not chrome: chrome carries landmark or class hints.
+    """
+    main = [i for i, b in enumerate(blocks) if b.main and b.dom_path]
+    if not main:
+        return set()
+    containers = set()
+    for i in main:
+        path = blocks[i].dom_path or ""
+        containers.update({path, path.rsplit("/", 1)[0]})
+    found = set()
+    for i in range(main[0] + 1, main[-1]):
+        block = blocks[i]
+        if block.main or block.hints or not block.dom_path:
+            continue
+        if block.dom_path in containers or block.dom_path.rsplit("/", 1)[0] in containers:
+            found.add(i)
+    return found
+
+
 def restore_page(doc: Document) -> tuple[list[Block], list[bool]]:
     """The page as extracted: kept blocks plus the ones strip removed, back in their places.
 
@@ -380,6 +413,10 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
     footer_title = footer[0] if footer else None
     title_at = _find_title(blocks, doc, footer_title, lexicon)
     has_hints = any(b.hints for b in blocks) or any(not b.main for b in blocks)
+    if has_hints:
+        rescued = _main_siblings(blocks)
+        blocks = [b if j not in rescued else Block(text=b.text, kind=b.kind, position=b.position, dom_path=b.dom_path,
+                                                   href=b.href, hints=b.hints, main=True) for j, b in enumerate(blocks)]
 
     hinted_teasers, teaser_indexes = _hinted_teasers(blocks, lexicon)
     out.teasers.extend(hinted_teasers)
@@ -456,7 +493,7 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
             state = "notes"
         elif stripped[i]:
             pass  # strip's verdict stands for anything that is not a contact, teaser or title
-        elif state == "head" or not block.main:
+        elif (state == "head" and not (has_hints and block.main)) or not block.main:
             drop(i, Reason.NOT_MAIN if has_hints else Reason.NAVIGATION)
         elif state == "tail":
             kicker, title = split_kicker(text, lexicon)

@@ -202,3 +202,25 @@ def test_title_from_page_title_without_the_site_suffix_when_no_headline_block():
                    blocks=[Block(text=LONG, main=True, dom_path="html/body/main/p", hints=("x",))],
                    meta=PageMeta(title="Rivers need a binding treaty | River Watch", site_name="River Watch"))
     assert split(doc).title == "Rivers need a binding treaty"
+
+
+def test_html_headline_is_the_one_before_the_main_text_and_missed_siblings_are_rescued():
+    def b(text, main, kind=BlockKind.PARAGRAPH, hints=(), path="html/body/article/div.content/p"):
+        return Block(text=text, main=main, kind=kind, hints=hints, dom_path=path)
+
+    blocks = [
+        b("Frontpage", False, BlockKind.LIST_ITEM, ("header", "nav"), "html/body/header/nav/ul/li"),
+        b("Early reviews of the console are here", True, BlockKind.HEADING, ("title",),
+          "html/body/article/header/h2"),
+        b(LONG, True), b("[Source: Wired]", False), b(LONG2, True),
+        b("A related story with its own h1", False, BlockKind.HEADING, ("title",), "html/body/aside/header/h1"),
+        b("Its teaser text", False, path="html/body/aside/p"),
+    ]
+    doc = Document(doc_id="h", input="p.html", source="html",
+                   blocks=[Block(text=x.text, main=x.main, kind=x.kind, hints=x.hints, dom_path=x.dom_path,
+                                 position=i) for i, x in enumerate(blocks)],
+                   meta=PageMeta(title="Early reviews of the console are here - Digg",
+                                 h1="A related story with its own h1"))
+    out = split(doc)
+    assert out.title == "Early reviews of the console are here"
+    assert [p.text for p in out.paragraphs] == [LONG, "[Source: Wired]", LONG2]
