@@ -1,0 +1,94 @@
+"""Pull quotes: short standalone blocks repeating a sentence of a body quote.
+
+They are found before body quotes (so they neither break a continued quote nor count
+twice) and confirmed only when the sentence they repeat lies in a body quote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from cleaning.quote_lexicon import QuoteLexicon, fold
+from cleaning.quote_marks import strip_marks
+from cleaning.quote_units import FoundQuote
+from cleaning.schema import Quote, QuoteKind
+from cleaning.sentences import sentence_spans
+from cleaning.speakers import attribution_line
+
+PULL_OVERLAP = 0.9  # share of a pull quote's tokens found in the body sentence it repeats
+PULL_MAX_WORDS = 70  # a pull quote is a short standalone block
+
+
+def _norm_tokens(text: str) -> list[str]:
+    """Tokens for overlap: accents, case and apostrophes folded away."""
+    text = unicodedata.normalize("NFKD", fold(text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.findall(r"[^\W_]+", text.replace("'", " "))
+
+
+def pull_candidates(texts: list[str], kinds: list[str], lex: QuoteLexicon) -> dict[int, tuple[tuple[int, int, int], int | None]]:
+    """Short standalone blocks repeating a sentence of a longer paragraph: {index: (source sentence, name line)}."""
+    tokens = [_norm_tokens(strip_marks(t)) for t in texts]
+    vocab = [set(t) for t in tokens]
+    windows: dict[int, list[tuple[Counter, tuple[int, int]]]] = {}  # built once per paragraph, on demand
+    out = {}
+    for i, text in enumerate(texts):
+        n = len(tokens[i])
+        if n < 4 or n > PULL_MAX_WORDS:
+            continue
+        if kinds[i] not in ("quote", "paragraph", "caption") or attribution_line(text, lex) is not None:
+            continue
+        wanted = Counter(tokens[i])
+        best = None
+        for j, other in enumerate(texts):
+            if j == i or len(tokens[j]) <= n or len(wanted.keys() & vocab[j]) < PULL_OVERLAP * len(wanted):
+                continue
+            if j not in windows:
+                windows[j] = [(Counter(_norm_tokens(other[s:e])), (s, e)) for s, e in _windows(other, lex)]
+            for have, (s, e) in windows[j]:
+                share = sum((wanted & have).values()) / n
+                if share >= PULL_OVERLAP and (best is None or share > best[0]):
+                    best = (share, (j, s, e))
+        if best is None:
+            continue
+        line = None
+        if i + 1 < len(texts) and attribution_line(texts[i + 1], lex) is not None and len(tokens[i + 1]) < 40:
+            line = i + 1
+        out[i] = (best[1], line)
+    return out
+
+
+def _windows(text: str, lex: QuoteLexicon) -> list[tuple[int, int]]:
+    """Sentences of a paragraph and pairs of neighbouring sentences (a pull quote may span two)."""
+    spans = sentence_spans(text, [], lex)
+    return spans + [(a[0], b[1]) for a, b in zip(spans, spans[1:])]
+
+
+def link_pulls(texts, pulls, found, lex):
+    """Keep the candidates whose repeated sentence lies in a body quote; make them kind=pull quotes."""
+    confirmed, out = {}, []
+    for i, ((j, s, e), line) in sorted(pulls.items()):
+        target = None
+        for k, f in enumerate(found):
+            if f.anchor is None:
+                continue
+            p0, a0, p1, a1 = f.anchor
+            covers = f.quote.paragraphs and j in f.quote.paragraphs and (
+                (j != p0 or a0 <= e) and (j != p1 or s <= a1))
+            if covers:
+                target = k
+                break
+        if target is None:
+            continue
+        confirmed[i] = ((j, s, e), line)
+        body = found[target].quote
+        who = attribution_line(texts[line], lex) if line is not None else None
+        speaker = who.speaker if who else body.speaker
+        role = (who.role if who else None) or body.speaker_role
+        quote = Quote(text=strip_marks(texts[i]), speaker=speaker, speaker_role=role, cue=None,
+                      kind=QuoteKind.PULL.value, paragraph=i, paragraphs=(i,), pull_of=target)
+        start = len(texts[i]) - len(texts[i].lstrip())
+        out.append(FoundQuote(quote, (i, start, i, len(texts[i].rstrip())), (j, s, e)))
+    return confirmed, out
