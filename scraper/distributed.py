@@ -30,8 +30,10 @@ connection from settings (`REDIS_URL`), its `PriorityQueue` (a sorted set of pic
   for with If-None-Match / If-Modified-Since, each page fetched once per run.
 * The project's canonical request fingerprints (scraper.urls), not scrapy-redis's own.
 * Feed / sitemap hints (`spider.hints`: title, dates, summary of a page, known before it is
-  fetched) are shared in `P:hints:<run>` (the richest wins) and read back before a fetch, so
-  the process that fetches a page stores the feed columns a single process would.
+  fetched) are shared in `P:hints:<run>` (the richest wins) and read back when a response
+  arrives (before its callback), so the process that fetches a page stores the feed columns
+  of any feed read so far by any process (a single process has the same race with its own
+  feed responses; priorities put feeds first).
 
 Keys (`PRESSROOM_REDIS_PREFIX`, default "pressroom", then the spider name):
 `P:requests` queue, `P:dupefilter:<run>`, `P:hints:<run>`, `P:run`, `P:workers`, `P:alive:<w>`,
@@ -49,6 +51,7 @@ import uuid
 
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
+from scrapy import signals
 from scrapy.utils.misc import load_object
 from twisted.internet import task
 
@@ -202,17 +205,19 @@ class LeasingScheduler(Scheduler):
         self.hints_key = self.key("hints", str(self.run))
         self._shared_hints: dict[str, object] = {}
         self._set_hint = self.server.register_script(_SET_HINT)
+        self.crawler.signals.connect(self.take_hint, signal=signals.response_received)
         self.queue_key = self.key("requests")
         # scrapy-redis's open() would also build a throwaway dupefilter and call the deprecated Spider.log()
         self.queue = load_object(self.queue_cls)(server=self.server, spider=spider, key=self.queue_key,
                                                  serializer=self.serializer)
         self.df = RunDupeFilter(self.server, self.key("dupefilter", str(self.run)),
-                                debug=spider.settings.getbool("DUPEFILTER_DEBUG"),
+                                debug=self.crawler.settings.getbool("DUPEFILTER_DEBUG"),
                                 fingerprinter=self.crawler.request_fingerprinter)
         self._set_stat("run", self.run)
         self._set_stat("joined_running_crawl", 0 if fresh else 1)
         self._heartbeat = task.LoopingCall(self.heartbeat)
-        self._heartbeat.start(min(1.0, max(0.2, self.lease_ttl / 4)), now=False)
+        self.beat_seconds = min(1.0, max(0.2, self.lease_ttl / 4))
+        self._heartbeat.start(self.beat_seconds, now=False)
         logger.info("redis frontier %s run %s as %s (%s, %s requests queued)", self.base, self.run, self.worker,
                     "new run" if fresh else "joined", len(self.queue))
 
@@ -246,20 +251,25 @@ class LeasingScheduler(Scheduler):
             return None
         token, data = popped[0].decode(), popped[1]
         request = self.queue._decode_request(data)
-        self.take_hint(request)
         self.active[token] = request
         self._inc_stat("dequeued")
         return request
 
     def has_pending_requests(self) -> bool:
-        """Queued requests, or another process's leases: wait for them (they come back if it dies)."""
+        """Queued requests, or another process's leases: wait for them (they come back if it dies).
+
+        Another process's finished-but-unflushed pages are waited for only when its heartbeat
+        has gone quiet (it may have died): two idle live processes never wait on each other.
+        """
         if len(self.queue) > 0:
             return True
         self.reclaim_dead()
+        quiet_ms = self.lease_ttl * 1000 - 3 * self.beat_seconds * 1000
         for worker in self._others():
             if self.server.hlen(self.key("leases", worker)):
                 return True
-            if not self.server.exists(self.key("alive", worker)) and self.server.hlen(self.key("unflushed", worker)):
+            if self.server.hlen(self.key("unflushed", worker)) and \
+                    self.server.pttl(self.key("alive", worker)) < quiet_ms:  # -2 when gone
                 return True
         return False
 
@@ -276,15 +286,16 @@ class LeasingScheduler(Scheduler):
         self._set_hint(keys=[self.hints_key], args=[key, richness, pickle.dumps(hint)])
         self._shared_hints[key] = hint
 
-    def take_hint(self, request) -> None:
-        """Before fetching: the shared hint for the page, as if this process had read every feed."""
+    def take_hint(self, response, request, spider=None) -> None:
+        """Before the callback (response_received): the shared hint, as if this process had read every feed."""
         hints = getattr(self.spider, "hints", None)
         if not isinstance(hints, dict):
             return
-        key = url_key(request.url)
-        value = self.server.hget(self.hints_key, key)
-        if value:
-            hints[key] = pickle.loads(value.split(b"|", 1)[1])  # noqa: S301 - our own Redis, like the queue
+        for url in {*(request.meta.get("redirect_urls") or [])[:1], request.url}:
+            key = url_key(url)
+            value = self.server.hget(self.hints_key, key)
+            if value:
+                hints[key] = pickle.loads(value.split(b"|", 1)[1])  # noqa: S301 - our own Redis, like the queue
 
     # ---------------------------------------------------------------- leases
 
