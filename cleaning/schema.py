@@ -142,6 +142,9 @@ class Teaser:
 class Removed:
     text: str
     reason: str
+    # the block as extracted (links, hints, kind), so later steps can still read a
+    # stripped teaser card or contact line; never written out
+    block: Block | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -325,7 +328,7 @@ def document_to_record(doc: Document) -> dict:
         "teasers": [asdict(t) for t in doc.teasers],
         "notes": list(doc.notes),
         "contacts": list(doc.contacts),
-        "removed": [asdict(r) for r in doc.removed],
+        "removed": [{"text": r.text, "reason": r.reason} for r in doc.removed],
         "flags": list(doc.flags),
         "content_hash": doc.content_hash,
         "prev_content_hash": doc.prev_content_hash,

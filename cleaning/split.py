@@ -384,7 +384,8 @@ def restore_page(doc: Document) -> tuple[list[Block], list[bool]]:
     missing = sorted(set(range(total)) - set(positions))
     restored: dict[int, tuple[Block, bool]] = {b.position: (b, False) for b in kept}
     for pos, entry in zip(missing, doc.removed):
-        restored[pos] = (Block(text=entry.text, position=pos), True)
+        block = entry.block if entry.block is not None and entry.block.position == pos else None
+        restored[pos] = (block or Block(text=entry.text, position=pos), True)
     ordered = [restored[k] for k in range(total)]
     return [b for b, _ in ordered], [flag for _, flag in ordered]
 

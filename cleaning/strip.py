@@ -306,7 +306,7 @@ def strip_boilerplate(doc: Document, model: SiteModel, opts: CleanOptions, stats
         return doc if flags == doc.flags else doc.replace(flags=flags)
     reasons = _reasons(blocks, texts, norms, drop, why, titles, cues)
     kept = [b for k, b in enumerate(blocks) if not drop[k]]
-    removed = list(doc.removed) + [Removed(texts[k], reasons[k]) for k in range(n) if drop[k]]
+    removed = list(doc.removed) + [Removed(texts[k], reasons[k], block=blocks[k]) for k in range(n) if drop[k]]
     stats.inc("strip/blocks_removed", n - len(kept))
     stats.inc("strip/chars_removed", sum(len(texts[k]) for k in range(n) if drop[k]))
     for k in range(n):

@@ -224,3 +224,17 @@ def test_html_headline_is_the_one_before_the_main_text_and_missed_siblings_are_r
     out = split(doc)
     assert out.title == "Early reviews of the console are here"
     assert [p.text for p in out.paragraphs] == [LONG, "[Source: Wired]", LONG2]
+
+
+def test_teaser_cards_stripped_by_the_site_model_keep_their_links():
+    """In a batch the site model strips the teaser list; the cards' URLs must survive."""
+    from cleaning import clean_pages
+    from pressroom.sample_site import generate_site
+
+    site = generate_site()
+    pages = [{"url": "http://127.0.0.1:1" + r.path, "html": site.pages[r.path].body.decode("utf-8")}
+             for r in site.releases[:8]]
+    records = list(clean_pages(pages))
+    assert all(any(r["reason"] == "teaser" for r in rec["removed"]) for rec in records)
+    for rec, truth in zip(records, site.releases[:8]):
+        assert [t["url"] for t in rec["teasers"]] == [t["url"] for t in truth.teasers]
