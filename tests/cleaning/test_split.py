@@ -237,4 +237,4 @@ def test_teaser_cards_stripped_by_the_site_model_keep_their_links():
     records = list(clean_pages(pages))
     assert all(any(r["reason"] == "teaser" for r in rec["removed"]) for rec in records)
     for rec, truth in zip(records, site.releases[:8]):
-        assert [t["url"] for t in rec["teasers"]] == [t["url"] for t in truth.teasers]
+        assert [t["url"] for t in rec["teasers"]] == ["http://127.0.0.1:1" + t["url"] for t in truth.teasers]
