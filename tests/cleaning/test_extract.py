@@ -11,20 +11,15 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from cleaning.extract import (
-    _walk,
-    decode_cfemail,
-    decode_cfemails,
-    extract_documents,
-    extract_page_meta,
-    main_content_text,
-    normalize_url,
-    registered_domain,
-    walk_blocks,
-)
+from cleaning.blocks import walk_blocks, walk_page
+from cleaning.cfemail import decode_cfemail, decode_cfemails
+from cleaning.extract import extract_documents
 from cleaning.options import CleanOptions
+from cleaning.pagemeta import extract_page_meta
 from cleaning.schema import BlockKind, FeedEntry, SourceRecord
 from cleaning.stats import Stats
+from cleaning.urls import normalize_url, registered_domain
+from cleaning.witness import main_content_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 WP_URL = "https://www.amnistie-exemple.fr/actualites/monde-les-etats-doivent-proteger-la-cour/?utm_source=x&fbclid=y"
@@ -342,5 +337,5 @@ def test_home_page_canonical_is_not_trusted_for_ids():
 def test_main_is_guessed_when_no_extractor_keeps_anything():
     tiny = html_doc("<p>Hello world, this is a short press release.</p>", "https://ex.org/a")
     assert [b.main for b in tiny.blocks] == [True]
-    walker = _walk(LexborHTMLParser("<nav><p>Menu</p></nav><p>Outside.</p><article><p>Body.</p></article>"), None)
+    walker = walk_page(LexborHTMLParser("<nav><p>Menu</p></nav><p>Outside.</p><article><p>Body.</p></article>"), None)
     assert [(b.text, b.main) for b in walker.guess_main()] == [("Menu", False), ("Outside.", False), ("Body.", True)]
