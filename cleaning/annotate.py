@@ -17,6 +17,7 @@ from langdetect.lang_detect_exception import LangDetectException
 
 from cleaning.lexicon import Cues, cues, fold
 from cleaning.options import CleanOptions
+from cleaning.pagemeta import as_utc
 from cleaning.schema import Document, Reason
 from cleaning.stats import Stats
 
@@ -41,12 +42,6 @@ def content_hash(text: str) -> str:
 
 def count_words(text: str) -> int:
     return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 # ------------------------------------------------------------------ dates

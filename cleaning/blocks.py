@@ -225,7 +225,7 @@ class BlockWalker:
 
     def _kicker(self, node, tag: str, attrs: dict, ctx: _Context, link: str | None) -> None:
         """An inline kicker becomes its own small block, emitted before the block it labels."""
-        text = _norm_space(node.text(deep=True, separator=" "))
+        text = norm_space(node.text(deep=True, separator=" "))
         if not text:
             return
         container = self.container or ctx
@@ -423,7 +423,8 @@ class BlockWalker:
         return segment
 
 
-def _norm_space(text: str) -> str:
+def norm_space(text: str) -> str:
+    """Single spaces, no line breaks: a kicker's or a dump line's text."""
     return " ".join(text.split())
 
 

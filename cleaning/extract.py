@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 
-from cleaning.blocks import walk_page
+from cleaning.blocks import norm_space, walk_page
 from cleaning.cfemail import decode_cfemails
 from cleaning.options import CleanOptions
 from cleaning.pagemeta import extract_page_meta
@@ -44,7 +44,7 @@ def extract_dump_documents(rec: SourceRecord, opts: CleanOptions, stats: Stats) 
     docs = []
     for start, end in ranges:
         blocks = [Block(text=text, kind=BlockKind.PARAGRAPH, position=i)
-                  for i, text in enumerate(t for t in (_clean_line(x) for x in lines[start:end]) if t)]
+                  for i, text in enumerate(t for t in (norm_space(x) for x in lines[start:end]) if t)]
         content = "\n".join(b.text for b in blocks)
         canonical = normalize_url(rec.url) if rec.url and len(ranges) == 1 else None
         docs.append(Document(
@@ -60,10 +60,6 @@ def extract_dump_documents(rec: SourceRecord, opts: CleanOptions, stats: Stats) 
         ))
     stats.inc("extract/dump_documents", len(docs))
     return docs
-
-
-def _clean_line(line: str) -> str:
-    return " ".join(line.split())
 
 
 def _hash_id(value: str) -> str:

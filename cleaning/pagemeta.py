@@ -214,9 +214,14 @@ def parse_datetime(value) -> datetime | None:
             return None
     if not 1990 <= parsed.year <= 2100:
         return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    return as_utc(parsed)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """Aware UTC; a naive time is taken as UTC already (what feeds and meta tags mostly mean)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def _clean(value: str | None) -> str | None:

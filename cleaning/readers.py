@@ -16,10 +16,11 @@ import json
 import re
 import zlib
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+from cleaning.pagemeta import as_utc
 from cleaning.schema import FeedEntry, SourceRecord
 from cleaning.stats import Stats
 
@@ -239,33 +240,40 @@ def _raw_row_to_record(row: dict, input_: str, stats: Stats) -> SourceRecord | N
     if status is not None and status != 200:
         stats.inc("read/skipped_status")
         return None
-    body = row.get("body") or b""
-    if not body.strip():
-        stats.inc("read/skipped_empty")
-        return None
-    if not _is_html(row.get("content_type"), body):
-        stats.inc("read/skipped_not_html")
-        return None
-    try:
-        html = decode_html(body, row.get("encoding"))
-    except UnreadableInput as exc:
-        stats.error(input_, "read", str(exc))
+    html = _page_html(row.get("body") or b"", row.get("content_type"), row.get("encoding"), input_, stats)
+    if html is None:
         return None
     return SourceRecord(
         input=input_,
         source=row.get("discovered_via") or "crawl",
         url=row.get("final_url") or row.get("url"),
         html=html,
-        fetched_at=_utc(row.get("fetched_at")),
+        fetched_at=as_utc(row.get("fetched_at")),
         feed=_feed_entry(row),
     )
+
+
+def _page_html(body: bytes, content_type: str | None, encoding: str | None, input_: str,
+               stats: Stats) -> str | None:
+    """The fetched page as text, or None with the reason counted (empty, not HTML, undecodable)."""
+    if not body.strip():
+        stats.inc("read/skipped_empty")
+        return None
+    if not _is_html(content_type, body):
+        stats.inc("read/skipped_not_html")
+        return None
+    try:
+        return decode_html(body, encoding)
+    except UnreadableInput as exc:
+        stats.error(input_, "read", str(exc))
+        return None
 
 
 def _feed_entry(row: dict) -> FeedEntry | None:
     fields = {
         "title": row.get("feed_title"),
-        "published": _utc(row.get("feed_published")),
-        "updated": _utc(row.get("feed_updated")),
+        "published": as_utc(row.get("feed_published")),
+        "updated": as_utc(row.get("feed_updated")),
         "summary": row.get("feed_summary"),
         "content": row.get("feed_content"),
         "authors": tuple(row.get("feed_authors") or ()),
@@ -273,12 +281,6 @@ def _feed_entry(row: dict) -> FeedEntry | None:
     if not any(fields.values()):
         return None
     return FeedEntry(link=row.get("url"), **fields)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 # ------------------------------------------------------------------ WARC
@@ -332,17 +334,9 @@ def _warc_record(record, input_: str, stats: Stats) -> SourceRecord | None:
         return None
     content_type = record.http_headers.get_header("Content-Type")
     body = record.content_stream().read()
-    if not body.strip():
-        stats.inc("read/skipped_empty")
-        return None
-    if not _is_html(content_type, body):
-        stats.inc("read/skipped_not_html")
-        return None
     match = _HTTP_CHARSET.search(content_type or "")
-    try:
-        html = decode_html(body, match.group(1) if match else None)
-    except UnreadableInput as exc:
-        stats.error(input_, "read", str(exc))
+    html = _page_html(body, content_type, match.group(1) if match else None, input_, stats)
+    if html is None:
         return None
     return SourceRecord(
         input=input_,
@@ -357,10 +351,10 @@ def _parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        return _utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
     except ValueError:
         try:
-            return _utc(parsedate_to_datetime(value))
+            return as_utc(parsedate_to_datetime(value))
         except (TypeError, ValueError):
             return None
 
