@@ -19,6 +19,7 @@ from cleaning.speakers import attribution_line
 
 PULL_OVERLAP = 0.9  # share of a pull quote's tokens found in the body sentence it repeats
 PULL_MAX_WORDS = 70  # a pull quote is a short standalone block
+PULL_REACH = 40  # paragraphs either side where the repeated sentence may be (keeps long dumps linear)
 
 
 def _norm_tokens(text: str) -> list[str]:
@@ -42,7 +43,8 @@ def pull_candidates(texts: list[str], kinds: list[str], lex: QuoteLexicon) -> di
             continue
         wanted = Counter(tokens[i])
         best = None
-        for j, other in enumerate(texts):
+        for j in range(max(0, i - PULL_REACH), min(len(texts), i + PULL_REACH + 1)):
+            other = texts[j]
             if j == i or len(tokens[j]) <= n or len(wanted.keys() & vocab[j]) < PULL_OVERLAP * len(wanted):
                 continue
             if j not in windows:
