@@ -70,17 +70,27 @@ class DaskEngine:
                                          dashboard_address=":0", silence_logs=logging.ERROR)
             self._client = Client(self._cluster)
         self.workers = len(self._client.scheduler_info().get("workers", {})) or (workers or 2)
+        self._last_scattered: tuple[Sequence, list] | None = None
 
     def map(self, fn: Callable, batches: Sequence, *args: Any) -> list:
         if not batches:
             return []
-        data = self._client.scatter(list(batches), hash=False)  # released when these futures go
+        data = self._partitions(batches)
         shared = [self._client.scatter(a, broadcast=True, hash=False) for a in args]
         futures = self._client.map(partial(fn_with_args_scattered, fn), data,
                                    *[[s] * len(data) for s in shared], pure=False)
         return self._client.gather(futures)
 
+    def _partitions(self, batches: Sequence) -> list:
+        """The batches as futures on the workers; the same (unchanged) list mapped again, as pass 1 then pass 2 do, is not resent."""
+        if self._last_scattered is not None and self._last_scattered[0] is batches:
+            return self._last_scattered[1]
+        data = self._client.scatter(list(batches), hash=False)  # released when these futures go
+        self._last_scattered = (batches, data)
+        return data
+
     def close(self) -> None:
+        self._last_scattered = None
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
