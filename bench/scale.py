@@ -1,13 +1,13 @@
 """Scale-out throughput: cleaning on 1 and 2 local workers and on a Dask LocalCluster; crawling with 1 and 2 scrapy-redis processes.
 
-    .venv/bin/python bench/scale.py [--sites 2] [--latency 0.2] [--redis redis://127.0.0.1:6379/0] [--results bench/RESULTS.md]
+    .venv/bin/python bench/scale.py [--sites 2] [--latency 0.2] [--crawl-sites 3] [--redis redis://127.0.0.1:6379/0] [--results bench/RESULTS.md]
 
 Cleaning: the sample site's release pages (as fetched HTML; `--sites K` generated sites, each
 on its own host, so K site models), cleaned by `clean_sources` through each engine on the
 same input. docs/s = documents / wall time of the clean, the engine already started (its
 start-up is shown apart). Every engine must give the same records; the script checks it.
 
-Crawling: the sample site served on 127.0.0.1 with `--latency` seconds per answer (a stand-in
+Crawling: `--crawl-sites` sample sites served on 127.0.0.1 with `--latency` seconds per answer (a stand-in
 for the network), crawled by `pressroom crawl --redis` processes sharing one frontier in a
 real Redis server (started here on a free port unless `--redis` is given). pages/s = pages
 fetched by all processes / (last finish - first start) from Scrapy's own stats, so process
@@ -118,13 +118,13 @@ def start_redis() -> tuple[str, subprocess.Popen | None]:
     sys.exit("redis-server did not start")
 
 
-def crawl_once(base_url: str, redis_url: str, processes: int) -> dict:
+def crawl_once(base_urls: list[str], redis_url: str, processes: int) -> dict:
     from scraper.run import build_command, child_env
 
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        args = argparse.Namespace(urls=[base_url + "/"], out=str(out), redis=redis_url, fast=True, quiet=True)
+        args = argparse.Namespace(urls=[u + "/" for u in base_urls], out=str(out), redis=redis_url, fast=True, quiet=True)
         procs = [subprocess.Popen(build_command(args, out / f"stats-{i}.json",
                                                 {**CRAWL_SETTINGS, "PRESSROOM_REDIS_PREFIX": prefix}),
                                   cwd=REPO, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -141,15 +141,20 @@ def crawl_once(base_url: str, redis_url: str, processes: int) -> dict:
             "pages_per_s": pages / seconds}
 
 
-def bench_crawl(redis_url: str, latency: float) -> list[dict]:
+def bench_crawl(redis_url: str, latency: float, sites: int) -> list[dict]:
+    from contextlib import ExitStack
+
     from pressroom.sample_site.generator import generate_site
     from pressroom.sample_site.server import serve_sample
 
-    site = generate_site()
-    site = dataclasses.replace(site, pages={p: dataclasses.replace(page, delay=page.delay or latency)
-                                            for p, page in site.pages.items()})
-    with serve_sample(site) as server:
-        return [crawl_once(server.base_url, redis_url, n) for n in (1, 2)]
+    with ExitStack() as stack:
+        urls = []
+        for seed in range(sites):
+            site = generate_site(seed=seed)
+            site = dataclasses.replace(site, pages={p: dataclasses.replace(page, delay=page.delay or latency)
+                                                    for p, page in site.pages.items()})
+            urls.append(stack.enter_context(serve_sample(site)).base_url)
+        return [crawl_once(urls, redis_url, n) for n in (1, 2)]
 
 
 # ---------------------------------------------------------------- report
@@ -168,14 +173,16 @@ def report(clean: list[dict], crawl: list[dict], args, n_sources: int) -> str:
     for r in clean:
         lines.append(f"| {r['engine']} | {r['docs_per_s']:.1f} | ×{r['docs_per_s'] / base:.2f} | "
                      f"{r['startup']:.1f} | {'yes' if r['same_records'] else 'NO'} |")
-    lines += ["", f"Crawling the sample site ({args.latency * 1000:.0f} ms per answer, 4 requests per host per "
-              "process) with scrapy-redis processes sharing one frontier; process start-up excluded.", "",
+    lines += ["", f"Crawling {args.crawl_sites} sample sites at once ({args.latency * 1000:.0f} ms per answer, "
+              "at most 4 requests in flight per site per process) with scrapy-redis processes "
+              "sharing one frontier; process start-up excluded.", "",
               "| processes | pages | releases stored | seconds | pages/s | × 1 process |", "|---|---|---|---|---|---|"]
     base = crawl[0]["pages_per_s"]
     for r in crawl:
         lines.append(f"| {r['processes']} | {r['pages']} | {r['releases']} | {r['seconds']:.2f} | "
                      f"{r['pages_per_s']:.1f} | ×{r['pages_per_s'] / base:.2f} |")
-    lines += ["", f"Reproduce: `.venv/bin/python bench/scale.py --sites {args.sites} --latency {args.latency}`."]
+    lines += ["", f"Reproduce: `.venv/bin/python bench/scale.py --sites {args.sites} --latency {args.latency} "
+              f"--crawl-sites {args.crawl_sites}`."]
     return "\n".join(lines) + "\n"
 
 
@@ -183,6 +190,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=2, help="generated sample sites to clean (70 releases each)")
     parser.add_argument("--latency", type=float, default=0.2, help="seconds the sample server waits per answer")
+    parser.add_argument("--crawl-sites", type=int, default=3, help="sample sites served and crawled together")
     parser.add_argument("--redis", help="a Redis server URL (default: start redis-server on a free port)")
     parser.add_argument("--results", type=Path, help="append the table to this Markdown file")
     args = parser.parse_args()
@@ -192,7 +200,7 @@ def main() -> None:
     clean = bench_clean(args.sites)
     redis_url, redis_proc = (args.redis, None) if args.redis else start_redis()
     try:
-        crawl = bench_crawl(redis_url, args.latency)
+        crawl = bench_crawl(redis_url, args.latency, args.crawl_sites)
     finally:
         if redis_proc is not None:
             redis_proc.terminate()
