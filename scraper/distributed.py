@@ -35,6 +35,12 @@ connection from settings (`REDIS_URL`), its `PriorityQueue` (a sorted set of pic
   of any feed read so far by any process (a single process has the same race with its own
   feed responses; priorities put feeds first).
 
+Limits: politeness is per process (N processes send up to N x CONCURRENT_REQUESTS_PER_DOMAIN
+to one host; Crawl-delay and AutoThrottle are not shared). A process whose reactor stalls
+longer than PRESSROOM_REDIS_LEASE_TTL (30 s) is taken for dead: its leases are fetched again
+elsewhere (it re-registers at its next beat). A crawl stopped by CLOSESPIDER_* limits leaves
+its queue in Redis; the next start joins it.
+
 Keys (`PRESSROOM_REDIS_PREFIX`, default "pressroom", then the spider name):
 `P:requests` queue, `P:dupefilter:<run>`, `P:hints:<run>`, `P:run`, `P:workers`, `P:alive:<w>`,
 `P:leases:<w>`, `P:unflushed:<w>`, `P:lease-seq`. Plain Redis (not Redis Cluster).
