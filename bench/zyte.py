@@ -257,11 +257,11 @@ def write_results_section(path: Path, section: str) -> None:
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
     start = text.find(RESULTS_HEADING)
     if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
+        text = text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
     else:
         nxt = text.find("\n## ", start + len(RESULTS_HEADING))
-        text = text[:start] + section + ("" if nxt == -1 else text[nxt + 1:])
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+        text = text[:start] + (section if nxt != -1 else section.rstrip("\n") + "\n") + ("" if nxt == -1 else text[nxt + 1:])
+    path.write_text(text, encoding="utf-8")
 
 
 def causes_line(causes: Counter, empty: list[str]) -> str:
@@ -272,7 +272,7 @@ def causes_line(causes: Counter, empty: list[str]) -> str:
 
 
 def markdown_section(runs, summaries, n_pages, versions, extra: list[str] = (), load: float | None = None) -> str:
-    load_note = f", load average {load:.1f} at start (docs/s are comparable within the run only)" if load else ""
+    load_note = f", load average {load:.2f} at start (docs/s compare within the run only)" if load is not None else ""
     lines = [RESULTS_HEADING, "",
              f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {n_pages} pages of "
              "`../shared/bench/zyte/` (metric: its README, implemented in `bench/metrics.py`), "
