@@ -14,5 +14,7 @@ def print_clean_summary(path: Path | None, stats: Stats, file=sys.stdout) -> Non
         print("no records were produced", file=file)
     else:
         print(f"wrote {n} records to {path}", file=file)
+    from pressroom.errors import explain
+
     for err in stats.errors:
-        print(f"error: {err['input']}: {err['step']}: {err['error']}", file=sys.stderr)
+        print(explain(err), file=sys.stderr)

@@ -128,3 +128,15 @@ def test_permission_denied_from_errno():
 def test_unknown_errors_still_give_one_line_with_a_next_step():
     err = {"input": "page#3", "step": "split", "error": "KeyError: 'x'"}
     assert explain(err) == "error: page#3: split: KeyError: 'x' — rerun with --verbose for details"
+
+
+def test_clean_command_prints_one_explained_line_per_bad_input(tmp_path: Path, capsys):
+    from pressroom.cli import EXIT_NOTHING, main
+
+    bad = tmp_path / "broken.html.gz"
+    bad.write_bytes(b"not gzip at all")
+    code = main(["clean", str(bad), str(tmp_path / "missing.txt"), "--out", str(tmp_path / "out"), "-q"])
+    err_lines = [x for x in capsys.readouterr().err.splitlines() if x.startswith("cannot read input")]
+    assert code == EXIT_NOTHING
+    assert len(err_lines) == 2
+    assert err_lines[0].startswith(f"cannot read input {bad}: ")
