@@ -9,9 +9,26 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
+
+
+# Called as progress(step name, batches done, batches in the map): with 0 done when a map starts,
+# then after each finished batch.
+Progress = Callable[[str, int, int], None]
+
+
+def _reported(results: Iterable, fn: Callable, total: int, progress: Progress | None) -> list:
+    """Collect results in order, telling `progress` when the map starts and as each batch finishes."""
+    out = []
+    if progress is not None:
+        progress(fn.__name__, 0, total)
+    for result in results:
+        out.append(result)
+        if progress is not None:
+            progress(fn.__name__, len(out), total)
+    return out
 
 
 class InlineEngine:
@@ -19,8 +36,11 @@ class InlineEngine:
 
     workers = 1
 
+    def __init__(self, progress: Progress | None = None):
+        self.progress = progress
+
     def map(self, fn: Callable, batches: Sequence, *args: Any) -> list:
-        return [fn(batch, *args) for batch in batches]
+        return _reported((fn(batch, *args) for batch in batches), fn, len(batches), self.progress)
 
     def close(self) -> None:
         pass
@@ -29,16 +49,19 @@ class InlineEngine:
 class LocalEngine:
     """A process pool over the machine's cores (the default engine)."""
 
-    def __init__(self, workers: int | None = None):
+    def __init__(self, workers: int | None = None, progress: Progress | None = None):
         self.workers = max(1, workers or os.cpu_count() or 1)
+        self.progress = progress
         self._pool = None
 
     def map(self, fn: Callable, batches: Sequence, *args: Any) -> list:
         if self.workers == 1 or len(batches) <= 1:
-            return [fn(batch, *args) for batch in batches]
-        if self._pool is None:
-            self._pool = multiprocessing.get_context("forkserver").Pool(self.workers)
-        return self._pool.map(partial(fn_with_args, fn, args), batches, chunksize=1)
+            results = (fn(batch, *args) for batch in batches)
+        else:
+            if self._pool is None:
+                self._pool = multiprocessing.get_context("forkserver").Pool(self.workers)
+            results = self._pool.imap(partial(fn_with_args, fn, args), batches, chunksize=1)
+        return _reported(results, fn, len(batches), self.progress)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -56,7 +79,9 @@ class DaskEngine:
     installed (the same version): tasks refer to `cleaning.*` functions by name.
     """
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None):
+    def __init__(self, scheduler: str | None = None, workers: int | None = None,
+                 progress: Progress | None = None):
+        self.progress = progress
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - depends on the install
@@ -79,7 +104,7 @@ class DaskEngine:
         shared = [self._client.scatter(a, broadcast=True, hash=False) for a in args]
         futures = self._client.map(partial(fn_with_args_scattered, fn), data,
                                    *[[s] * len(data) for s in shared], pure=False)
-        return self._client.gather(futures)
+        return _reported((f.result() for f in futures), fn, len(futures), self.progress)
 
     def _partitions(self, batches: Sequence) -> list:
         """The batches as futures on the workers; the same (unchanged) list mapped again, as pass 1 then pass 2 do, is not resent."""
@@ -104,9 +129,10 @@ def fn_with_args_scattered(fn: Callable, batch: Any, *args: Any) -> Any:
     return fn(batch, *args)
 
 
-def make_engine(name: str = "local", workers: int | None = None, scheduler: str | None = None):
+def make_engine(name: str = "local", workers: int | None = None, scheduler: str | None = None,
+                progress: Progress | None = None):
     if name == "dask":
-        return DaskEngine(scheduler=scheduler, workers=workers)
+        return DaskEngine(scheduler=scheduler, workers=workers, progress=progress)
     if name == "inline":
-        return InlineEngine()
-    return LocalEngine(workers=workers)
+        return InlineEngine(progress)
+    return LocalEngine(workers=workers, progress=progress)

@@ -8,13 +8,14 @@ site model), so the same functions run in-process, on a local process pool or on
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from cleaning.annotate import annotate_document
 from cleaning.dedup import (DedupSignature, count_assignments, dedup_signature, find_duplicate_clusters,
                             mark_duplicates)
-from cleaning.engines import InlineEngine, make_engine
+from cleaning.engines import InlineEngine, Progress, make_engine
 from cleaning.extract import extract_documents
 from cleaning.options import DEFAULT_OPTIONS, CleanOptions
 from cleaning.quotes import attribute_quotes
@@ -153,15 +154,19 @@ def clean_html(html: str, url: str | None = None, opts: CleanOptions = DEFAULT_O
 
 def run_clean(inputs: list[str], out_dir: Path, opts: CleanOptions = DEFAULT_OPTIONS,
               stats: Stats | None = None, engine: str = "local", workers: int | None = None,
-              scheduler: str | None = None) -> tuple[Path | None, Stats]:
-    """The `pressroom clean` job: read every input, clean, write the articles table."""
+              scheduler: str | None = None, progress: Progress | None = None) -> tuple[Path | None, Stats]:
+    """The `pressroom clean` job: read every input, clean, write the articles table and run stats."""
     stats = stats if stats is not None else Stats()
     sources = list(read_inputs(inputs, stats))
-    runner = make_engine(engine, workers=workers, scheduler=scheduler) if len(sources) > BATCH_SIZE or engine == "dask" else InlineEngine()
+    small = len(sources) <= BATCH_SIZE and engine != "dask"  # a pool costs more than it saves
+    runner = InlineEngine(progress) if small else make_engine(engine, workers, scheduler, progress)
     try:
         records = list(clean_sources(sources, opts, stats, runner, out_dir))
     finally:
         runner.close()
     stats.inc("write/records", len(records))
     path = write_dataset(records, out_dir, stats) if records else None
+    settings = {"inputs": [str(i) for i in inputs], "engine": engine, "workers": runner.workers,
+                "options": dataclasses.asdict(opts)}
+    stats.save(Path(out_dir) / "reports" / "clean-stats.json", settings)
     return path, stats

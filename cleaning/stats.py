@@ -31,7 +31,9 @@ class Stats:
     def to_dict(self) -> dict:
         return {"counts": dict(sorted(self.counts.items())), "errors": self.errors}
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path, settings: dict | None = None) -> None:
+        """Write the counts and errors (and the run's settings, for the report) atomically."""
         from cleaning.writers import atomic_write_text
 
-        atomic_write_text(path, json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=str))
+        data = self.to_dict() | ({"settings": settings} if settings else {})
+        atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=str))

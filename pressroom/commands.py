@@ -17,9 +17,14 @@ def _clean_options(args: argparse.Namespace):
 
 def cmd_clean(args: argparse.Namespace) -> int:
     from cleaning.pipeline import run_clean
+    from pressroom.progress import StepProgress
 
-    path, stats = run_clean(args.inputs, args.out, _clean_options(args), engine=args.engine,
-                            workers=args.workers, scheduler=args.scheduler)
+    progress = StepProgress(quiet=args.quiet, verbose=args.verbose)
+    try:
+        path, stats = run_clean(args.inputs, args.out, _clean_options(args), engine=args.engine,
+                                workers=args.workers, scheduler=args.scheduler, progress=progress)
+    finally:
+        progress.close()
     print_clean_summary(path, stats)
     if path is None:
         return EXIT_NOTHING

@@ -8,7 +8,8 @@ from pathlib import Path
 from cleaning.stats import Stats
 
 
-def print_clean_summary(path: Path | None, stats: Stats, file=sys.stdout) -> None:
+def print_clean_summary(path: Path | None, stats: Stats, file=None) -> None:
+    file = file or sys.stdout  # looked up at call time: sys.stdout may be swapped (tests, pipes)
     n = stats["write/records"]
     if path is None:
         print("no records were produced", file=file)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import time
 from collections import Counter
 from pathlib import Path
@@ -26,6 +27,8 @@ def summarise_articles(out: Path) -> dict:
 
 def run_demo(args: argparse.Namespace) -> int:
     from cleaning.pipeline import run_clean
+    from pressroom.progress import StepProgress
+    from pressroom.report import write_report
     from pressroom.sample_site.server import serve_sample
     from scraper.run import run_crawl
 
@@ -41,16 +44,15 @@ def run_demo(args: argparse.Namespace) -> int:
     if code not in (0, 1):
         print("demo: the crawl stored nothing")
         return code
-    path, stats = run_clean([str(out / "raw")], out, engine="local")
+    progress = StepProgress(quiet=args.quiet, verbose=args.verbose)
+    try:
+        path, stats = run_clean([str(out / "raw")], out, engine="local", progress=progress)
+    finally:
+        progress.close()
     if path is None:
         print("demo: cleaning produced no records")
         return EXIT_NOTHING
-    try:
-        from pressroom.report import write_report
-
-        write_report(out)
-    except ImportError:
-        pass
+    write_report(out, file=io.StringIO())  # its terminal summary would repeat ours
     figures = summarise_articles(out)
     langs = ", ".join(f"{k}: {v}" for k, v in figures["languages"].items())
     print()

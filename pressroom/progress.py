@@ -115,3 +115,37 @@ def track(iterable: Iterable[T], total: int | None = None, description: str = ""
         for item in iterable:
             yield item
             tracker.advance()
+
+
+STEP_LABELS = {
+    "extract_batch": "read + extract",
+    "count_fingerprints": "site model (pass 1)",
+    "collect_samples": "site model samples",
+    "finish_and_sign_batch": "clean (pass 2)",
+}
+
+
+class StepProgress:
+    """The engines' per-batch callback as one Tracker per pipeline step (counted in batches)."""
+
+    def __init__(self, *, quiet: bool = False, verbose: bool = False, stream: TextIO | None = None):
+        self.quiet, self.verbose, self.stream = quiet, verbose, stream
+        self._step: str | None = None
+        self._tracker: Tracker | None = None
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if step != self._step:
+            self.close()
+            self._step = step
+            label = STEP_LABELS.get(step, step) + " (batches)"
+            self._tracker = Tracker(total, label, quiet=self.quiet, verbose=self.verbose, stream=self.stream)
+            self._tracker.__enter__()
+        if done:
+            self._tracker.advance()
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self._tracker is not None:
+            self._tracker.close()
+            self._tracker, self._step = None, None

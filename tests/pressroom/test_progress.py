@@ -66,3 +66,26 @@ def test_terminal_gets_a_rich_bar_with_count():
 
 def test_format_duration():
     assert format_duration(3725.4) == "1:02:05"
+
+
+def test_step_progress_reports_each_pipeline_step_in_batches():
+    import io
+
+    from cleaning.engines import InlineEngine
+    from pressroom.progress import StepProgress
+
+    def extract_batch(batch):
+        return len(batch)
+
+    def finish_and_sign_batch(batch):
+        return -len(batch)
+
+    stream = io.StringIO()
+    progress = StepProgress(stream=stream)
+    engine = InlineEngine(progress)
+    assert engine.map(extract_batch, [[1], [2, 3]]) == [1, 2]
+    assert engine.map(finish_and_sign_batch, [[1]]) == [-1]
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("read + extract (batches): 2/2 (100%)") and lines[0].endswith("done")
+    assert lines[1].startswith("clean (pass 2) (batches): 1/1 (100%)")
+    assert len(lines) == 2
