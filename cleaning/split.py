@@ -275,8 +275,8 @@ def _label_line(text: str) -> str | None:
     text = text.strip()
     if len(text) > 30 or len(text.split()) > 3 or not text[:1].isupper() or text.endswith((",", ";", ":")):
         return None
-    if ends_with_ellipsis(text) or any(ch.isdigit() for ch in text):
-        return None
+    if ends_with_ellipsis(text) or any(ch.isdigit() for ch in text) or has_email(text) or ":" in text:
+        return None  # "E-Mail: press@…" closing a contact block is no section label
     return text.rstrip(" .|–—-") or None
 
 
