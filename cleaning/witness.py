@@ -38,8 +38,9 @@ def mark_main(blocks: list[Block], witnesses: list[str], stats: Stats) -> list[B
     """Flag blocks whose text a witness kept as main content."""
     flags = [False] * len(blocks)
     keys = [_token_key(b.text) for b in blocks]
+    cut = [_is_cut(b.text) for b in blocks]
     for witness in witnesses:
-        for i, hit in enumerate(_match_witness(keys, witness)):
+        for i, hit in enumerate(_match_witness(keys, witness, cut)):
             flags[i] = flags[i] or hit
     stats.inc("extract/main_blocks", sum(flags))
     return [with_main(b, flag) for b, flag in zip(blocks, flags)]
@@ -66,6 +67,11 @@ def html_to_text(html: str) -> str:
     return root.text(deep=True, separator=" ") if root is not None else ""
 
 
+def _is_cut(text: str) -> bool:
+    """Ends with an ellipsis: a snippet cut short (teaser cards, "breaking news" tickers)."""
+    return text.rstrip().endswith(("...", "…", "[…]", "[...]"))
+
+
 def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
 
@@ -75,7 +81,7 @@ def _token_key(text: str) -> str:
     return f" {' '.join(tokens)} " if tokens else ""
 
 
-def _match_witness(keys: list[str], witness_text: str) -> list[bool]:
+def _match_witness(keys: list[str], witness_text: str, cut: list[bool] | None = None) -> list[bool]:
     """Align block keys with the witness text, each witness token used at most once.
 
     Blocks are looked up in order from where the previous match ended; a long block may
@@ -85,12 +91,16 @@ def _match_witness(keys: list[str], witness_text: str) -> list[bool]:
     witness token once keeps hidden or repeated copies of the body (meta divs, teasers
     quoting the lead) from being marked main a second time.
     """
+    cut = cut or [False] * len(keys)
     witness = _WitnessIndex(_tokens(witness_text))
-    hits = []
-    for key in keys:  # pass 1: whole blocks found verbatim
+    hits = [False] * len(keys)
+    # pass 1: whole blocks found verbatim, cut snippets ("...") last: a teaser card quoting
+    # the title and the lead's first words must not take them from the page's own copies
+    order = [i for i in range(len(keys)) if not cut[i]] + [i for i in range(len(keys)) if cut[i]]
+    for i in order:
+        key = keys[i]
         tokens = key.split()
         if not tokens:
-            hits.append(False)
             continue
         if len(tokens) < _SHORT_BLOCK_TOKENS:
             start = witness.find(key, witness.cursor, max_gap=_SHORT_BLOCK_GAP)
@@ -100,9 +110,9 @@ def _match_witness(keys: list[str], witness_text: str) -> list[bool]:
                 start = witness.find(key, 0)
         if start >= 0:
             witness.consume(start, len(tokens))
-        hits.append(start >= 0)
-    for i, key in enumerate(keys):  # pass 2: long blocks mostly made of witness text left unused
-        tokens = key.split()
+        hits[i] = start >= 0
+    for i in order:  # pass 2: long blocks mostly made of witness text left unused
+        tokens = keys[i].split()
         if not hits[i] and len(tokens) >= _SHORT_BLOCK_TOKENS:
             hits[i] = witness.partial(tokens) >= _MIN_SHINGLE_COVERAGE
     return hits

@@ -339,3 +339,19 @@ def test_main_is_guessed_when_no_extractor_keeps_anything():
     assert [b.main for b in tiny.blocks] == [True]
     walker = walk_page(LexborHTMLParser("<nav><p>Menu</p></nav><p>Outside.</p><article><p>Body.</p></article>"), None)
     assert [(b.text, b.main) for b in walker.guess_main()] == [("Menu", False), ("Outside.", False), ("Body.", True)]
+
+
+def test_cut_teaser_quoting_title_and_lead_does_not_take_their_place_as_main():
+    """A ticker card (title + the lead's first words + "...") above the article: the page's own
+    title and lead are the main content, not the card that quotes them."""
+    from cleaning.schema import Block
+    from cleaning.witness import mark_main
+
+    title = "With shattered dreams, travellers return home"
+    lead = ("NEW DELHI: Their dream shattered and savings wasted, nearly 150 travellers returned home on "
+            "Wednesday after a long journey that ended at the airport gate in the early morning.")
+    card = f"{title} {lead[:60].rsplit(' ', 1)[0]}..."
+    rest = "He said he had spent four years trying, and would not try again, whatever the agents promised him."
+    blocks = [Block(text=t, kind=BlockKind.PARAGRAPH, position=i) for i, t in enumerate([card, title, lead, rest])]
+    marked = mark_main(blocks, [f"{title}\n{lead}\n{rest}"], Stats())
+    assert [b.main for b in marked] == [False, True, True, True]
