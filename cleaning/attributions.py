@@ -11,7 +11,7 @@ from cleaning.quote_marks import is_title_like, quoted_segments
 from cleaning.schema import QuoteKind
 from cleaning.sentences import sentence_end, sentence_start
 from cleaning.speakers import (
-    PREPOSITIONS, Speaker, attribution_line, parse_chunk, speaker_backward, speaker_forward, speaker_ok,
+    PREPOSITIONS, Speaker, attribution_line, pronoun_gender, parse_chunk, speaker_backward, speaker_forward, speaker_ok,
     starts_adjunct, top_chunks,
 )
 
@@ -36,7 +36,7 @@ def cue_then_speaker(text: str, folded: str, pos: int, hi: int, lex: QuoteLexico
     hit = m or source
     cue = text[hit.start():hit.end()].strip()
     if m and m.group("pinv"):
-        return Attribution(Speaker(None, None, pronoun=True), cue, pos, hit.end())
+        return Attribution(Speaker(None, None, pronoun=True, gender=pronoun_gender(cue)), cue, pos, hit.end())
     stop = sentence_end(text, hit.end(), hi, lex)
     after = hit.end()
     skip = lex.after_cue.match(folded, after, stop)  # "a estimé jeudi le porte-parole …", "told reporters …"
@@ -213,7 +213,7 @@ def reported_speech(text: str, folded: str, s: int, e: int, lex: QuoteLexicon) -
         if m.re is lex.cue and m.group("pinv") or (m.re is lex.cue and re.match(r"^[\w']+-(?:t-)?(?:il|elle|on|ils|elles)$", sentence_f[m.start() - s:m.end() - s])):
             # "…, a-t-il ajouté." / "…, ajoute-t-elle."
             if before.endswith(",") and len(words_in(before)) >= 4 and tail_is_adjunct(text[m.end():end], lex, ""):
-                return _with_kind(text, Attribution(Speaker(None, None, True), text[m.start():m.end()], m.start(), end, (s, len(before) + s - 1 + 1 - 1)), lex)
+                return _with_kind(text, Attribution(Speaker(None, None, True, pronoun_gender(text[m.start():m.end()])), text[m.start():m.end()], m.start(), end, (s, len(before) + s - 1 + 1 - 1)), lex)
             continue
         # inverted after a comma: "CONTENT, a déclaré X …" / "CONTENT, said X" / "CONTENT, selon X"
         if before.endswith(",") and len(words_in(before)) >= 4:

@@ -47,13 +47,17 @@ class QuoteLexicon:
     clause_words: frozenset[str]  # auxiliaries and modals: a phrase holding one is a clause
     documents: frozenset[str]  # "report", "enquête": a source whose author is the speaker
     clause_verbs: frozenset[str]  # English verbs that take a bare clause: "said the law …"
+    titles: frozenset[str] = frozenset()  # "sir", "dr", "mme": dropped from the front of a name
+    feminine: frozenset[str] = frozenset()  # titles and role nouns that make a speaker "she" / "elle"
+    masculine: frozenset[str] = frozenset()
+    org_anaphors: frozenset[str] = frozenset()  # "l'ONG", "the charity": an organisation named earlier
 
 
 @lru_cache(maxsize=4)
 def quote_lexicon() -> QuoteLexicon:
     """Every language's quote cues in one object: a block's language is not always known."""
     raw = load_lexicon("quotes")
-    langs = [raw[k] for k in raw if k != "names"]
+    langs = [raw[k] for k in raw if k not in ("names", "naming")]
 
     def every(key: str) -> list[str]:
         return [fold(w) for lang in langs for w in lang.get(key, [])]
@@ -74,6 +78,7 @@ def quote_lexicon() -> QuoteLexicon:
         rf")(?![\w-])"
     )
     names = raw.get("names", {})
+    naming = raw.get("naming", {})
     return QuoteLexicon(
         cue=cue,
         source=re.compile(rf"(?<![\w'-])(?:{_alternation(every('sources'))})(?:\s+|(?<=')(?=\w))"),
@@ -94,6 +99,10 @@ def quote_lexicon() -> QuoteLexicon:
         clause_words=frozenset(every("clause_words")),
         name_breaks=frozenset(fold(w) for w in names.get("breaks", [])),
         clause_verbs=frozenset({"said", "says", "told", "added", "adds", "warned", "argued", "insisted"}),
+        titles=frozenset(fold(w) for w in naming.get("titles", [])),
+        feminine=frozenset(fold(w) for w in naming.get("feminine", [])),
+        masculine=frozenset(fold(w) for w in naming.get("masculine", [])),
+        org_anaphors=frozenset(fold(w) for w in naming.get("organisation_anaphors", [])),
     )
 
 

@@ -29,6 +29,7 @@ from cleaning.quote_units import (
 )
 from cleaning.schema import Document, Quote, QuoteKind, Reason, Removed
 from cleaning.sentences import sentence_spans
+from cleaning.speaker_names import display_speaker, gender_of
 from cleaning.speakers import Speaker, is_org, mentioned_person
 from cleaning.stats import Stats
 
@@ -109,53 +110,71 @@ def _resolve(texts, folded, items, kinds, lex) -> list[FoundQuote]:
     """Turn units and reported sentences into quotes, in reading order, giving pronouns and bare quotes the last speaker."""
     found: list[FoundQuote] = []
     last: Speaker | None = None
-    last_person: Speaker | None = None
+    persons: list[tuple[Speaker, str | None]] = []  # people met so far in the section, with what says she / he
+    last_org: str | None = None
     section_of = _sections(kinds)
     last_section = None
     for (p, _pos), what, payload in items:
         if section_of[p] != last_section:
-            last, last_person, last_section = None, None, section_of[p]
+            last, persons, last_org, last_section = None, [], None, section_of[p]
         if what == "mention":
-            last_person = payload
+            persons.append((payload, gender_of(payload, lex)))
             continue
         if what == "unit":
             unit: QuoteUnit = payload
             attribution = unit.attribution
-            speaker = _who(attribution.speaker if attribution else None, last, last_person)
+            speaker = _who(attribution.speaker if attribution else None, last, persons)
+            shown = _shown(speaker, texts, p, lex, last_org)
             text = unit_text(texts, unit)
             paragraphs = tuple(dict.fromkeys(q for q, _s, _e in unit.pieces))
             first, last_piece = unit.pieces[0], unit.pieces[-1]
-            quote = Quote(text=text, speaker=speaker.speaker if speaker else None,
-                          speaker_role=speaker.role if speaker else None,
+            quote = Quote(text=text, speaker=shown.speaker if shown else None,
+                          speaker_role=shown.role if shown else None,
                           cue=(attribution.cue or None) if attribution else None, kind=QuoteKind.DIRECT.value,
                           paragraph=paragraphs[0], paragraphs=paragraphs)
             found.append(FoundQuote(quote, (first[0], first[1], last_piece[0], last_piece[2])))
         else:
             p, (attribution, kind) = payload
-            speaker = _who(attribution.speaker, last, last_person)
+            speaker = _who(attribution.speaker, last, persons)
             if speaker is None or not speaker.speaker:
                 continue  # reported speech with nobody to report it ("He said …" out of the blue)
+            shown = _shown(speaker, texts, p, lex, last_org)
             s, e = attribution.content
             raw = texts[p][s:e]
             lstrip = len(raw) - len(raw.lstrip(" ,\u00a0\u202f"))
             rstrip = len(raw.rstrip(" ,\u00a0\u202f"))
             text = strip_marks(raw)
-            quote = Quote(text=text, speaker=speaker.speaker if speaker else None,
-                          speaker_role=speaker.role if speaker else None, cue=attribution.cue, kind=kind,
+            quote = Quote(text=text, speaker=shown.speaker, speaker_role=shown.role, cue=attribution.cue, kind=kind,
                           paragraph=p, paragraphs=(p,))
             found.append(FoundQuote(quote, (p, s + lstrip, p, s + rstrip)))
         if speaker is not None and speaker.speaker:
+            said = attribution.speaker if attribution else None
             last = speaker
-            if not is_org(speaker.speaker, lex):
-                last_person = speaker
+            if is_org(shown.speaker, lex):
+                last_org = shown.speaker
+            else:
+                gender = gender_of(speaker, lex) or (said.gender if said is not None and said.pronoun else None)
+                persons = [(s_, g) for s_, g in persons if s_.speaker != speaker.speaker] + [(speaker, gender)]
     return found
 
 
-def _who(speaker: Speaker | None, last: Speaker | None, last_person: Speaker | None) -> Speaker | None:
+def _shown(speaker: Speaker | None, texts: list[str], p: int, lex, last_org: str | None) -> Speaker | None:
+    """The speaker as output, read against the text up to and including paragraph p."""
+    if speaker is None or not speaker.speaker:
+        return speaker
+    return display_speaker(speaker, "\n".join(texts[:p + 1]), lex, last_org)
+
+
+def _who(speaker: Speaker | None, last: Speaker | None, persons: list[tuple[Speaker, str | None]]) -> Speaker | None:
+    """The speaker itself; the last one for a bare quote; for "elle" / "he" the last person who may be so called."""
     if speaker is None or (speaker.speaker is None and not speaker.pronoun):
         return last
     if speaker.pronoun:
-        return last_person or last
+        if speaker.gender is not None:
+            for person, gender in reversed(persons):
+                if gender is None or gender == speaker.gender:
+                    return person
+        return persons[-1][0] if persons else last
     return speaker
 
 

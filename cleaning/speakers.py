@@ -29,6 +29,17 @@ class Speaker:
     speaker: str | None
     role: str | None
     pronoun: bool = False
+    gender: str | None = None  # "f" / "m" when a pronoun ("elle", "he") or a title says so
+
+
+def pronoun_gender(text: str) -> str | None:
+    """"f" for elle / she, "m" for il / he, None for they / on / nous."""
+    words = set(fold(text).replace("-", " ").split())
+    if words & {"elle", "elles", "she", "her"}:
+        return "f"
+    if words & {"il", "ils", "he", "him"}:
+        return "m"
+    return None
 
 
 def starts_adjunct(folded: str, lex: QuoteLexicon) -> bool:
@@ -249,8 +260,10 @@ def _trailing_name(text: str, lex: QuoteLexicon) -> tuple[str, str] | None:
     if text[matches[i - 1].end():matches[i].start()].strip():
         return None
     before = fold(matches[i - 1].group())
+    # "de l’hôpital Bichat": a common noun with an elided article, then a name: a place or body, not a person
     if before in lex.particles or before in lex.determiners or before in PREPOSITIONS \
-            or re.match(r"^[dl]'", fold(matches[i].group())):
+            or re.match(r"^[dl]'", fold(matches[i].group())) \
+            or (re.match(r"^[dl]'", before) and not is_capitalised(matches[i - 1].group())):
         return None
     if any(fold(m.group()) in lex.not_person for m in matches[i:]):
         return None
@@ -331,7 +344,7 @@ def speaker_forward(text: str, lex: QuoteLexicon, strict: bool) -> tuple[Speaker
         first = _document_author(text[s:e], lex) or first
     idx = 1
     if first.kind == "pronoun":
-        return Speaker(None, None, pronoun=True), e
+        return Speaker(None, None, pronoun=True, gender=pronoun_gender(text[s:e])), e
     if first.kind == "role" and len(pieces) > 1:
         second = parse_chunk(text[pieces[1][0]:pieces[1][1]], lex)
         if second.kind == "name":
@@ -379,7 +392,7 @@ def speaker_backward(text: str, lex: QuoteLexicon) -> tuple[Speaker, int] | None
         piece = body[s:e]
         info = parse_chunk(piece, lex)
         if info.kind == "pronoun":
-            return Speaker(None, None, pronoun=True), s
+            return Speaker(None, None, pronoun=True, gender=pronoun_gender(piece)), s
         if info.kind == "adjunct" and i > 0 and not role_parts:
             if re.match(r"^\s*\d+\s*(?:ans|years?)", fold(piece)):
                 role_parts.append(piece.strip())

@@ -1,0 +1,118 @@
+"""How a speaker is named in the output: titles dropped, lone surnames and "the charity" resolved.
+
+Press releases name someone in full once ("Chinwe Okafor, the charity's chief executive")
+and then by title and surname ("Ms Okafor") or, for an organisation, by a common noun
+("L’ONG estime que …"). Researchers want the same name every time, so these rules map
+each later form back to the full name met earlier in the same text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cleaning.quote_lexicon import WORD, QuoteLexicon, fold, is_capitalised, words_in
+from cleaning.speakers import Speaker, is_org
+
+_CAP_WORD = r"[^\W\d_a-zß-ÿ][\w'’\-]*"
+
+
+def _leading_titles(name: str, lex: QuoteLexicon) -> tuple[list[str], str]:
+    """(["Sir"], "David Pemberton-Hall") from "Sir David Pemberton-Hall"; two-word titles too ("Chief Inspector")."""
+    titles: list[str] = []
+    rest = name.strip()
+    while True:
+        words = list(WORD.finditer(rest))
+        if len(words) < 2:
+            return titles, rest
+        cut = None
+        two = fold(rest[:words[1].end()])
+        if two in lex.titles:
+            cut = words[1].end()
+        elif fold(words[0].group()) in lex.titles or fold(rest[:words[0].end() + 1]) in lex.titles:
+            cut = words[0].end()
+        if cut is None:
+            return titles, rest
+        tail = rest[cut:].lstrip(". \u00a0")
+        if not tail or not is_capitalised(tail):
+            return titles, rest
+        titles.append(rest[:cut])
+        rest = tail
+
+
+def gender_of(speaker: Speaker, lex: QuoteLexicon) -> str | None:
+    """"f" / "m" from the speaker's title or the head noun of the role ("directrice", "spokesman")."""
+    titles, _ = _leading_titles(speaker.speaker or "", lex)
+    for title in titles:
+        folded = fold(title).rstrip(".")
+        if folded in lex.feminine:
+            return "f"
+        if folded in lex.masculine:
+            return "m"
+    for word in words_in(fold(speaker.role or ""))[:4]:
+        if word in lex.feminine:
+            return "f"
+        if word in lex.masculine:
+            return "m"
+    return speaker.gender
+
+
+def _full_name(surname: str, before: str, lex: QuoteLexicon) -> str | None:
+    """The last "Given [Middle] Surname" in the text before, for a lone surname."""
+    found = None
+    for m in re.finditer(rf"((?:{_CAP_WORD}\s+){{1,3}}){re.escape(surname)}(?![\w'’-])", before):
+        given = [w for w in m.group(1).split() if fold(w).rstrip(".") not in lex.titles and w not in lex.stops
+                 and fold(w) not in lex.determiners and not is_org(w, lex)]
+        # keep the given names right before the surname only
+        words = m.group(1).split()
+        while words and words[0] not in given:
+            words = words[1:]
+        if words and all(w in given for w in words):
+            found = " ".join(words + [surname])
+    return found
+
+
+def is_org_anaphor(name: str | None, lex: QuoteLexicon) -> bool:
+    """"L’ONG", "the charity", "l’association": an organisation by its common noun."""
+    words = words_in(fold(name or ""))
+    if words and (words[0] in lex.determiners or words[0] in ("l", "l'")):
+        words = words[1:]
+    elif words and re.match(r"^l'", words[0]):
+        words = [words[0][2:]] + words[1:]
+    return bool(words) and " ".join(words) in lex.org_anaphors
+
+
+def _org_antecedent(before: str, lex: QuoteLexicon) -> str | None:
+    """The last sentence subject before that is a proper name: "Greenpeace France publie …" → "Greenpeace France"."""
+    from cleaning.speakers import _extend_name, _name_run  # the name-run reader the attributions use
+
+    found = None
+    for m in re.finditer(r"(?:^|(?<=[.!?\n]\s)|(?<=\n))\s*(?=\S)", before):
+        start = m.end()
+        run, end = _name_run(before[start:], lex)
+        if not run or run[0].group() in lex.stops or fold(run[0].group()) in lex.determiners:
+            continue
+        more = words_in(before[start + end:start + end + 30])
+        if more and fold(more[0]) in lex.particles:  # "Reporters sans frontières", not "Greenpeace France publie"
+            end = _extend_name(before[start:], end, lex)
+        name = before[start:start + end].strip()
+        nxt = words_in(before[start + end:start + end + 40])
+        if nxt and nxt[0].islower() and len(words_in(name)) <= 6 and not is_org_anaphor(name, lex):
+            found = name
+    return found
+
+
+def display_speaker(speaker: Speaker, before: str, lex: QuoteLexicon, last_org: str | None) -> Speaker:
+    """The speaker as output: without leading titles, a lone surname or an organisation anaphor resolved."""
+    name = speaker.speaker
+    if not name:
+        return speaker
+    if is_org_anaphor(name, lex):
+        antecedent = _org_antecedent(before, lex) or last_org
+        return Speaker(antecedent, speaker.role, speaker.pronoun, speaker.gender) if antecedent else speaker
+    titles, rest = _leading_titles(name, lex)
+    if not titles or is_org(rest, lex):
+        return speaker
+    if len(words_in(rest)) == 1:
+        full = _full_name(rest, before, lex)
+        return Speaker(full or name, speaker.role, speaker.pronoun, speaker.gender)
+    return Speaker(rest, speaker.role, speaker.pronoun, speaker.gender)
