@@ -1,6 +1,9 @@
 """Quote benchmark on the labelled set: precision / recall / F1, speaker and kind accuracy, docs/s.
 
-    .venv/bin/python bench/quotes.py [--cases tests/fixtures/quotes/cases.jsonl] [--errors] [--json]
+    .venv/bin/python bench/quotes.py [--cases FILE ...] [--errors] [--json]
+
+Without --cases it scores, separately, the labelled set the rules were written against
+(cases.jsonl) and the blind set written before reading them (blind.jsonl).
 
 A predicted quote matches an expected one when their quoted words overlap by at least
 0.5 (intersection over union of the word multisets, the text analogue of span overlap;
@@ -30,6 +33,7 @@ sys.path.insert(0, str(REPO))
 from cleaning.quotes import find_quotes  # noqa: E402
 
 DEFAULT_CASES = REPO / "tests" / "fixtures" / "quotes" / "cases.jsonl"
+BLIND_CASES = REPO / "tests" / "fixtures" / "quotes" / "blind.jsonl"
 MATCH_OVERLAP = 0.5
 # leading words a speaker may carry or not without naming someone else: articles and courtesy titles
 _ARTICLES = {"the", "a", "an", "le", "la", "les", "l", "un", "une", "maitre", "me", "m", "mme", "dr", "mr", "mrs", "ms",
@@ -236,43 +240,57 @@ def evaluate(system: System, cases: list[dict], errors: list[str] | None = None)
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=Path, default=DEFAULT_CASES)
+    parser.add_argument("--cases", type=Path, action="append",
+                        help="a JSONL case file (repeatable); default: cases.jsonl and blind.jsonl, each scored apart")
     parser.add_argument("--errors", action="store_true", help="list every miss, spurious quote and wrong speaker")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--sample-site", action="store_true",
                         help="score the bundled sample site's releases (generator truth) instead of the labelled set")
     args = parser.parse_args(argv)
-    cases = sample_site_cases() if args.sample_site else load_cases(args.cases)
+    if args.sample_site:
+        sets = [("sample site, seed 0", sample_site_cases())]
+    else:
+        paths = args.cases or [p for p in (DEFAULT_CASES, BLIND_CASES) if p.exists()]
+        sets = [(str(p), load_cases(p)) for p in paths]
+    textacy_run, why = textacy_system()
+    reports = {}
+    for where, cases in sets:
+        reports[where] = _score_set(where, cases, textacy_run, args)
+    if args.json:
+        print(json.dumps(reports if len(reports) > 1 else next(iter(reports.values())), indent=2))
+        return 0
+    if textacy_run is None:
+        print(f"baseline skipped: {why}")
+    return 0
+
+
+def _score_set(where: str, cases: list[dict], textacy_run: System | None, args: argparse.Namespace) -> dict:
+    """Score one case set; print its table unless --json; return the figures."""
     errors: list[str] = []
     ours = evaluate(pressroom, cases, errors)
     base = evaluate(naive, cases)
     report = {"cases": len(cases), "pressroom": ours.as_dict(), "naive": base.as_dict()}
-    textacy_run, why = textacy_system()
+    english = [c for c in cases if c.get("lang") == "en"]
     if textacy_run is not None:
-        english = [c for c in cases if c.get("lang") == "en"]
         report["textacy_en"] = evaluate(textacy_run, english).as_dict()
         report["pressroom_en"] = evaluate(pressroom, english).as_dict()
     if args.json:
-        print(json.dumps(report, indent=2))
-        return 0
-    where = "sample site, seed 0" if args.sample_site else args.cases
+        return report
     print(f"quote benchmark: {len(cases)} cases, {ours.expected} expected quotes ({where})")
     header = f"{'system':14} {'P':>6} {'R':>6} {'F1':>6} {'speaker':>8} {'kind':>6} {'docs/s':>9}"
     print(header)
     rows = [("pressroom", ours), ("naive", base)]
     if textacy_run is not None:
-        rows += [("pressroom (en)", evaluate(pressroom, [c for c in cases if c.get("lang") == "en"])),
-                 ("textacy (en)", evaluate(textacy_run, [c for c in cases if c.get("lang") == "en"]))]
+        rows += [("pressroom (en)", evaluate(pressroom, english)), ("textacy (en)", evaluate(textacy_run, english))]
     for name, s in rows:
         print(f"{name:14} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.speaker_accuracy:8.3f} "
               f"{s.kind_accuracy:6.3f} {s.docs_per_second:9.0f}")
     ratio = lambda a, b: f"{a / b:.2f}x" if b else "n/a"  # noqa: E731
     print(f"pressroom / naive: F1 {ratio(ours.f1, base.f1)}, speaker accuracy {ratio(ours.speaker_accuracy, base.speaker_accuracy)}")
-    if textacy_run is None:
-        print(f"baseline skipped: {why}")
     if args.errors:
         print("\n".join(errors) or "no errors")
-    return 0
+    print()
+    return report
 
 
 if __name__ == "__main__":

@@ -487,7 +487,9 @@ def speaker_ok(speaker: Speaker, lex: QuoteLexicon) -> bool:
     if speaker.pronoun:
         return True
     name = speaker.speaker or ""
-    return bool(name) and (is_capitalised(name) or fold(words_in(name)[0] if words_in(name) else "") in lex.determiners)
+    first = fold(words_in(name)[0]) if words_in(name) else ""
+    # "Jane Doe", "the group", "L’association": a name, or a phrase led by an article (elided ones too)
+    return bool(name) and (is_capitalised(name) or first in lex.determiners or bool(re.match(r"^l'\w", first)))
 
 
 def is_org(name: str | None, lex: QuoteLexicon) -> bool:
