@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 from protego import Protego
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
+
+from scraper.urls import canonical_url
 
 
 class CrawlDelayMiddleware:
@@ -42,6 +46,26 @@ class CrawlDelayMiddleware:
         if host in self.delays:
             downloader = self.crawler.engine.downloader
             slot = downloader.slots.get(downloader.get_slot_key(request))
-            if slot is not None and slot.delay < self.delays[host]:
-                slot.delay = self.delays[host]
+            if slot is not None and (slot.delay < self.delays[host] or getattr(slot, "jitter", 0)):
+                slot.delay = max(slot.delay, self.delays[host])
+                slot.jitter = 0  # Scrapy's ±50 % jitter would put every other request under the Crawl-delay
+        return response
+
+
+class RedirectLoopMiddleware:
+    """Ends a redirect loop as a counted error (`errors/redirect_loop`), not a silent dupefilter drop.
+
+    Sits just outside Scrapy's RedirectMiddleware (it sees each 3xx first): a Location
+    that leads back to a URL already on this request's redirect chain (compared in
+    canonical form) raises IgnoreRequest, which reaches the spider's errback.
+    """
+
+    def process_response(self, request, response):
+        location = response.headers.get("Location")
+        if response.status not in (301, 302, 303, 307, 308) or not location:
+            return response
+        target = canonical_url(urljoin(request.url, location.decode("latin-1")))
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if target in {canonical_url(url) for url in chain}:  # exact: /a -> /a/ is no loop
+            raise IgnoreRequest(f"redirect loop: {' -> '.join(chain)} -> {target}")
         return response

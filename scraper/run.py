@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_PARTIAL, EXIT_NOTHING, EXIT_INTERRUPTED = 0, 1, 3, 130
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOTHING, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 FAST_SETTINGS = {
@@ -96,6 +96,22 @@ def summarise(stats: dict) -> list[str]:
     return lines
 
 
+def explained_problems(stats: dict, limit: int = 10) -> list[str]:
+    """One line a user can act on per distinct failure the spider kept (pressroom.errors.explain)."""
+    from pressroom.errors import explain
+
+    lines = list(dict.fromkeys(explain(problem) for problem in stats.get("pressroom/problems", [])))
+    more = len(lines) - limit
+    return lines[:limit] + ([f"... and {more} more (see the crawl's reports/crawl-stats.json)"] if more > 0 else [])
+
+
+def invalid_urls(urls: list[str]) -> list[str]:
+    """Start URLs no crawl can fetch: not http(s), or no host."""
+    from urllib.parse import urlsplit
+
+    return [u for u in urls if urlsplit(u.strip()).scheme not in ("http", "https") or not urlsplit(u.strip()).hostname]
+
+
 def exit_code(stats: dict) -> int:
     stored = stats.get("pressroom/stored", 0)
     if not stored and not stats.get("pressroom/unchanged", 0) and not stats.get("pressroom/skipped/already_stored", 0):
@@ -106,6 +122,13 @@ def exit_code(stats: dict) -> int:
 def run_crawl(args: argparse.Namespace, extra_settings: dict | None = None) -> int:
     """Crawl in a child process; print the summary; 0 ok, 1 some errors, 3 nothing stored."""
     out = Path(args.out)
+    bad = invalid_urls(args.urls or [])
+    if bad and len(bad) == len(args.urls or []) and not getattr(args, "profile", None):
+        from pressroom.errors import explain
+
+        for url in bad:
+            print(explain(f"invalid URL: {url}", subject=url), file=sys.stderr)
+        return EXIT_USAGE
     stats_file = out / "reports" / "crawl-stats.json"
     stats_file.unlink(missing_ok=True)
     cmd = build_command(args, stats_file, extra_settings)
@@ -128,4 +151,6 @@ def run_crawl(args: argparse.Namespace, extra_settings: dict | None = None) -> i
         return EXIT_PARTIAL if proc.returncode else EXIT_NOTHING
     stats = json.loads(stats_file.read_text(encoding="utf-8"))
     print("\n".join(summarise(stats)))
+    for line in explained_problems(stats):
+        print(line, file=sys.stderr)
     return EXIT_INTERRUPTED if interrupted else exit_code(stats)

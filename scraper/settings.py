@@ -59,6 +59,7 @@ PRESSROOM_PROGRESS = False  # `pressroom crawl` turns it on unless -q; `scrapy c
 
 DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.CrawlDelayMiddleware": 590,
+    "scraper.middlewares.RedirectLoopMiddleware": 610,  # outside RedirectMiddleware (600): sees each 3xx first
 }
 ITEM_PIPELINES = {
     "scraper.pipelines.UniquePagePipeline": 100,

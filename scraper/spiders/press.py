@@ -11,12 +11,14 @@ scraper.discovery, URL rules in scraper.urls, memory of earlier runs in scraper.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
+from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError,
+                               IgnoreRequest, UnsupportedURLSchemeError)
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
@@ -35,6 +37,14 @@ from scraper.urls import canonical_url, in_domains, is_asset_url, is_feed_url, i
 PRIORITY = {"robots": 100, "feed": 60, "sitemap": 50, "listing": 20, "start": 30, "link": 10, "release": 0}
 COMMON_FEED_PATHS = ("/feed/", "/rss.xml", "/atom.xml")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+MAX_PROBLEMS = 20  # failures kept with their URL for the closing summary's explained lines
+# the settings that make a crawl polite or fast, reported with the stats so a run shows how it behaved
+POLITENESS_SETTINGS = {"USER_AGENT": "get", "ROBOTSTXT_OBEY": "getbool", "PRESSROOM_OBEY_CRAWL_DELAY": "getbool",
+                       "AUTOTHROTTLE_ENABLED": "getbool", "AUTOTHROTTLE_START_DELAY": "getfloat",
+                       "AUTOTHROTTLE_TARGET_CONCURRENCY": "getfloat", "DOWNLOAD_DELAY": "getfloat",
+                       "CONCURRENT_REQUESTS": "getint", "CONCURRENT_REQUESTS_PER_DOMAIN": "getint",
+                       "DOWNLOAD_TIMEOUT": "getfloat", "DOWNLOAD_MAXSIZE": "getint", "RETRY_TIMES": "getint",
+                       "REDIRECT_MAX_TIMES": "getint"}
 
 
 def _truthy(value) -> bool:
@@ -63,7 +73,7 @@ class PressSpider(scrapy.Spider):
         if not self.start_urls:
             raise ValueError("press spider: give start_urls=URL[,URL...] or a profile with start_urls")
         domains = list(self.profile.allowed_domains) if self.profile and self.profile.allowed_domains else []
-        self.allowed_domains = domains or sorted({urlsplit(u).hostname for u in self.start_urls})
+        self.allowed_domains = domains or sorted({h for u in self.start_urls if (h := urlsplit(u).hostname)})
         self.all_pages = _truthy(all_pages)
         self.since, self.until = _day(since), _day(until)
         if self.until:
@@ -73,6 +83,7 @@ class PressSpider(scrapy.Spider):
         self.seen: set[str] = set()  # url keys requested in this run
         self.skipped: set[tuple[str, str]] = set()
         self.handled_links: set[tuple[str, str]] = set()  # (absolute link, kind) already turned into a request or refused
+        self.problems: list[dict] = []  # {"input": url, "error": "TypeName: message"}, for pressroom.errors.explain
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -85,6 +96,10 @@ class PressSpider(scrapy.Spider):
         spider.sitemap_max_size = settings.getint("PRESSROOM_SITEMAP_MAX_SIZE", 50 * 1024 * 1024)
         spider.max_pages = settings.getint("PRESSROOM_MAX_PAGES", 0)
         spider.store = RawStoreIndex.load(spider.out / "raw")
+        if settings.get("LOG_LEVEL") not in ("DEBUG", "INFO"):
+            # "Gave up retrying" comes with a traceback; the spider reports each failure in one line instead
+            for name in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt"):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
         for problem in spider.store.unreadable:
             spider.logger.warning("raw store file unreadable, ignored: %s", problem)
         return spider
@@ -103,7 +118,12 @@ class PressSpider(scrapy.Spider):
 
     def _error(self, kind: str, url: str, message: str = "") -> None:
         self._inc(f"errors/{kind}")
+        self._note_problem(url, message or kind)
         self.logger.warning("error (%s): %s %s", kind, url, message)
+
+    def _note_problem(self, url: str, message: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append({"input": url, "error": message})
 
     # ---------------------------------------------------------------- requests
 
@@ -159,6 +179,8 @@ class PressSpider(scrapy.Spider):
                 request = self._request(url, self.parse_page, "start", kind="start", dont_filter=True)
             if request:
                 yield request
+            elif urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+                self._error("bad_url", url, f"not a valid URL: {url}")
         for origin in sorted(roots):
             if request := self._request(origin + "/robots.txt", self.parse_robots, "robots", kind="robots", probe=True):
                 yield request
@@ -381,12 +403,13 @@ class PressSpider(scrapy.Spider):
             if request.meta.get("probe"):
                 self._skip(f"probe_{status}", url)
             else:
-                self._error(f"http_{status}", url)
+                self._error(f"http_{status}", url, f"HttpError: HTTP status {status}")
             return
         message = str(exc)
         if isinstance(exc, IgnoreRequest):
             if "robots" in message.lower():
                 self._skip("robots_txt", url)
+                self._note_problem(url, f"IgnoreRequest: {message}")
             elif "redirect" in message.lower():
                 self._error("redirect_loop", url, message)
             else:
@@ -394,15 +417,17 @@ class PressSpider(scrapy.Spider):
             return
         if isinstance(exc, (TimeoutError, TCPTimedOutError, DownloadTimeoutError)) or "took longer than" in message:
             kind = "timeout"
-        elif isinstance(exc, DNSLookupError):
+        elif isinstance(exc, (DNSLookupError, CannotResolveHostError)):
             kind = "dns"
-        elif isinstance(exc, ConnectionRefusedError):
+        elif isinstance(exc, (ConnectionRefusedError, DownloadConnectionRefusedError)):
             kind = "connection_refused"
+        elif isinstance(exc, UnsupportedURLSchemeError):
+            kind = "bad_url"
         elif "max size" in message.lower() or "maxsize" in message.lower():
             kind = "too_large"
         else:
             kind = type(exc).__name__
-        self._error(kind, url, message)
+        self._error(kind, url, f"{type(exc).__name__}: {message}")
 
     def closed(self, reason):
         stats_file = self.crawler.settings.get("PRESSROOM_STATS_FILE")
@@ -414,7 +439,20 @@ class PressSpider(scrapy.Spider):
             stats = {k: (v.isoformat() if isinstance(v, datetime) else v)
                      for k, v in self.crawler.stats.get_stats().items()}
             stats["finish_reason"] = reason
+            stats["pressroom/problems"] = self.problems
+            stats["pressroom/settings"] = self._effective_settings()
             started = self.crawler.stats.get_value("start_time")
             if isinstance(started, datetime):  # CoreStats sets elapsed_time_seconds only after this handler
                 stats.setdefault("elapsed_time_seconds", (datetime.now(started.tzinfo) - started).total_seconds())
             atomic_write_text(Path(stats_file), json.dumps(stats, indent=2, sort_keys=True, default=str))
+
+    def _effective_settings(self) -> dict:
+        """The politeness settings this crawl ran with, and whether the components obeying them were on."""
+        settings = self.crawler.settings
+        effective = {name: getattr(settings, getter)(name) for name, getter in POLITENESS_SETTINGS.items()}
+        engine = getattr(self.crawler, "engine", None)
+        downloader_mws = getattr(getattr(getattr(engine, "downloader", None), "middleware", None), "middlewares", ())
+        extensions = getattr(getattr(self.crawler, "extensions", None), "middlewares", ())
+        effective["downloader_middlewares"] = [type(mw).__name__ for mw in downloader_mws]
+        effective["extensions"] = [type(ext).__name__ for ext in extensions]
+        return effective

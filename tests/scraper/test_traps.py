@@ -45,7 +45,13 @@ def test_redirects(trap_crawl):
     site, stats, rows, requests = trap_crawl
     assert requested(requests, T.CHAIN[0]) == [301]
     assert all(requested(requests, p) in ([], [301]) for p in T.CHAIN[1:])
-    assert len(requested(requests, T.LOOP[0])) <= 11 and not any("/loop/" in r["final_url"] for r in rows)
+    assert not any("/loop/" in r["final_url"] for r in rows)
+    # the loop is seen on its first return to /loop/a/, counted as an error and explained, not dropped silently
+    assert requested(requests, T.LOOP[0]) == [301] and requested(requests, T.LOOP[1]) == [301]
+    # exactly one: the 301 chain and the slash-adding redirect (/x -> /x/, the same url_key) are no loops
+    assert stats["pressroom/errors/redirect_loop"] == 1
+    loop = [p for p in stats["pressroom/problems"] if "redirect loop" in p["error"]]
+    assert len(loop) == 1 and loop[0]["input"].endswith(T.LOOP[1])
 
 
 def test_failing_statuses_are_retried_within_bounds_then_given_up(trap_crawl):
@@ -119,3 +125,16 @@ def test_summary_counts_errors_by_kind(trap_crawl):
     errors = {k for k in stats if k.startswith("pressroom/errors/")}
     assert {"pressroom/errors/timeout", "pressroom/errors/too_large", "pressroom/errors/http_500"} <= errors
     assert json.dumps(stats)  # the stats file is plain JSON for the parent process
+    from scraper.run import explained_problems, summarise
+
+    lines = summarise(stats)
+    errors_line = next(line for line in lines if line.startswith("errors"))
+    for kind in ("redirect_loop 1", "timeout 1", "too_large 1", "http_500 1", "sitemap_too_large 1", "bad_feed"):
+        assert kind in errors_line
+    skipped_line = next(line for line in lines if line.startswith("skipped"))
+    for reason in ("robots_txt 1", "non_html", "trap"):
+        assert reason in skipped_line
+    assert f"releases stored      {len(site.releases)}" in lines[1]
+    explained = explained_problems(stats)
+    assert any(T.DISALLOWED_PATH in line and "robots.txt" in line for line in explained)
+    assert any(line.startswith("the server refused") and T.ERROR_PATH in line for line in explained)

@@ -210,3 +210,34 @@ def test_spider_takes_start_urls_and_scope_from_a_profile(tmp_path):
     assert PressSpider(start_urls="http://a.example/x/").allowed_domains == ["a.example"]
     with pytest.raises(ValueError):
         PressSpider(start_urls="")
+
+
+def test_redirect_loop_is_raised_but_slash_and_chain_redirects_pass():
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.http import Request, Response
+
+    from scraper.middlewares import RedirectLoopMiddleware
+
+    mw = RedirectLoopMiddleware()
+
+    def hop(url, location, chain=()):
+        request = Request(url, meta={"redirect_urls": list(chain)} if chain else {})
+        return mw.process_response(request, Response(url, status=301, headers={"Location": location}))
+
+    assert hop("http://h/a", "/a/").status == 301  # adding the slash is no loop
+    assert hop("http://h/b/", "/c/", chain=["http://h/a/"]).status == 301
+    with pytest.raises(IgnoreRequest, match="redirect loop"):
+        hop("http://h/b/", "/a/?utm_source=x", chain=["http://h/a/"])  # back to the start, in canonical form
+    page = Request("http://h/p/")
+    assert mw.process_response(page, Response(page.url, status=200)).status == 200
+
+
+def test_meta_charset_decides_when_the_header_has_none():
+    from scraper.encoding import decode_body
+
+    text = "Zażółć gęślą jaźń"
+    body = f'<html><head><meta charset="iso-8859-2"><title>{text}</title></head></html>'.encode("iso-8859-2")
+    decoded, encoding = decode_body(body, "text/html")
+    assert text in decoded and encoding == "iso8859-2"
+    koi = f'<meta http-equiv="Content-Type" content="text/html; charset=koi8-r"><p>Привет, мир</p>'.encode("koi8-r")
+    assert "Привет, мир" in decode_body(koi, None)[0]
