@@ -265,15 +265,24 @@ def _teaser_card(blocks: list[Block], i: int, lexicon: Cues) -> tuple[Teaser, in
         snippet_at += 1  # "Title" / "1 December 2025" / "Snippet…"
     if not is_title_shaped(text) or snippet_at >= len(blocks) or not ends_with_ellipsis(blocks[snippet_at].text):
         return None
-    label = _label_line(blocks[i - 1].text) if i > 0 else None
-    kicker, title = (label, text.strip()) if label else split_kicker(text, lexicon)
+    kicker, title = split_kicker(text, lexicon)  # a card's own "Kicker. Title" wins over a line above it
+    label = _label_line(blocks[i - 1].text, lexicon) if i > 0 and kicker is None else None
+    if label:
+        kicker, title = label, text.strip()
     return Teaser(title=title, url=blocks[i].href, kicker=kicker, snippet=blocks[snippet_at].text.strip()), snippet_at + 1
 
 
-def _label_line(text: str) -> str | None:
-    """A section label on its own line ("Climate." before a card title), else None."""
+def _label_line(text: str, lexicon: Cues) -> str | None:
+    """A section label on its own line ("Climate." before a card title), else None.
+
+    Lines the lexicon already names ("Related news", "Read more", "Background", "-ENDS-") head or
+    close a list of cards; they label none of them.
+    """
     text = text.strip()
     if len(text) > 30 or len(text.split()) > 3 or not text[:1].isupper() or text.endswith((",", ";", ":")):
+        return None
+    if (lexicon.is_teaser_heading(text) or lexicon.is_navigation(text) or lexicon.is_share(text)
+            or lexicon.is_notes_heading(text) or lexicon.is_end_marker(text) or _contact_cue_line(text, lexicon)):
         return None
     if ends_with_ellipsis(text) or any(ch.isdigit() for ch in text) or has_email(text) or ":" in text:
         return None  # "E-Mail: press@…" closing a contact block is no section label
