@@ -39,6 +39,8 @@ def crawls(tmp_path_factory):
             "listing": scrapy_command([srv.base_url + "/en/press-releases/"], base / "listing"),
             "dates": _pressroom_cmd(root, "--out", str(base / "dates"), "--fast", "--since", "2025-03-01",
                                     "--until", "2025-04-30"),
+            "listing_dates": scrapy_command([srv.base_url + "/en/press-releases/"], base / "listing_dates",
+                                            since="2025-03-01", until="2025-04-30"),
             "nothing": _pressroom_cmd(srv.base_url + "/no/such/page/", "--out", str(base / "nothing"), "--fast"),
             "max_pages": _pressroom_cmd(root, "--out", str(base / "max_pages"), "--fast", "-q", "--max-pages", "15"),
         }
@@ -127,6 +129,22 @@ def test_since_until_skip_before_fetching(crawls):
     assert expected and set(paths(read_raw(out))) == expected
     stats = json.loads((out / "reports" / "crawl-stats.json").read_text())
     assert stats["pressroom/skipped/date_out_of_range_before_fetch"] > 0
+
+
+def test_since_until_use_page_dates_after_fetching(crawls):
+    """From a listing, most releases have no feed or sitemap date: their own page date decides."""
+    srv, code, stdout, stderr, out = _result(crawls, "listing_dates")
+    assert code == 0, stderr[-2000:]
+    since, until = datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 5, 1, tzinfo=UTC)
+    english = [r for r in srv.site.releases if r.path.startswith("/en/press-releases/")]
+    expected = {r.path for r in english if since <= r.published < until}
+    in_range = {r.path for r in srv.site.releases if since <= r.published < until}
+    stored = set(paths(read_raw(out)))
+    assert expected and expected <= stored <= in_range  # other languages come in through language links
+    stats = json.loads((out / "stats.json").read_text())
+    assert stats["pressroom/skipped/date_out_of_range"] > 0  # fetched, then refused on the page's own date
+    fetched_out_of_range = {r.path for r in srv.requests if r.path in {e.path for e in english}} - expected
+    assert fetched_out_of_range  # they were fetched (the date was only known after) but not stored
 
 
 def test_nothing_stored_exits_3(crawls):
