@@ -162,7 +162,7 @@ def _shown(speaker: Speaker | None, texts: list[str], p: int, lex, last_org: str
     """The speaker as output, read against the text up to and including paragraph p."""
     if speaker is None or not speaker.speaker:
         return speaker
-    return display_speaker(speaker, "\n".join(texts[:p + 1]), lex, last_org)
+    return display_speaker(speaker, lambda: "\n".join(texts[:p + 1]), lex, last_org)
 
 
 def _who(speaker: Speaker | None, last: Speaker | None, persons: list[tuple[Speaker, str | None]]) -> Speaker | None:

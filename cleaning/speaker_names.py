@@ -9,6 +9,7 @@ each later form back to the full name met earlier in the same text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from cleaning.quote_lexicon import WORD, QuoteLexicon, fold, is_capitalised, words_in
 from cleaning.speakers import Speaker, is_org
@@ -88,6 +89,9 @@ def _org_antecedent(before: str, lex: QuoteLexicon) -> str | None:
     found = None
     for m in re.finditer(r"(?:^|(?<=[.!?\n]\s)|(?<=\n))\s*(?=\S)", before):
         start = m.end()
+        lead = re.match(r"(?:La|Le|Les|The)\s+(?=[^\W\d_a-z])", before[start:])
+        if lead:  # "La Cimade a publié …", "The Trussell Trust said …": the article is not the name
+            start += lead.end()
         run, end = _name_run(before[start:], lex)
         if not run or run[0].group() in lex.stops or fold(run[0].group()) in lex.determiners:
             continue
@@ -101,18 +105,26 @@ def _org_antecedent(before: str, lex: QuoteLexicon) -> str | None:
     return found
 
 
-def display_speaker(speaker: Speaker, before: str, lex: QuoteLexicon, last_org: str | None) -> Speaker:
-    """The speaker as output: without leading titles, a lone surname or an organisation anaphor resolved."""
+def display_speaker(speaker: Speaker, text_so_far: Callable[[], str], lex: QuoteLexicon,
+                    last_org: str | None) -> Speaker:
+    """The speaker as output: without leading titles, a lone surname or an organisation anaphor resolved.
+
+    text_so_far gives the text up to the quote, read only when a name has to be looked up."""
     name = speaker.speaker
     if not name:
         return speaker
     if is_org_anaphor(name, lex):
-        antecedent = _org_antecedent(before, lex) or last_org
+        antecedent = _org_antecedent(text_so_far(), lex) or last_org
         return Speaker(antecedent, speaker.role, speaker.pronoun, speaker.gender) if antecedent else speaker
+    noun = re.match(r"(?:[lL]['’]|[Tt]he\s+|[Ll][ae]\s+)?([\w-]+)\s+(?=[^\W\d_a-z])", name)
+    if noun and fold(noun.group(1)) in lex.org_anaphors and (noun.group(1).isupper() or noun.group(1).islower()):
+        # "The NGO Global Witness", "l’association Droit au logement": the name, not its kind
+        # (a capitalised "Association des maires …" is the name itself)
+        return Speaker(name[noun.end():], speaker.role, speaker.pronoun, speaker.gender)
     titles, rest = _leading_titles(name, lex)
     if not titles or is_org(rest, lex):
         return speaker
     if len(words_in(rest)) == 1:
-        full = _full_name(rest, before, lex)
+        full = _full_name(rest, text_so_far(), lex)
         return Speaker(full or name, speaker.role, speaker.pronoun, speaker.gender)
     return Speaker(rest, speaker.role, speaker.pronoun, speaker.gender)

@@ -282,6 +282,12 @@ def test_a_lone_surname_after_a_title_takes_the_full_name_met_earlier():
       "L’association estime que l’accès aux soins des exilés s’est dégradé en un an."], "fr", "Médecins du Monde Belgique"),
     (["Crisis Action Wales launched its winter appeal on Friday.",
       "The charity said that demand at its food banks had risen by a third."], "en", "Crisis Action Wales"),
+    (["La Cimade a publié lundi son rapport annuel.",
+      "Selon l’association, 40 000 personnes ont été placées en rétention l’an dernier."], "fr", "Cimade"),
+    (["The NGO Global Witness said that the timber had been illegally logged."], "en", "Global Witness"),
+    (["« Ce verdict est historique », a réagi l’ONG Sherpa."], "fr", "Sherpa"),
+    (["« Les communes rurales sont oubliées », a déclaré l’Association des maires ruraux."], "fr",
+     "Association des maires ruraux"),
 ])
 def test_an_organisation_named_by_its_common_noun_takes_the_name_met_earlier(paragraphs, lang, org):
     assert _speakers(paragraphs, lang) == [org]
