@@ -70,11 +70,17 @@ def split_kicker(title: str, lexicon: Cues | None = None) -> tuple[str | None, s
         return None, title
     kicker, rest = match.group("kicker").strip(), match.group("rest").strip()
     words = kicker.split()
-    if (len(words) > 4 or not (kicker[0].isupper() or kicker[0].isdigit()) or fold(kicker) in lexicon.abbreviations
+    if (len(words) > (6 if _region_label(words) else 4) or not (kicker[0].isupper() or kicker[0].isdigit()) or fold(kicker) in lexicon.abbreviations
             or re.search(r"(?:^|\s)\w$", kicker) or len(rest.split()) < 2
             or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "«\"“‘'")):
         return None, title
     return kicker, rest
+
+
+def _region_label(words: list[str]) -> bool:
+    """"Middle East and North Africa", "Latin America and the Caribbean": two capitalised names joined by "and"."""
+    return (any(w.lower() in ("and", "&", "et", "und", "y", "e", "en") for w in words)
+            and all(w[:1].isupper() for w in words if len(w) > 3))
 
 
 def kicker_label(block: Block) -> str | None:

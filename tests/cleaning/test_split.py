@@ -238,3 +238,13 @@ def test_teaser_cards_stripped_by_the_site_model_keep_their_links():
     assert all(any(r["reason"] == "teaser" for r in rec["removed"]) for rec in records)
     for rec, truth in zip(records, site.releases[:8]):
         assert [t["url"] for t in rec["teasers"]] == ["http://127.0.0.1:1" + t["url"] for t in truth.teasers]
+
+
+def test_long_region_kicker_splits_but_title_case_headline_does_not():
+    from cleaning.split import split_kicker
+
+    assert split_kicker("Middle East and North Africa. Authorities must act") == (
+        "Middle East and North Africa", "Authorities must act")
+    assert split_kicker("Latin America and the Caribbean. Floods kill 20")[0] == "Latin America and the Caribbean"
+    assert split_kicker("Acme Completes Acquisition Of Beta. Shares Rise")[0] is None
+    assert split_kicker("Police Arrest Three Men In Raid. Then more")[0] is None
