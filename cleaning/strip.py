@@ -212,13 +212,20 @@ def _title_before_body(blocks: list[Block], texts: list[str], norms: list[str], 
     return None
 
 
-def _mark_repeats(norms: list[str], texts: list[str], main: list[bool], min_chars: int) -> list[bool]:
-    """Other copies of a block; a short copy goes too when it is part of a repeated run."""
+def _mark_repeats(norms: list[str], texts: list[str], main: list[bool], min_chars: int,
+                  keep_main_copies: bool = False) -> list[bool]:
+    """Other copies of a block; a short copy goes too when it is part of a repeated run.
+
+    With `keep_main_copies` (one HTML page, no site model) a copy the main-content witness itself
+    holds twice stays: the witness aligns each of its tokens once, so both copies being main
+    means the article repeats the line (a meal plan's "1 tsp. nut butter" under each day).
+    """
     first: dict[str, int] = {}
     for i, n in enumerate(norms):
         if n and (n not in first or (main[i] and not main[first[n]])):
             first[n] = i  # the first copy in the main content, else the first copy
-    later = [bool(n) and first[n] != i for i, n in enumerate(norms)]
+    later = [bool(n) and first[n] != i and not (keep_main_copies and main[i] and main[first[n]])
+             for i, n in enumerate(norms)]
     repeat = [later[i] and len(texts[i]) >= min_chars for i in range(len(norms))]
     changed = True
     while changed:
@@ -242,7 +249,8 @@ def strip_boilerplate(doc: Document, model: SiteModel, opts: CleanOptions, stats
     prints = [fingerprint(b) for b in blocks]
     norms = [fp.norm for fp in prints]
     keys = [(fp.text_key, fp.pattern_key) for fp in prints]
-    repeat = _mark_repeats(norms, texts, [b.main for b in blocks], opts.repeat_min_chars)
+    repeat = _mark_repeats(norms, texts, [b.main for b in blocks], opts.repeat_min_chars,
+                           keep_main_copies=entry.docs <= 1 and any(b.dom_path for b in blocks))
 
     # frequent on the site, by text or by template
     share = [0.0] * n

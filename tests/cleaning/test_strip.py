@@ -221,3 +221,18 @@ def test_boilerplate_table_is_written_and_listed(tmp_path):
     shown = buf.getvalue()
     assert "amnesty.example  (12 documents" in shown and len(shown.strip().splitlines()) == 4
     assert print_boilerplate(tmp_path / "nothing-here", top=3, file=io.StringIO()) != 0
+
+
+def test_one_html_page_keeps_a_line_the_main_content_repeats():
+    """One page, no site model: a line the witness marked main twice is the article's own
+    (a meal plan's "1 tsp. nut butter" every day); a copy outside the main content still goes."""
+    lines = [("Day one", True), ("Recharge, 1 tsp. nut butter and one cup of blueberries", True),
+             ("Day two", True), ("Recharge, 1 tsp. nut butter and one cup of blueberries", True),
+             ("Recharge, 1 tsp. nut butter and one cup of blueberries", False)]
+    blocks = [Block(text=t, position=i, dom_path=f"body/article/p[{i}]", main=m) for i, (t, m) in enumerate(lines)]
+    doc = Document(doc_id="one", input="one", source="html", blocks=blocks, site="ex.org")
+    out, _ = strip_all([doc])
+    assert [b.position for b in out[0].blocks] == [0, 1, 2, 3]
+    assert reasons(out[0]) == {lines[4][0]: Reason.REPEAT.value}
+    dumped, _ = strip_all([dump_doc("one", [t for t, _ in lines])])  # a dump has no witness: repeats go
+    assert texts(dumped[0]) == [lines[0][0], lines[1][0], lines[2][0]]
