@@ -278,6 +278,17 @@ def _teaser_card(blocks: list[Block], i: int, lexicon: Cues) -> tuple[Teaser, in
     return Teaser(title=title, url=blocks[i].href, kicker=kicker, snippet=blocks[snippet_at].text.strip()), snippet_at + 1
 
 
+def _tail_snippet(blocks: list[Block], j: int, lexicon: Cues) -> str | None:
+    """The excerpt under a card after the feed footer: the next line when it reads as prose, not as chrome or a card."""
+    if j >= len(blocks):
+        return None
+    text = blocks[j].text.strip()
+    if (is_title_shaped(text) or split_kicker(text, lexicon)[0] or len(text) > 600 or _drop_reason(blocks[j], lexicon)
+            or _contact_cue_line(text, lexicon) or _standalone_contact(text) or lexicon.is_teaser_heading(text)):
+        return None
+    return text
+
+
 def _label_line(text: str, lexicon: Cues) -> str | None:
     """A section label on its own line ("Climate." before a card title), else None.
 
@@ -514,8 +525,12 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
         elif state == "tail":
             kicker, title = split_kicker(text, lexicon)
             if kicker and is_title_shaped(text):
-                out.teasers.append((i, Teaser(title=title, url=block.href, kicker=kicker)))
+                snippet = _tail_snippet(blocks, i + 1, lexicon)
+                out.teasers.append((i, Teaser(title=title, url=block.href, kicker=kicker, snippet=snippet)))
                 drop(i, Reason.TEASER)
+                if snippet is not None:  # a whole-sentence excerpt under a card after the footer
+                    drop(i + 1, Reason.TEASER)
+                    i += 1
             else:
                 drop(i, Reason.NOT_MAIN)
         elif state == "notes":

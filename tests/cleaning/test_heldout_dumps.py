@@ -22,7 +22,7 @@ import cleaning
 HELDOUT = Path(__file__).resolve().parents[1] / "fixtures" / "dumps" / "heldout"
 DUMPS = sorted(p.stem for p in HELDOUT.glob("*.txt"))
 FIELDS = ("title", "kicker", "site_name", "lang", "published", "body_first", "body_last", "body_count",
-          "body_clean", "pull", "notes_count", "contacts", "teasers")
+          "body_clean", "pull", "notes_count", "contacts", "teasers", "snippets")
 
 
 FOOTER_WORDS = ("appeared first on", "est apparu en premier sur", "se publicó primero en", "erschien zuerst auf",
@@ -38,12 +38,29 @@ def expected_of(name: str) -> list[dict]:
     return json.loads((HELDOUT / f"{name}.json").read_text(encoding="utf-8"))["releases"]
 
 
+def lines_of(name: str) -> list[str]:
+    return [line.strip() for line in (HELDOUT / f"{name}.txt").read_text(encoding="utf-8").splitlines()]
+
+
 def clean_heldout(name: str) -> list[dict]:
     text = (HELDOUT / f"{name}.txt").read_text(encoding="utf-8")
     return list(cleaning.clean_pages([{"text": text, "source": "dump", "input": f"{name}.txt"}]))
 
 
-def field_checks(record: dict, want: dict) -> dict[str, bool]:
+def snippets_in(lines: list[str], want: dict) -> list[str | None]:
+    """Each expected card's snippet: the line after its title line (after a date line if one sits between)."""
+    out = []
+    for kicker, title in want["teasers"]:
+        line = f"{kicker}. {title}" if kicker else title
+        at = max(n for n, text in enumerate(lines) if text == line)
+        after = [text for text in lines[at + 1:at + 3] if text]
+        if after and len(after[0]) < 25 and any(ch.isdigit() for ch in after[0]):
+            after = after[1:]  # "February 11, 2025" between the title and the snippet
+        out.append(after[0] if after else None)
+    return out
+
+
+def field_checks(record: dict, want: dict, lines: list[str] | None = None) -> dict[str, bool]:
     """One bool per field: is this record's field what the JSON expects?"""
     paragraphs = [p["text"] for p in record.get("paragraphs") or []]
     published = record.get("published_at")
@@ -68,6 +85,10 @@ def field_checks(record: dict, want: dict) -> dict[str, bool]:
         "contacts": sorted(record.get("contacts") or []) == sorted(want["contacts"]),
         "teasers": [[t["kicker"], t["title"]] for t in record.get("teasers") or []] == want["teasers"],
     }
+    if lines is not None:  # the cards are looked up in this record's own lines ("name.txt:L41-70")
+        first, _, last = (record.get("input") or "").rpartition(":L")[2].partition("-")
+        own = lines[int(first) - 1:int(last)] if first.isdigit() and last.isdigit() else lines
+        checks["snippets"] = [t["snippet"] for t in record.get("teasers") or []] == snippets_in(own, want)
     return {k: ok for k, ok in checks.items() if k in want or not k.startswith(("site_name",))}  # no footer: no site
 
 
@@ -78,7 +99,7 @@ def score_dump(name: str, records: list[dict] | None = None) -> dict[str, float]
     totals = dict.fromkeys(FIELDS, 0)
     if len(records) == len(wanted):
         for record, want in zip(records, wanted):
-            checks = field_checks(record, want)
+            checks = field_checks(record, want, lines_of(name))
             for field in FIELDS:
                 totals[field] += checks.get(field, True)
     n = max(len(wanted), len(records))
@@ -106,7 +127,7 @@ def test_field_matches_expected(cleaned, field):
     name, wanted, records = cleaned
     assert len(records) == len(wanted)
     for record, want in zip(records, wanted):
-        assert field_checks(record, want).get(field, True), (field, record.get(field), want.get(field))
+        assert field_checks(record, want, lines_of(name)).get(field, True), (field, record.get(field), want.get(field))
 
 
 def test_cli_clean_writes_one_row_per_release(tmp_path):

@@ -241,8 +241,6 @@ def test_teaser_cards_stripped_by_the_site_model_keep_their_links():
 
 
 def test_long_region_kicker_splits_but_title_case_headline_does_not():
-    from cleaning.split import split_kicker
-
     assert split_kicker("Middle East and North Africa. Authorities must act") == (
         "Middle East and North Africa", "Authorities must act")
     assert split_kicker("Latin America and the Caribbean. Floods kill 20")[0] == "Latin America and the Caribbean"
