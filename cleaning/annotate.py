@@ -23,6 +23,10 @@ from cleaning.stats import Stats
 
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
 _ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
+# "Berlin, 03.03.2025 –": dotted numeric dates are day-first wherever they are written
+_DOTTED_DATE = re.compile(r"(?<![\d.])([0-3]?\d)\.([01]?\d)\.((?:19|20)\d{2})(?![\d]|\.\d)")
+# "03/12/2025" is day-first in Europe and month-first in the US: read only when the two agree or a part is > 12
+_SLASHED_DATE = re.compile(r"(?<![\d/])([01]?\d|[23]\d)/([01]?\d|[23]\d)/((?:19|20)\d{2})(?![\d/])")
 _MIN_LANG_CHARS = 20  # below this, the text says nothing reliable about its language
 _SURE_LANG = 0.90  # a detection less sure than this defers to <html lang> when the two disagree
 _DATE_PARAGRAPHS = 30  # a release states its date near the top; long documents are not scanned to the end
@@ -79,6 +83,15 @@ def text_dates(text: str, lexicon: Cues | None = None) -> list[tuple[int, dateti
         date = _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         if date:
             found.append((match.start(), date))
+    for match in _DOTTED_DATE.finditer(text):
+        date = _safe_date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        if date:
+            found.append((match.start(), date))
+    for match in _SLASHED_DATE.finditer(text):
+        first, second, year = (int(g) for g in match.groups())
+        readings = {d for d in (_safe_date(year, second, first), _safe_date(year, first, second)) if d}
+        if len(readings) == 1:
+            found.append((match.start(), readings.pop()))
     return sorted(found)
 
 

@@ -123,3 +123,13 @@ def test_content_hash_ignores_case_spacing_and_punctuation_and_word_count():
 def test_other_languages_dates_and_feed_footers(text, footer, site):
     assert find_text_date(text) == datetime(2025, 12, 1, tzinfo=UTC)
     assert annotate(doc([text], removed=[Removed(footer, "feed-footer")])).site_name == site
+
+
+def test_numeric_datelines_are_read_only_when_unambiguous():
+    from cleaning.annotate import find_text_date
+
+    assert find_text_date("Berlin, 03.03.2025 – Die Stadt …") == datetime(2025, 3, 3, tzinfo=UTC)
+    assert find_text_date("Lyon, 13/02/2025 – La ville …") == datetime(2025, 2, 13, tzinfo=UTC)
+    assert find_text_date("AUSTIN, Texas, 02/13/2025 – The city …") == datetime(2025, 2, 13, tzinfo=UTC)
+    assert find_text_date("on 03/04/2025, either March or April") is None
+    assert find_text_date("firmware 1.2.2025.1 was released") is None
