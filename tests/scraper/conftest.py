@@ -6,6 +6,11 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -66,3 +71,45 @@ def paths(rows: list[dict], key: str = "final_url") -> list[str]:
 @pytest.fixture
 def out(tmp_path) -> Path:
     return tmp_path / "out"
+
+
+@contextmanager
+def tiny_site(route: Callable[[str], tuple[int, str, bytes] | None]):
+    """A throwaway site on 127.0.0.1: `route(path)` gives (status, content type, body) or None (404).
+
+    Yields (log, base URL); `log` holds (monotonic time, path, User-Agent) per request, in arrival order.
+    """
+    log: list[tuple[float, str, str]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):  # noqa: N802 - http.server's name
+            log.append((time.monotonic(), self.path, self.headers.get("User-Agent", "")))
+            status, kind, body = route(self.path) or (404, "text/html", b"<html><body>not here</body></html>")
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield log, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def html_page(title: str, links=(), *, next_url: str | None = None, article: bool = False) -> bytes:
+    anchors = "".join(f'<li><a href="{href}">{href}</a></li>' for href in links)
+    head = (f'<meta property="og:type" content="article">' if article else "") + (
+        f'<link rel="next" href="{next_url}">' if next_url else "")
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>{head}</head>'
+            f"<body><main><h1>{title}</h1><p>{title}: a short page of a test site.</p><ul>{anchors}</ul></main>"
+            "</body></html>").encode()

@@ -1,0 +1,66 @@
+"""Crawl bounds on a tiny site: pages per listing, endless pagination that repeats itself, link depth."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.scraper.conftest import html_page, paths, read_raw, run_scrapy, tiny_site
+
+pytestmark = pytest.mark.timeout(60)
+
+MAX_LISTING_PAGES = 3
+
+
+def _route(path: str):
+    """/news/: endless pagination, every page with two fresh releases; /archive/: endless, always the same two;
+    /team/d1/d2/...: a chain of plain pages, each linking one level deeper."""
+    html = "text/html; charset=utf-8"
+    if path == "/":
+        return 200, html, html_page("Home", ["/news/", "/archive/", "/team/d1/"])
+    if match := re.fullmatch(r"/news/(?:page/(\d+)/)?", path):
+        n = int(match.group(1) or 1)
+        return 200, html, html_page(f"News {n}", [f"/news/item-{n}-a/", f"/news/item-{n}-b/"],
+                                    next_url=f"/news/page/{n + 1}/")
+    if match := re.fullmatch(r"/archive/(?:page/(\d+)/)?", path):
+        n = int(match.group(1) or 1)
+        return 200, html, html_page(f"Archive {n}", ["/news/old-a/", "/news/old-b/"], next_url=f"/archive/page/{n + 1}/")
+    if re.fullmatch(r"/news/(item-\d+-[ab]|old-[ab])/", path):
+        return 200, html, html_page(path.strip("/").replace("/", " "), article=True)
+    if re.fullmatch(r"/team(/d\d)+/", path):
+        depth = path.count("/d")
+        return 200, html, html_page(f"Team {depth}", [f"{path}d{depth + 1}/"])
+    return None
+
+
+@pytest.fixture(scope="module")
+def limited_crawl(tmp_path_factory):
+    out = tmp_path_factory.mktemp("limits")
+    with tiny_site(_route) as (log, base):
+        stats = run_scrapy([base + "/"], out, settings={"PRESSROOM_MAX_LISTING_PAGES": MAX_LISTING_PAGES,
+                                                        "PRESSROOM_MAX_DEPTH": 3})
+        yield stats, read_raw(out), [path for _, path, _ in log]
+
+
+def test_pages_per_listing_are_capped(limited_crawl):
+    stats, rows, requested = limited_crawl
+    news_pages = [p for p in requested if re.fullmatch(r"/news/(page/\d+/)?", p)]
+    assert sorted(news_pages) == ["/news/", "/news/page/2/", "/news/page/3/"]
+    assert stats["pressroom/skipped/listing_page_cap"] >= 1
+    assert {f"/news/item-{n}-{x}/" for n in (1, 2, 3) for x in "ab"} <= set(paths(rows))
+
+
+def test_pagination_that_shows_nothing_new_ends(limited_crawl):
+    stats, rows, requested = limited_crawl
+    assert sorted(p for p in requested if p.startswith("/archive/")) == ["/archive/", "/archive/page/2/"]
+    assert stats["pressroom/skipped/pagination_exhausted"] == 1
+    assert {"/news/old-a/", "/news/old-b/"} <= set(paths(rows))
+
+
+def test_link_depth_is_capped(limited_crawl):
+    stats, rows, requested = limited_crawl
+    team = [p for p in requested if p.startswith("/team/")]
+    assert sorted(team) == ["/team/d1/", "/team/d1/d2/", "/team/d1/d2/d3/"]  # 3 hops from the start page
+    assert not any(p.startswith("/team/") for p in paths(rows))  # plain pages are not releases
+    assert len(rows) == 8 and all(r["is_release"] for r in rows)
