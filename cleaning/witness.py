@@ -1,5 +1,5 @@
-"""Which blocks are main content: trafilatura runs once per page (the feed's content:encoded is
-a second witness) and its text is aligned back to the blocks by normalised tokens, each
+"""Which blocks are main content: trafilatura (precision mode, cross-checked by its default mode
+when it keeps little) says what the article is (the feed's content:encoded is a second witness) and its text is aligned back to the blocks by normalised tokens, each
 witness token used once so hidden or repeated copies of the body are not marked main twice.
 """
 
@@ -19,6 +19,8 @@ _TOKEN = re.compile(r"\w+")
 _SHORT_BLOCK_TOKENS = 4  # shorter blocks must match right where the witness continues
 _SHORT_BLOCK_GAP = 2  # witness tokens a short block may skip over
 _MIN_SHINGLE_COVERAGE = 0.6
+PRECISION_CHECK_TOKENS = 100  # a precision-mode witness this short is checked against the default run
+PRECISION_MIN_SHARE = 0.5  # ... and replaced by it when it kept under this share of the default's tokens
 
 
 def main_witnesses(html: str, rec: SourceRecord, stats: Stats) -> list[str]:
@@ -47,11 +49,26 @@ def mark_main(blocks: list[Block], witnesses: list[str], stats: Stats) -> list[B
 
 
 def main_content_text(html: str, url: str | None = None) -> str:
-    """trafilatura's main content (one call per page), as plain text; "" when it finds none."""
+    """trafilatura's main content as plain text, in its precision mode; "" when it finds none.
+
+    Precision mode drops the related-story blurbs and sign-up lines the default keeps, but
+    on some layouts it keeps only a fragment: a short result (under PRECISION_CHECK_TOKENS)
+    is checked against the default run, which wins when precision kept under half of it.
+    """
+    precise = _trafilatura_text(html, url, favor_precision=True)
+    n_precise = len(_TOKEN.findall(precise))
+    if n_precise >= PRECISION_CHECK_TOKENS:
+        return precise
+    default = _trafilatura_text(html, url, favor_precision=False)
+    return default if n_precise < PRECISION_MIN_SHARE * len(_TOKEN.findall(default)) else precise
+
+
+def _trafilatura_text(html: str, url: str | None, favor_precision: bool) -> str:
     import trafilatura
 
     try:
-        result = trafilatura.bare_extraction(html, url=url, include_comments=False, with_metadata=False, fast=True)
+        result = trafilatura.bare_extraction(html, url=url, include_comments=False, with_metadata=False, fast=True,
+                                             favor_precision=favor_precision)
     except Exception:  # noqa: BLE001 - trafilatura may fail on odd markup; blocks stay non-main
         return ""
     if result is None or result.body is None:

@@ -355,3 +355,26 @@ def test_cut_teaser_quoting_title_and_lead_does_not_take_their_place_as_main():
     blocks = [Block(text=t, kind=BlockKind.PARAGRAPH, position=i) for i, t in enumerate([card, title, lead, rest])]
     marked = mark_main(blocks, [f"{title}\n{lead}\n{rest}"], Stats())
     assert [b.main for b in marked] == [False, True, True, True]
+
+
+def test_witness_is_trafilatura_precision_mode_unless_it_kept_only_a_fragment(monkeypatch):
+    from cleaning import witness
+
+    calls = []
+
+    def fake(texts):
+        def run(html, url, favor_precision):
+            calls.append(favor_precision)
+            return texts[favor_precision]
+        return run
+
+    long_text = " ".join(f"word{i}" for i in range(150))
+    monkeypatch.setattr(witness, "_trafilatura_text", fake({True: long_text, False: long_text + " related"}))
+    assert witness.main_content_text("<html></html>") == long_text and calls == [True]  # long: no second run
+    calls.clear()
+    fragment, full = "A caption only.", " ".join(f"word{i}" for i in range(80))
+    monkeypatch.setattr(witness, "_trafilatura_text", fake({True: fragment, False: full}))
+    assert witness.main_content_text("<html></html>") == full and calls == [True, False]
+    short_but_most = " ".join(f"word{i}" for i in range(60))  # short, but over half the default: kept
+    monkeypatch.setattr(witness, "_trafilatura_text", fake({True: short_but_most, False: full}))
+    assert witness.main_content_text("<html></html>") == short_but_most
