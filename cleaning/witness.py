@@ -1,6 +1,7 @@
 """Which blocks are main content: trafilatura (precision mode, cross-checked by its default mode
-when it keeps little) says what the article is (the feed's content:encoded is a second witness) and its text is aligned back to the blocks by normalised tokens, each
-witness token used once so hidden or repeated copies of the body are not marked main twice.
+when it keeps little) says what the article is, the feed's content:encoded is a second witness,
+and their text is aligned back to the blocks by normalised tokens, each witness token used once
+so hidden or repeated copies of the body are not marked main twice.
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ class _WitnessIndex:
             if pos < 0:
                 return -1
             index = bisect_left(self.starts, pos)
-            if not any(self.used[index:index + n]):
+            if self.used.find(1, index, index + n) < 0:  # no token of this occurrence used yet
                 return index
             pos += 1
 
