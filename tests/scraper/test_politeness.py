@@ -6,6 +6,7 @@ its server notes when each request arrived. Every crawl makes about ten requests
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import subprocess
@@ -13,7 +14,7 @@ import sys
 
 import pytest
 
-from tests.scraper.conftest import REPO, env, html_page, run_scrapy, tiny_site
+from tests.scraper.conftest import REPO, env, html_page, scrapy_command, tiny_site
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -36,9 +37,8 @@ def polite_site():
     return tiny_site(_route)
 
 
-def _pressroom_crawl(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pressroom", "crawl", *args], cwd=REPO, env=env(),
-                          capture_output=True, text=True, timeout=60)
+def _pressroom_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pressroom", "crawl", *args]
 
 
 def _stats(out) -> dict:
@@ -51,13 +51,40 @@ def _closed_port() -> int:
         return sock.getsockname()[1]  # closed again on leaving: nothing listens there
 
 
-def test_default_crawl_is_polite(tmp_path):
+@pytest.fixture(scope="module")
+def crawls(tmp_path_factory):
+    """Four crawls started together, each against its own site (timings must not mix):
+    name -> (completed process, out dir, request log)."""
+    base_dir = tmp_path_factory.mktemp("polite")
+    with contextlib.ExitStack() as stack:
+        sites = {name: stack.enter_context(polite_site()) for name in ("default", "fast", "delay")}
+        jobs = {
+            # no --fast: the shipped defaults; one page is enough to see them in effect
+            "default": _pressroom_cmd(sites["default"][1] + "/", "--out", str(base_dir / "default"), "-q",
+                                      "--max-pages", "1"),
+            "fast": _pressroom_cmd(sites["fast"][1] + "/", "--out", str(base_dir / "fast"), "--fast", "--all-pages"),
+            # throttling otherwise off (no AutoThrottle, no download delay): only robots.txt spaces the requests
+            "delay": scrapy_command([sites["delay"][1] + "/"], base_dir / "delay",
+                                    settings={"PRESSROOM_OBEY_CRAWL_DELAY": 1, "PRESSROOM_MAX_PAGES": 5}),
+            "unreachable": _pressroom_cmd(f"http://127.0.0.1:{_closed_port()}/", "--out",
+                                          str(base_dir / "unreachable"), "-q", "--fast"),
+        }
+        procs = {name: subprocess.Popen(cmd, cwd=REPO, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True) for name, cmd in jobs.items()}
+        results = {}
+        for name, proc in procs.items():
+            stdout, stderr = proc.communicate(timeout=60)
+            log = list(sites[name][0]) if name in sites else []
+            results[name] = (subprocess.CompletedProcess(jobs[name], proc.returncode, stdout, stderr),
+                             base_dir / name, log)
+    return results
+
+
+def test_default_crawl_is_polite(crawls):
     """No --fast: robots.txt obeyed, AutoThrottle and the Crawl-delay middleware on, 2 requests per host."""
-    with polite_site() as (server_log, base):
-        proc = _pressroom_crawl(base + "/", "--out", str(tmp_path), "-q", "--max-pages", "1")
-        log = list(server_log)
+    proc, out, log = crawls["default"]
     assert proc.returncode in (0, 1, 3), proc.stderr[-2000:]
-    effective = _stats(tmp_path)["pressroom/settings"]
+    effective = _stats(out)["pressroom/settings"]
     assert effective["ROBOTSTXT_OBEY"] and effective["AUTOTHROTTLE_ENABLED"] and effective["PRESSROOM_OBEY_CRAWL_DELAY"]
     assert effective["CONCURRENT_REQUESTS_PER_DOMAIN"] == 2 and effective["DOWNLOAD_DELAY"] > 0
     assert {"RobotsTxtMiddleware", "CrawlDelayMiddleware", "RedirectLoopMiddleware"} <= set(
@@ -68,12 +95,10 @@ def test_default_crawl_is_polite(tmp_path):
     assert len(agents) == 1 and "pressroom" in agents.pop().lower() and "+http" in effective["USER_AGENT"]
 
 
-def test_fast_lifts_throttling_but_still_obeys_robots(tmp_path):
-    with polite_site() as (server_log, base):
-        proc = _pressroom_crawl(base + "/", "--out", str(tmp_path), "-q", "--fast", "--all-pages")
-        log = list(server_log)
+def test_fast_lifts_throttling_but_still_obeys_robots(crawls):
+    proc, out, log = crawls["fast"]
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
-    stats = _stats(tmp_path)
+    stats = _stats(out)
     effective = stats["pressroom/settings"]
     assert not effective["AUTOTHROTTLE_ENABLED"] and not effective["PRESSROOM_OBEY_CRAWL_DELAY"]
     assert effective["DOWNLOAD_DELAY"] == 0 and effective["CONCURRENT_REQUESTS_PER_DOMAIN"] > 2
@@ -89,34 +114,33 @@ def test_fast_lifts_throttling_but_still_obeys_robots(tmp_path):
     assert "/private/draft/ is disallowed by the site's robots.txt" in proc.stderr
 
 
-def test_crawl_delay_is_honoured(tmp_path):
-    """Throttling otherwise off (no AutoThrottle, no download delay): only robots.txt spaces the requests."""
-    with polite_site() as (server_log, base):
-        stats = run_scrapy([base + "/"], tmp_path, settings={"PRESSROOM_OBEY_CRAWL_DELAY": 1, "PRESSROOM_MAX_PAGES": 5})
-        log = list(server_log)
+def test_crawl_delay_is_honoured(crawls):
+    proc, out, log = crawls["delay"]
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    stats = json.loads((out / "stats.json").read_text())
     assert stats["pressroom/crawl_delay/127.0.0.1"] == CRAWL_DELAY
     times = sorted(t for t, _, _ in log)
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert len(gaps) >= 4
     assert min(gaps) >= CRAWL_DELAY * 0.9, gaps  # no jitter below the site's Crawl-delay
-    assert "/private/draft/" not in [path for _, path, _ in log]
 
 
-def test_bad_url_is_explained_and_nothing_runs(tmp_path):
-    proc = _pressroom_crawl("example.org/press", "--out", str(tmp_path), "-q")
-    assert proc.returncode == 2
-    assert proc.stderr.strip() == ("not a usable URL: example.org/press — give a full http:// or https:// address, "
-                                   "e.g. https://example.org/press/")
-    assert not (tmp_path / "reports" / "crawl-stats.json").exists()
-
-
-def test_unreachable_host_is_explained_once(tmp_path):
-    url = f"http://127.0.0.1:{_closed_port()}/"
-    proc = _pressroom_crawl(url, "--out", str(tmp_path), "-q", "--fast")
+def test_unreachable_host_is_explained_once(crawls):
+    proc, out, log = crawls["unreachable"]
     assert proc.returncode == 3  # nothing stored
-    stats = _stats(tmp_path)
+    stats = _stats(out)
     assert stats["pressroom/errors/connection_refused"] >= 1
     assert "errors" in proc.stdout and "connection_refused" in proc.stdout
     explained = [line for line in proc.stderr.splitlines() if line.startswith("cannot reach 127.0.0.1")]
     assert len(explained) == 1 and "--resume" in explained[0]  # robots.txt, feed probe and page: one host, one line
     assert "Traceback" not in proc.stderr
+
+
+def test_bad_url_is_explained_and_nothing_runs(tmp_path):
+    proc = subprocess.run(_pressroom_cmd("example.org/press", "--out", str(tmp_path), "-q"), cwd=REPO, env=env(),
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("not a usable URL: example.org/press — give a full http:// or https:// address, "
+                                   "e.g. https://example.org/press/")
+    assert not (tmp_path / "reports" / "crawl-stats.json").exists()
+
