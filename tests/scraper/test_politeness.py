@@ -62,7 +62,9 @@ def crawls(tmp_path_factory):
             # no --fast: the shipped defaults; one page is enough to see them in effect
             "default": _pressroom_cmd(sites["default"][1] + "/", "--out", str(base_dir / "default"), "-q",
                                       "--max-pages", "1"),
-            "fast": _pressroom_cmd(sites["fast"][1] + "/", "--out", str(base_dir / "fast"), "--fast", "--all-pages"),
+            # with one unusable start URL among good ones: the crawl goes on, the bad one is counted and explained
+            "fast": _pressroom_cmd(sites["fast"][1] + "/", "ftp://127.0.0.1/press/", "--out", str(base_dir / "fast"),
+                                   "--fast", "--all-pages"),
             # throttling otherwise off (no AutoThrottle, no download delay): only robots.txt spaces the requests
             "delay": scrapy_command([sites["delay"][1] + "/"], base_dir / "delay",
                                     settings={"PRESSROOM_OBEY_CRAWL_DELAY": 1, "PRESSROOM_MAX_PAGES": 5}),
@@ -112,6 +114,8 @@ def test_fast_lifts_throttling_but_still_obeys_robots(crawls):
     # the refusal is counted and explained in one line
     assert stats["pressroom/skipped/robots_txt"] == 1
     assert "/private/draft/ is disallowed by the site's robots.txt" in proc.stderr
+    assert stats["pressroom/errors/bad_url"] == 1 and proc.returncode == 1
+    assert "not a usable URL: ftp://127.0.0.1/press/ — give a full http:// or https:// address" in proc.stderr
 
 
 def test_crawl_delay_is_honoured(crawls):
