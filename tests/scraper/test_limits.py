@@ -1,4 +1,4 @@
-"""Crawl bounds on a tiny site: pages per listing, endless pagination that repeats itself, link depth."""
+"""Crawl bounds on a tiny site: pages per listing, endless pagination that repeats itself, link depth, non-HTML."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from tests.scraper.conftest import html_page, paths, read_raw, run_scrapy, tiny_
 pytestmark = pytest.mark.timeout(60)
 
 MAX_LISTING_PAGES = 3
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 
 def _route(path: str):
@@ -18,7 +19,11 @@ def _route(path: str):
     /team/d1/d2/...: a chain of plain pages, each linking one level deeper."""
     html = "text/html; charset=utf-8"
     if path == "/":
-        return 200, html, html_page("Home", ["/news/", "/archive/", "/team/d1/"])
+        return 200, html, html_page("Home", ["/news/", "/archive/", "/team/d1/", "/media/logo/", "/files/report.pdf"])
+    if path == "/media/logo/":  # an image behind a URL that does not say so
+        return 200, "image/png", PNG
+    if path == "/files/report.pdf":
+        return 200, "application/pdf", b"%PDF-1.7\n%%EOF\n"
     if match := re.fullmatch(r"/news/(?:page/(\d+)/)?", path):
         n = int(match.group(1) or 1)
         return 200, html, html_page(f"News {n}", [f"/news/item-{n}-a/", f"/news/item-{n}-b/"],
@@ -64,3 +69,10 @@ def test_link_depth_is_capped(limited_crawl):
     assert sorted(team) == ["/team/d1/", "/team/d1/d2/", "/team/d1/d2/d3/"]  # 3 hops from the start page
     assert not any(p.startswith("/team/") for p in paths(rows))  # plain pages are not releases
     assert len(rows) == 8 and all(r["is_release"] for r in rows)
+
+
+def test_non_html_is_noted_not_parsed(limited_crawl):
+    stats, rows, requested = limited_crawl
+    assert "/files/report.pdf" not in requested and stats["pressroom/skipped/non_html_link"] == 1  # known by its URL
+    assert requested.count("/media/logo/") == 1 and stats["pressroom/skipped/non_html"] == 1  # known by its type
+    assert not {"/media/logo/", "/files/report.pdf"} & set(paths(rows))
