@@ -289,6 +289,14 @@ def _tail_snippet(blocks: list[Block], j: int, lexicon: Cues) -> str | None:
     return text
 
 
+def _dump_kicker_line(text: str, footer: tuple[str, str] | None, lexicon: Cues) -> str | None:
+    """A dump's kicker on its own line above the title ("Climate", "PRESS RELEASE"); never the site's own name."""
+    label = _label_line(text, lexicon)
+    if label and footer and fold(label) in (fold(footer[1]), fold(footer[1]).rstrip(".")):
+        return None
+    return label
+
+
 def _label_line(text: str, lexicon: Cues) -> str | None:
     """A section label on its own line ("Climate." before a card title), else None.
 
@@ -562,6 +570,8 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
         kicker, title = label, title_text
     else:
         kicker, title = split_kicker(title_text, lexicon) if title_text else (None, None)
+        if kicker is None and title_at and not has_hints:
+            kicker = _dump_kicker_line(blocks[title_at - 1].text, footer, lexicon)
     if not out.paragraphs:
         stats.inc("split/no_body")
     stats.inc("split/documents")

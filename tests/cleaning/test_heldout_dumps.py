@@ -51,8 +51,8 @@ def snippets_in(lines: list[str], want: dict) -> list[str | None]:
     """Each expected card's snippet: the line after its title line (after a date line if one sits between)."""
     out = []
     for kicker, title in want["teasers"]:
-        line = f"{kicker}. {title}" if kicker else title
-        at = max(n for n, text in enumerate(lines) if text == line)
+        card = {f"{kicker}. {title}", title}  # "Kicker. Title", or the kicker on the line above
+        at = max((n for n, text in enumerate(lines) if text in card), default=len(lines))
         after = [text for text in lines[at + 1:at + 3] if text]
         if after and len(after[0]) < 25 and any(ch.isdigit() for ch in after[0]):
             after = after[1:]  # "February 11, 2025" between the title and the snippet
