@@ -410,8 +410,10 @@ class PressSpider(scrapy.Spider):
             if "robots" in message.lower():
                 self._skip("robots_txt", url)
                 self._note_problem(url, f"IgnoreRequest: {message}")
-            elif "redirect" in message.lower():
+            elif "redirect loop" in message.lower():  # scraper.middlewares.RedirectLoopMiddleware
                 self._error("redirect_loop", url, message)
+            elif "redirect" in message.lower():  # Scrapy's REDIRECT_MAX_TIMES reached
+                self._error("too_many_redirects", url, message)
             else:
                 self._skip("ignored", url)
             return

@@ -74,8 +74,8 @@ def out(tmp_path) -> Path:
 
 
 @contextmanager
-def tiny_site(route: Callable[[str], tuple[int, str, bytes] | None]):
-    """A throwaway site on 127.0.0.1: `route(path)` gives (status, content type, body) or None (404).
+def tiny_site(route: Callable[[str], tuple | None]):
+    """A throwaway site on 127.0.0.1: `route(path)` gives (status, content type, body[, headers]) or None (404).
 
     Yields (log, base URL); `log` holds (monotonic time, path, User-Agent) per request, in arrival order.
     """
@@ -86,8 +86,10 @@ def tiny_site(route: Callable[[str], tuple[int, str, bytes] | None]):
 
         def do_GET(self):  # noqa: N802 - http.server's name
             log.append((time.monotonic(), self.path, self.headers.get("User-Agent", "")))
-            status, kind, body = route(self.path) or (404, "text/html", b"<html><body>not here</body></html>")
+            status, kind, body, *extra = route(self.path) or (404, "text/html", b"<html><body>not here</body></html>")
             self.send_response(status)
+            for name, value in (extra[0] if extra else {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -19,7 +19,10 @@ def _route(path: str):
     /team/d1/d2/...: a chain of plain pages, each linking one level deeper."""
     html = "text/html; charset=utf-8"
     if path == "/":
-        return 200, html, html_page("Home", ["/news/", "/archive/", "/team/d1/", "/media/logo/", "/files/report.pdf"])
+        return 200, html, html_page("Home", ["/news/", "/archive/", "/team/d1/", "/media/logo/", "/files/report.pdf",
+                                            "/hop/1/"])
+    if match := re.fullmatch(r"/hop/(\d+)/", path):  # a redirect chain that never ends, and never loops
+        return 302, "text/html", b"", {"Location": f"/hop/{int(match.group(1)) + 1}/"}
     if path == "/media/logo/":  # an image behind a URL that does not say so
         return 200, "image/png", PNG
     if path == "/files/report.pdf":
@@ -44,7 +47,7 @@ def limited_crawl(tmp_path_factory):
     out = tmp_path_factory.mktemp("limits")
     with tiny_site(_route) as (log, base):
         stats = run_scrapy([base + "/"], out, settings={"PRESSROOM_MAX_LISTING_PAGES": MAX_LISTING_PAGES,
-                                                        "PRESSROOM_MAX_DEPTH": 3})
+                                                        "PRESSROOM_MAX_DEPTH": 3, "REDIRECT_MAX_TIMES": 4})
         yield stats, read_raw(out), [path for _, path, _ in log]
 
 
@@ -76,3 +79,9 @@ def test_non_html_is_noted_not_parsed(limited_crawl):
     assert "/files/report.pdf" not in requested and stats["pressroom/skipped/non_html_link"] == 1  # known by its URL
     assert requested.count("/media/logo/") == 1 and stats["pressroom/skipped/non_html"] == 1  # known by its type
     assert not {"/media/logo/", "/files/report.pdf"} & set(paths(rows))
+
+
+def test_endless_redirect_chain_is_given_up_and_counted(limited_crawl):
+    stats, rows, requested = limited_crawl
+    assert [p for p in requested if p.startswith("/hop/")] == [f"/hop/{n}/" for n in range(1, 6)]  # 1 + 4 hops
+    assert stats["pressroom/errors/too_many_redirects"] == 1 and "pressroom/errors/redirect_loop" not in stats
