@@ -33,7 +33,8 @@ def _route(path: str):
                                     next_url=f"/news/page/{n + 1}/")
     if match := re.fullmatch(r"/archive/(?:page/(\d+)/)?", path):
         n = int(match.group(1) or 1)
-        return 200, html, html_page(f"Archive {n}", ["/news/old-a/", "/news/old-b/"], next_url=f"/archive/page/{n + 1}/")
+        return 200, html, html_page(f"Archive {n}", ["/news/old-a/", "/news/old-b/"],
+                                    next_url=f"/archive/page/{n + 1}/")
     if re.fullmatch(r"/news/(item-\d+-[ab]|old-[ab])/", path):
         return 200, html, html_page(path.strip("/").replace("/", " "), article=True)
     if re.fullmatch(r"/team(/d\d)+/", path):
