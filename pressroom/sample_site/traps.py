@@ -159,7 +159,7 @@ def add_traps(site: SampleSite, hidden: list[str]) -> None:
     pages[target.rstrip("/")] = _redirect(target)
     traps[target.rstrip("/")] = f"no trailing slash, 301 to {target}: no second copy"
     pages[LOOP[0]], pages[LOOP[1]] = _redirect(LOOP[1]), _redirect(LOOP[0])
-    traps[LOOP[0]] = f"redirect loop {LOOP[0]} <-> {LOOP[1]}: given up after the redirect limit, nothing stored"
+    traps[LOOP[0]] = f"redirect loop {LOOP[0]} <-> {LOOP[1]}: ended when the chain comes back to a visited URL (counted errors/redirect_loop), nothing stored"
 
     # failing statuses
     pages[NOT_FOUND_PATH] = _error_page(404, "Page introuvable")
