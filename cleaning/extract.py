@@ -4,7 +4,8 @@ HTML pages give blocks for the WHOLE page, chrome included, in document order (t
 model and the split step need to see banners, contact blocks, teaser cards and footers
 to strip or classify them). The parts: cfemail (decoded before any parser sees the
 HTML), blocks (the selectolax walk: DOM paths, hints, kickers), witness (trafilatura's
-main content aligned back to the blocks as `main`), pagemeta (PageMeta) and urls (ids
+main content aligned back to the blocks as `main`, carried on along the DOM paths of the
+article's own paragraphs when an ad cuts it into chunks), pagemeta (PageMeta) and urls (ids
 and sites). Pages trafilatura gives up on (tiny ones) get `main` from landmarks instead.
 """
 
@@ -20,7 +21,7 @@ from cleaning.schema import Block, BlockKind, Document, SourceRecord
 from cleaning.segment import segment_dump
 from cleaning.stats import Stats
 from cleaning.urls import normalize_url, registered_domain, trusted_canonical
-from cleaning.witness import main_witnesses, mark_main
+from cleaning.witness import extend_main_along_paths, main_witnesses, mark_main
 
 
 def extract_documents(rec: SourceRecord, opts: CleanOptions, stats: Stats) -> list[Document]:
@@ -95,7 +96,7 @@ def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -
     if blocks:
         witnesses = main_witnesses(html, rec, stats)
         if witnesses:
-            blocks = walker.settle_hints(mark_main(blocks, witnesses, stats))
+            blocks = extend_main_along_paths(walker.settle_hints(mark_main(blocks, witnesses, stats)), stats)
         else:  # tiny or odd pages trafilatura gives up on
             blocks = walker.guess_main()
             stats.inc("extract/main_guessed")

@@ -13,13 +13,15 @@ from collections import Counter
 from collections.abc import Iterable
 
 from cleaning.blocks import with_main
-from cleaning.schema import Block, SourceRecord
+from cleaning.schema import Block, BlockKind, SourceRecord
 from cleaning.stats import Stats
 
 _TOKEN = re.compile(r"\w+")
 _SHORT_BLOCK_TOKENS = 4  # shorter blocks must match right where the witness continues
 _SHORT_BLOCK_GAP = 2  # witness tokens a short block may skip over
 _MIN_SHINGLE_COVERAGE = 0.6
+CONTINUATION_MIN_MAIN = 3  # main paragraphs a DOM path needs before its other paragraphs count as main
+CONTINUATION_MIN_CHARS = 80  # ... and only sentence-long ones (a label or a credit line stays out)
 PRECISION_CHECK_TOKENS = 100  # a precision-mode witness this short is checked against the default run
 PRECISION_MIN_SHARE = 0.5  # ... and replaced by it when it kept under this share of the default's tokens
 
@@ -47,6 +49,28 @@ def mark_main(blocks: list[Block], witnesses: list[str], stats: Stats) -> list[B
             flags[i] = flags[i] or hit
     stats.inc("extract/main_blocks", sum(flags))
     return [with_main(b, flag) for b, flag in zip(blocks, flags)]
+
+
+def extend_main_along_paths(blocks: list[Block], stats: Stats) -> list[Block]:
+    """Paragraphs on the very DOM path of several main paragraphs are main too.
+
+    Sites cut the article into chunks around ads or sign-up boxes ("div.body/p", an ad, then
+    "div.body/p" again) and trafilatura may keep only the first chunk. A hint-less,
+    sentence-long paragraph on a path that already holds CONTINUATION_MIN_MAIN main
+    paragraphs is the rest of the article; other paths (comments, teasers, bios) are untouched.
+    """
+    main_on_path = Counter(b.dom_path for b in blocks if b.main and b.dom_path and b.kind == BlockKind.PARAGRAPH)
+    paths = {path for path, n in main_on_path.items() if n >= CONTINUATION_MIN_MAIN}
+    if not paths:
+        return blocks
+    out = []
+    for b in blocks:
+        if (not b.main and b.dom_path in paths and b.kind == BlockKind.PARAGRAPH and not b.hints
+                and len(b.text) >= CONTINUATION_MIN_CHARS):
+            b = with_main(b, True)
+            stats.inc("extract/main_continued")
+        out.append(b)
+    return out
 
 
 def main_content_text(html: str, url: str | None = None) -> str:

@@ -378,3 +378,21 @@ def test_witness_is_trafilatura_precision_mode_unless_it_kept_only_a_fragment(mo
     short_but_most = " ".join(f"word{i}" for i in range(60))  # short, but over half the default: kept
     monkeypatch.setattr(witness, "_trafilatura_text", fake({True: short_but_most, False: full}))
     assert witness.main_content_text("<html></html>") == short_but_most
+
+
+def test_article_cut_into_chunks_by_an_ad_is_main_after_the_ad():
+    """Paragraphs on the DOM path of several main paragraphs (the article resumed after an ad
+    box) are main; a short line there, and other paths (a comment), are not."""
+    from cleaning.schema import Block
+    from cleaning.witness import extend_main_along_paths
+
+    body, comments = "body/article/div.body/p", "body/section.comments/div.comment/p"
+    sentence = "The article goes on after the advertisement with more sentences about the same topic {}."
+    blocks = ([Block(text=sentence.format(i), position=i, dom_path=body, main=True) for i in range(3)]
+              + [Block(text="Advertisement", position=3, dom_path="body/article/div.ad", hints=("ad",), main=False),
+                 Block(text=sentence.format("after the ad"), position=4, dom_path=body, main=False),
+                 Block(text="Photo: agency", position=5, dom_path=body, main=False),
+                 Block(text=sentence.format("in a comment"), position=6, dom_path=comments, main=False)])
+    out = extend_main_along_paths(blocks, Stats())
+    assert [b.main for b in out] == [True, True, True, False, True, False, False]
+    assert [b.main for b in extend_main_along_paths(blocks[1:], Stats())] == [b.main for b in blocks[1:]]  # 2 main: no
