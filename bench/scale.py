@@ -192,7 +192,7 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.2, help="seconds the sample server waits per answer")
     parser.add_argument("--crawl-sites", type=int, default=3, help="sample sites served and crawled together")
     parser.add_argument("--redis", help="a Redis server URL (default: start redis-server on a free port)")
-    parser.add_argument("--results", type=Path, help="append the table to this Markdown file")
+    parser.add_argument("--results", type=Path, help="update this benchmark's section of this Markdown file")
     args = parser.parse_args()
 
     args.load = os.getloadavg()[0]
@@ -208,8 +208,9 @@ def main() -> None:
     text = report(clean, crawl, args, n_sources)
     print(text)
     if args.results:
-        with args.results.open("a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+        from bench.results import write_results_section
+
+        write_results_section(args.results, text)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.results import write_results_section  # noqa: E402
 from bench.metrics import DocScore, Summary, score_document, shingles, summarize, tokenize  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "bench" / "zyte"
@@ -250,18 +251,6 @@ def ratio_lines(runs: list[EngineRun], summaries: dict[str, Summary]) -> list[st
 
     return [f"pressroom / {BASELINE}: F1 ×{ratio(ours.f1, base.f1)}, precision ×{ratio(ours.precision, base.precision)}, "
             f"recall ×{ratio(ours.recall, base.recall)}, speed ×{ratio(dps_ours, dps_base)}"]
-
-
-def write_results_section(path: Path, section: str) -> None:
-    """Replace (or append) only this benchmark's section; other sections stay byte-identical."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start = text.find(RESULTS_HEADING)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
-    else:
-        nxt = text.find("\n## ", start + len(RESULTS_HEADING))
-        text = text[:start] + (section if nxt != -1 else section.rstrip("\n") + "\n") + ("" if nxt == -1 else text[nxt + 1:])
-    path.write_text(text, encoding="utf-8")
 
 
 def causes_line(causes: Counter, empty: list[str]) -> str:
