@@ -66,6 +66,7 @@ _LEXICON_KEYS: dict[Reason, tuple[str, ...]] = {
     Reason.TEASER: ("teasers", "teaser"),
     Reason.NAVIGATION: ("navigation", "nav"),
 }
+_PATTERN_REASONS = {Reason.FEED_FOOTER}  # their lexicon entries are regular expressions, not phrases
 _HINT_REASONS: dict[str, Reason] = {
     "cookie": Reason.COOKIE, "share": Reason.SHARE, "teaser": Reason.TEASER, "related": Reason.TEASER,
     "banner": Reason.BANNER, "nav": Reason.NAVIGATION, "header": Reason.NAVIGATION,
@@ -76,6 +77,11 @@ _HINT_REASONS: dict[str, Reason] = {
 # ---------------------------------------------------------------- removal reasons
 
 
+def _unnamed(pattern: str) -> str:
+    """A template with its named groups made plain, so several can share one alternation."""
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
 @dataclass(frozen=True)
 class ChromeCues:
     """Lower-cased cue phrases per removal reason, from every language lexicon."""
@@ -83,8 +89,13 @@ class ChromeCues:
     by_reason: tuple[tuple[Reason, tuple[str, ...]], ...]
 
     def __post_init__(self):
-        matchers = tuple((r, re.compile("|".join(map(re.escape, cues)))) for r, cues in self.by_reason)
-        object.__setattr__(self, "_matchers", matchers)
+        # feed footers are templates (regular expressions naming the title and site), tried first:
+        # the title they quote may hold any other cue word
+        matchers = sorted(
+            ((r, re.compile("|".join(_unnamed(c) for c in cues), re.I) if r in _PATTERN_REASONS else re.compile("|".join(map(re.escape, cues))))
+             for r, cues in self.by_reason),
+            key=lambda pair: pair[0] not in _PATTERN_REASONS)
+        object.__setattr__(self, "_matchers", tuple(matchers))
 
     def reason(self, text: str) -> Reason | None:
         low = text.casefold()
@@ -118,8 +129,8 @@ def load_chrome_cues(langs: tuple[str, ...] | None = None) -> ChromeCues:
                     values = values.get("cues", ())
                 if isinstance(values, str):
                     values = [values]
-                cues.setdefault(reason, set()).update(
-                    v.casefold().strip() for v in values if isinstance(v, str) and v.strip())
+                fold = (lambda v: v.strip()) if reason in _PATTERN_REASONS else (lambda v: v.casefold().strip())
+                cues.setdefault(reason, set()).update(fold(v) for v in values if isinstance(v, str) and v.strip())
     return ChromeCues(tuple((r, tuple(sorted(c))) for r, c in cues.items() if c))
 
 

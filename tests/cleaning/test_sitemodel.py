@@ -153,3 +153,33 @@ def test_boilerplate_table_lists_a_feed_footer_template_once():
     rows = boilerplate_table(build_site_model(docs, OPTS)).to_pylist()
     assert len(rows) == 1 and rows[0]["doc_count"] == 5
     assert rows[0]["text"].startswith("The post ") and int(rows[0]["fingerprint"], 16) & 1  # a pattern key
+
+
+def test_on_the_sample_site_the_model_finds_the_chrome_with_no_site_rule(tmp_path):
+    """Contact block, banner, cookie notice, teaser list (HTML) and the feed-footer pattern (dump)."""
+    import pyarrow.parquet as pq
+
+    from cleaning.pipeline import clean_sources
+    from cleaning.schema import SourceRecord
+    from pressroom.sample_site import generate_site
+    from pressroom.sample_site.dump import write_dump
+
+    site = generate_site()
+    pages = [SourceRecord(input=r.path, source="html", url="http://127.0.0.1:1" + r.path,
+                          html=site.pages[r.path].body.decode("utf-8")) for r in site.releases]
+    list(clean_sources(pages, out_dir=tmp_path / "html"))
+    table = pq.read_table(tmp_path / "html" / "boilerplate")
+    assert {"contacts", "banner", "cookie-notice", "teaser"} <= set(table.column("reason").to_pylist())
+    stripped = " ".join(table.column("text").to_pylist())
+    chrome = site.releases[0].chrome_lines
+    assert sum(line in stripped for line in chrome) >= 0.5 * len(chrome)
+
+    dump = write_dump(tmp_path / "sample.txt")
+    list(clean_sources([SourceRecord(input="sample.txt", source="dump", text=dump.read_text(encoding="utf-8"))],
+                       out_dir=tmp_path / "dump"))
+    table = pq.read_table(tmp_path / "dump" / "boilerplate")
+    footers = [t for t, r in zip(table.column("text").to_pylist(), table.column("reason").to_pylist())
+               if r == "feed-footer"]
+    assert footers and all("appeared first on" in t for t in footers)
+    assert min(table.column("doc_count").to_pylist()[i] for i, r in enumerate(table.column("reason").to_pylist())
+               if r == "feed-footer") >= len(site.releases) // 2
