@@ -58,8 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_crawl_args(p); _add_clean_args(p); _add_out(p); _add_verbosity(p)
 
     p = sub.add_parser("demo", help="serve the bundled sample press site, crawl it, clean it, summarise",
-                       description="Serve the bundled sample press site on 127.0.0.1, crawl, clean, summarise.")
-    _add_out(p); _add_verbosity(p)
+                       description="Serve the bundled sample press site on 127.0.0.1, crawl, clean, summarise. "
+                                   "Each run starts afresh in its own folder (default: data/demo/).")
+    p.add_argument("--out", type=Path, default=Path("data/demo"), help="output root (default: data/demo/)")
+    _add_verbosity(p)
 
     p = sub.add_parser("serve-sample", help="serve the bundled sample press site on 127.0.0.1",
                        description="Serve the bundled sample press site on 127.0.0.1 until interrupted.")

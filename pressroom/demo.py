@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import shutil
 import time
 from collections import Counter
 from pathlib import Path
@@ -11,18 +12,36 @@ from pathlib import Path
 from pressroom.cli import EXIT_NOTHING, EXIT_OK, build_parser
 
 
+DEMO_MARKER = ".pressroom-demo"  # a folder holding it is the demo's own, emptied at each run
+DEMO_PARTS = ("raw", "articles", "boilerplate", "reports", ".staging", ".crawl-job")
+
+
+def prepare_demo_folder(out: Path) -> None:
+    """Start each demo afresh: the sample site is served on a new port each time, so an old
+    run's releases would come back under other URLs (and be folded as duplicates)."""
+    if (out / DEMO_MARKER).exists():
+        for part in DEMO_PARTS:
+            shutil.rmtree(out / part, ignore_errors=True)
+    elif out.exists() and any(out.iterdir()):
+        print(f"demo: {out} already holds other data; the demo's releases are merged into it")
+        return  # not ours: never emptied
+    out.mkdir(parents=True, exist_ok=True)
+    (out / DEMO_MARKER).write_text("written by `pressroom demo`; this folder is emptied at each demo run\n")
+
+
 def summarise_articles(out: Path) -> dict:
     """Figures an analyst wants first, read back from the written dataset."""
     import pyarrow.dataset as ds
 
     table = ds.dataset(out / "articles", format="parquet", partitioning="hive").to_table(
-        columns=["lang", "quotes", "removed", "site"]
+        columns=["lang", "quotes", "removed", "dup_of"]
     )
-    langs = Counter(table.column("lang").to_pylist())
-    quotes = sum(len(q or []) for q in table.column("quotes").to_pylist())
+    kept = [d is None for d in table.column("dup_of").to_pylist()]
+    langs = Counter(lang for lang, k in zip(table.column("lang").to_pylist(), kept) if k)
+    quotes = sum(len(q or []) for q, k in zip(table.column("quotes").to_pylist(), kept) if k)
     removed = sum(len(r or []) for r in table.column("removed").to_pylist())
-    return {"releases": table.num_rows, "languages": dict(sorted(langs.items(), key=str)),
-            "quotes": quotes, "removed": removed}
+    return {"releases": sum(kept), "duplicates": table.num_rows - sum(kept),
+            "languages": dict(sorted(langs.items(), key=str)), "quotes": quotes, "removed": removed}
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -34,6 +53,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
     out: Path = args.out
     started = time.monotonic()
+    prepare_demo_folder(out)
     with serve_sample("default") as server:
         print(f"sample press site: {server.base_url}/ ({len(server.site.releases)} releases)")
         crawl_args = build_parser().parse_args(
@@ -57,7 +77,8 @@ def run_demo(args: argparse.Namespace) -> int:
     langs = ", ".join(f"{k}: {v}" for k, v in figures["languages"].items())
     print()
     print(f"pages fetched            {pages_fetched}")
-    print(f"releases                 {figures['releases']}  ({langs})")
+    dups = f", {figures['duplicates']} duplicates marked" if figures["duplicates"] else ""
+    print(f"releases                 {figures['releases']}  ({langs}{dups})")
     print(f"quotes                   {figures['quotes']}")
     print(f"boilerplate removed      {figures['removed']} blocks")
     print(f"raw table                {out / 'raw'}")
