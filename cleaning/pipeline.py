@@ -9,13 +9,16 @@ site model), so the same functions run in-process, on a local process pool or on
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+import pickle
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from cleaning.annotate import annotate_document
 from cleaning.dedup import (DedupSignature, count_assignments, dedup_signature, find_duplicate_clusters,
                             mark_duplicates)
-from cleaning.engines import InlineEngine, Progress, make_engine
+from cleaning.engines import DaskEngine, InlineEngine, Progress, make_engine
 from cleaning.extract import extract_documents
 from cleaning.options import DEFAULT_OPTIONS, CleanOptions
 from cleaning.quotes import attribute_quotes
@@ -122,15 +125,109 @@ def clean_documents(docs: list[Document], opts: CleanOptions, stats: Stats, engi
     return [mark_duplicates(doc, assignments.get(doc.doc_id)) for doc in finished]
 
 
+# ---------------------------------------------------------------- staging through files
+# Documents (with all their blocks) are the bulky part of a run: each batch is pickled to a work
+# folder once extracted, and every later map gets the path, loads that one batch and drops it.
+# Only counts, samples, signatures and the output records come back to this process.
+
+WORK_PREFIX = ".work-"  # OUT/.work-XXXX: hidden, so a later `pressroom clean OUT` never reads it
+
+
+def _spill(items: list, path: str) -> None:
+    with open(path, "wb") as f:
+        pickle.dump(items, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load(path: str) -> list:
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
+class SpillOutput:
+    """`fn(batch, *args) -> (items, stats)` run on a (path, batch) job: the items go to the path, their count comes back."""
+
+    def __init__(self, fn: Callable):
+        self.fn, self.__name__ = fn, fn.__name__  # the name is the progress step's
+
+    def __call__(self, job: tuple[str, Sequence], *args):
+        path, batch = job
+        items, stats = self.fn(batch, *args)
+        _spill(items, path)
+        return len(items), stats
+
+
+class OnSpilled:
+    """`fn(batch, *args)` run on the batch spilled at a path."""
+
+    def __init__(self, fn: Callable):
+        self.fn, self.__name__ = fn, fn.__name__
+
+    def __call__(self, path: str, *args):
+        return self.fn(_load(path), *args)
+
+
+class FinishSpilled:
+    """Pass 2 on a spilled batch: the finished documents replace it on disk, the signatures come back."""
+
+    __name__ = finish_and_sign_batch.__name__
+
+    def __call__(self, path: str, model: SiteModel, opts: CleanOptions):
+        (finished, sigs), stats = finish_and_sign_batch(_load(path), model, opts)
+        _spill(finished, path)
+        return sigs, stats
+
+
+def _source_jobs(sources: Iterable[SourceRecord], work: Path, batch_size: int) -> list[tuple[str, list]]:
+    """The sources in batches, each with the file its documents will be spilled to."""
+    sources = sources if isinstance(sources, Sequence) else list(sources)
+    return [(str(work / f"batch-{n:06d}.pkl"), batch) for n, batch in enumerate(_batches(sources, batch_size))]
+
+
+def clean_spilled(sources: Iterable[SourceRecord], opts: CleanOptions, stats: Stats, engine,
+                  work: Path, out_dir: Path | None = None, batch_size: int = BATCH_SIZE) -> list[dict]:
+    """The same steps as `clean_documents`, with each batch of documents staged in `work`, not in memory."""
+    jobs = _source_jobs(sources, work, batch_size)
+    paths = [path for path, _ in jobs]
+    for count, batch_stats in engine.map(SpillOutput(extract_batch), jobs, opts):
+        stats.merge(batch_stats)
+    del jobs  # the documents are on disk now; the sources can go
+    model = build_site_model(merge_counts(engine.map(OnSpilled(count_fingerprints), paths, opts)), opts)
+    model = model.with_samples(merge_samples(engine.map(OnSpilled(collect_samples), paths, model)))
+    stats.inc("sitemodel/frequent_fingerprints", model.n_keys)
+    stats.inc("sitemodel/state_bytes", model.nbytes)
+    if out_dir is not None:
+        write_boilerplate(model, out_dir)
+    sigs = _gather(engine.map(FinishSpilled(), paths, model, opts), stats)
+    assignments = find_duplicate_clusters(sigs, opts)
+    count_assignments(assignments, stats)
+    stats.inc("dedup/clusters", sum(1 for a in assignments.values() if a.match == "kept"))
+    return [document_to_record(mark_duplicates(doc, assignments.get(doc.doc_id)))
+            for path in paths for doc in _load(path)]
+
+
 def clean_sources(sources: Iterable[SourceRecord], opts: CleanOptions = DEFAULT_OPTIONS,
                   stats: Stats | None = None, engine=None, out_dir: Path | None = None,
                   batch_size: int = BATCH_SIZE) -> Iterator[dict]:
-    """Batch API: pages or dump records in, article records (dicts) out, in input order."""
+    """Batch API: pages or dump records in, article records (dicts) out, in input order.
+
+    In-process and local engines stage documents in a work folder (OUT/.work-XXXX, or a temp
+    folder without `out_dir`), removed at the end even on error; Dask keeps them on its workers.
+    """
     stats = stats if stats is not None else Stats()
     engine = engine or InlineEngine()
-    docs = _gather(engine.map(extract_batch, _batches(list(sources), batch_size), opts), stats)
-    for doc in clean_documents(docs, opts, stats, engine, out_dir, batch_size):
-        yield document_to_record(doc)
+    if isinstance(engine, DaskEngine):
+        docs = _gather(engine.map(extract_batch, _batches(list(sources), batch_size), opts), stats)
+        for doc in clean_documents(docs, opts, stats, engine, out_dir, batch_size):
+            yield document_to_record(doc)
+        return
+    if out_dir is not None:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out_dir))
+    try:
+        records = clean_spilled(sources, opts, stats, engine, work, out_dir, batch_size)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    yield from records
 
 
 def clean_pages(pages: Iterable[dict], opts: CleanOptions = DEFAULT_OPTIONS,
@@ -152,6 +249,13 @@ def clean_html(html: str, url: str | None = None, opts: CleanOptions = DEFAULT_O
     return records[0]
 
 
+def _handed_over(items: list) -> Iterator:
+    """The items one by one, emptying the list: the caller keeps no reference to what it handed over."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
 def run_clean(inputs: list[str], out_dir: Path, opts: CleanOptions = DEFAULT_OPTIONS,
               stats: Stats | None = None, engine: str = "local", workers: int | None = None,
               scheduler: str | None = None, progress: Progress | None = None) -> tuple[Path | None, Stats]:
@@ -161,7 +265,7 @@ def run_clean(inputs: list[str], out_dir: Path, opts: CleanOptions = DEFAULT_OPT
     small = len(sources) <= BATCH_SIZE and engine != "dask"  # a pool costs more than it saves
     runner = InlineEngine(progress) if small else make_engine(engine, workers, scheduler, progress)
     try:
-        records = list(clean_sources(sources, opts, stats, runner, out_dir))
+        records = list(clean_sources(_handed_over(sources), opts, stats, runner, out_dir))
     finally:
         runner.close()
     stats.inc("write/records", len(records))
