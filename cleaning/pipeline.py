@@ -91,44 +91,11 @@ def _batches(items: Sequence, size: int = BATCH_SIZE) -> list[list]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
-def _gather(results: list[tuple[list, Stats]], stats: Stats) -> list:
-    out: list = []
-    for items, batch_stats in results:
-        out.extend(items)
-        stats.merge(batch_stats)
-    return out
-
-
-def clean_documents(docs: list[Document], opts: CleanOptions, stats: Stats, engine=None,
-                    out_dir: Path | None = None, batch_size: int = BATCH_SIZE) -> list[Document]:
-    """Pass 1 (count per batch, merge), pass 2 and dedup signatures per batch, then the dedup merge.
-
-    Every map runs on `engine`; only counts, samples and signatures come together in this process,
-    and each merge is order-independent, so every engine gives the same records.
-    """
-    engine = engine or InlineEngine()
-    batches = _batches(docs, batch_size)
-    model = build_site_model(merge_counts(engine.map(count_fingerprints, batches, opts)), opts)
-    model = model.with_samples(merge_samples(engine.map(collect_samples, batches, model)))
-    stats.inc("sitemodel/frequent_fingerprints", model.n_keys)
-    stats.inc("sitemodel/state_bytes", model.nbytes)
-    if out_dir is not None:
-        write_boilerplate(model, out_dir)  # the audit table: DIR/boilerplate/
-    finished, sigs = [], []
-    for (batch_docs, batch_sigs), batch_stats in engine.map(finish_and_sign_batch, batches, model, opts):
-        finished.extend(batch_docs)
-        sigs.extend(batch_sigs)
-        stats.merge(batch_stats)
-    assignments = find_duplicate_clusters(sigs, opts)  # the dedup merge, across every batch
-    count_assignments(assignments, stats)
-    stats.inc("dedup/clusters", sum(1 for a in assignments.values() if a.match == "kept"))
-    return [mark_duplicates(doc, assignments.get(doc.doc_id)) for doc in finished]
-
-
-# ---------------------------------------------------------------- staging through files
-# Documents (with all their blocks) are the bulky part of a run: each batch is pickled to a work
-# folder once extracted, and every later map gets the path, loads that one batch and drops it.
-# Only counts, samples, signatures and the output records come back to this process.
+# ---------------------------------------------------------------- batches, in memory or staged
+# Documents (with all their blocks) are the bulky part of a run. In-process and local engines stage
+# each extracted batch in a work folder (one pickle per batch): every later map gets the path,
+# loads that one batch and drops it, and only counts, samples and signatures come back here.
+# Dask keeps the batches in memory on its side (its workers may be other machines).
 
 WORK_PREFIX = ".work-"  # OUT/.work-XXXX: hidden, so a later `pressroom clean OUT` never reads it
 
@@ -143,21 +110,20 @@ def _load(path: str) -> list:
         return pickle.load(f)
 
 
-class SpillOutput:
-    """`fn(batch, *args) -> (items, stats)` run on a (path, batch) job: the items go to the path, their count comes back."""
+class ExtractTo:
+    """extract_batch on a (path, sources) job: the documents go to the path, the path comes back."""
 
-    def __init__(self, fn: Callable):
-        self.fn, self.__name__ = fn, fn.__name__  # the name is the progress step's
+    __name__ = extract_batch.__name__  # the progress step's name
 
-    def __call__(self, job: tuple[str, Sequence], *args):
-        path, batch = job
-        items, stats = self.fn(batch, *args)
-        _spill(items, path)
-        return len(items), stats
+    def __call__(self, job: tuple[str, Sequence[SourceRecord]], opts: CleanOptions) -> tuple[str, Stats]:
+        path, sources = job
+        docs, stats = extract_batch(sources, opts)
+        _spill(docs, path)
+        return path, stats
 
 
-class OnSpilled:
-    """`fn(batch, *args)` run on the batch spilled at a path."""
+class OnStaged:
+    """`fn(docs, *args)` on the batch staged at a path."""
 
     def __init__(self, fn: Callable):
         self.fn, self.__name__ = fn, fn.__name__
@@ -166,43 +132,54 @@ class OnSpilled:
         return self.fn(_load(path), *args)
 
 
-class FinishSpilled:
-    """Pass 2 on a spilled batch: the finished documents replace it on disk, the signatures come back."""
+class FinishStaged:
+    """Pass 2 on a staged batch: the finished documents replace it on disk; path and signatures come back."""
 
     __name__ = finish_and_sign_batch.__name__
 
     def __call__(self, path: str, model: SiteModel, opts: CleanOptions):
         (finished, sigs), stats = finish_and_sign_batch(_load(path), model, opts)
         _spill(finished, path)
-        return sigs, stats
+        return (path, sigs), stats
 
 
-def _source_jobs(sources: Iterable[SourceRecord], work: Path, batch_size: int) -> list[tuple[str, list]]:
-    """The sources in batches, each with the file its documents will be spilled to."""
-    sources = sources if isinstance(sources, Sequence) else list(sources)
-    return [(str(work / f"batch-{n:06d}.pkl"), batch) for n, batch in enumerate(_batches(sources, batch_size))]
+def clean_batches(source_batches: list[list[SourceRecord]], opts: CleanOptions, stats: Stats, engine,
+                  out_dir: Path | None = None, work: Path | None = None) -> Iterator[Document]:
+    """Extract, pass 1 (count per batch, merge), pass 2 and dedup signatures per batch, the dedup merge.
 
-
-def clean_spilled(sources: Iterable[SourceRecord], opts: CleanOptions, stats: Stats, engine,
-                  work: Path, out_dir: Path | None = None, batch_size: int = BATCH_SIZE) -> list[dict]:
-    """The same steps as `clean_documents`, with each batch of documents staged in `work`, not in memory."""
-    jobs = _source_jobs(sources, work, batch_size)
-    paths = [path for path, _ in jobs]
-    for count, batch_stats in engine.map(SpillOutput(extract_batch), jobs, opts):
+    Every map runs on `engine`; each merge is order-independent, so every engine gives the same
+    records. With `work`, batches are staged there; `source_batches` is emptied once extracted.
+    """
+    staged = work is not None
+    if staged:
+        jobs = [(str(work / f"batch-{n:06d}.pkl"), batch) for n, batch in enumerate(source_batches)]
+        results = engine.map(ExtractTo(), jobs, opts)
+        del jobs
+    else:
+        results = engine.map(extract_batch, source_batches, opts)
+    source_batches.clear()  # the documents hold what is needed from here on
+    batches = [handle for handle, _ in results]
+    for _, batch_stats in results:
         stats.merge(batch_stats)
-    del jobs  # the documents are on disk now; the sources can go
-    model = build_site_model(merge_counts(engine.map(OnSpilled(count_fingerprints), paths, opts)), opts)
-    model = model.with_samples(merge_samples(engine.map(OnSpilled(collect_samples), paths, model)))
+    on = OnStaged if staged else (lambda fn: fn)
+    model = build_site_model(merge_counts(engine.map(on(count_fingerprints), batches, opts)), opts)
+    model = model.with_samples(merge_samples(engine.map(on(collect_samples), batches, model)))
     stats.inc("sitemodel/frequent_fingerprints", model.n_keys)
     stats.inc("sitemodel/state_bytes", model.nbytes)
     if out_dir is not None:
-        write_boilerplate(model, out_dir)
-    sigs = _gather(engine.map(FinishSpilled(), paths, model, opts), stats)
-    assignments = find_duplicate_clusters(sigs, opts)
+        write_boilerplate(model, out_dir)  # the audit table: DIR/boilerplate/
+    finished, sigs = [], []
+    for (handle, batch_sigs), batch_stats in engine.map(FinishStaged() if staged else finish_and_sign_batch,
+                                                        batches, model, opts):
+        finished.append(handle)
+        sigs.extend(batch_sigs)
+        stats.merge(batch_stats)
+    assignments = find_duplicate_clusters(sigs, opts)  # the dedup merge, across every batch
     count_assignments(assignments, stats)
     stats.inc("dedup/clusters", sum(1 for a in assignments.values() if a.match == "kept"))
-    return [document_to_record(mark_duplicates(doc, assignments.get(doc.doc_id)))
-            for path in paths for doc in _load(path)]
+    for handle in finished:
+        for doc in _load(handle) if staged else handle:
+            yield mark_duplicates(doc, assignments.get(doc.doc_id))
 
 
 def clean_sources(sources: Iterable[SourceRecord], opts: CleanOptions = DEFAULT_OPTIONS,
@@ -211,20 +188,20 @@ def clean_sources(sources: Iterable[SourceRecord], opts: CleanOptions = DEFAULT_
     """Batch API: pages or dump records in, article records (dicts) out, in input order.
 
     In-process and local engines stage documents in a work folder (OUT/.work-XXXX, or a temp
-    folder without `out_dir`), removed at the end even on error; Dask keeps them on its workers.
+    folder without `out_dir`), removed at the end even on error.
     """
     stats = stats if stats is not None else Stats()
     engine = engine or InlineEngine()
+    source_batches = _batches(list(sources), batch_size)
     if isinstance(engine, DaskEngine):
-        docs = _gather(engine.map(extract_batch, _batches(list(sources), batch_size), opts), stats)
-        for doc in clean_documents(docs, opts, stats, engine, out_dir, batch_size):
+        for doc in clean_batches(source_batches, opts, stats, engine, out_dir):
             yield document_to_record(doc)
         return
     if out_dir is not None:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out_dir))
     try:
-        records = clean_spilled(sources, opts, stats, engine, work, out_dir, batch_size)
+        records = [document_to_record(doc) for doc in clean_batches(source_batches, opts, stats, engine, out_dir, work)]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     yield from records

@@ -9,7 +9,7 @@ import pytest
 import cleaning.pipeline as pipeline
 from cleaning.engines import InlineEngine
 from cleaning.options import CleanOptions
-from cleaning.pipeline import WORK_PREFIX, clean_documents, clean_sources, extract_batch, run_clean
+from cleaning.pipeline import WORK_PREFIX, clean_batches, clean_sources, run_clean
 from cleaning.schema import SourceRecord, document_to_record
 from cleaning.stats import Stats
 
@@ -29,8 +29,8 @@ def work_folders(out: Path) -> list[Path]:
 
 def test_staged_records_equal_the_in_memory_ones(tmp_path):
     sources = sample_pages()
-    docs, _ = extract_batch(sources, CleanOptions())
-    in_memory = [document_to_record(d) for d in clean_documents(docs, CleanOptions(), Stats(), batch_size=5)]
+    batches = [sources[i : i + 5] for i in range(0, len(sources), 5)]
+    in_memory = [document_to_record(d) for d in clean_batches(batches, CleanOptions(), Stats(), InlineEngine())]
     staged = list(clean_sources(sources, CleanOptions(), Stats(), InlineEngine(), tmp_path, batch_size=5))
     assert staged == in_memory and len(staged) == len(sources)
 
