@@ -29,12 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cleaning.options import CleanOptions  # noqa: E402
-from cleaning.schema import Block, BlockKind, Document  # noqa: E402
-from cleaning.sitemodel import (build_site_model, collect_samples, count_fingerprints,  # noqa: E402
+from cleaning.core.options import CleanOptions  # noqa: E402
+from cleaning.core.schema import Block, BlockKind, Document  # noqa: E402
+from cleaning.steps.sitemodel import (build_site_model, collect_samples, count_fingerprints,  # noqa: E402
                                 merge_counts, merge_samples, normalise)
-from cleaning.stats import Stats  # noqa: E402
-from cleaning.strip import load_chrome_cues, strip_boilerplate  # noqa: E402
+from cleaning.core.stats import Stats  # noqa: E402
+from cleaning.steps.strip import load_chrome_cues, strip_boilerplate  # noqa: E402
 
 BOILERPLATE = ("contacts", "banner", "cookie", "share", "feed-footer", "teaser")
 BODY = ("title", "body", "shared-quote", "short-line")

@@ -35,9 +35,9 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cleaning.annotate import normalise_for_hash  # noqa: E402
-from cleaning.options import CleanOptions  # noqa: E402
-from cleaning.schema import Document, Paragraph  # noqa: E402
+from cleaning.steps.annotate import normalise_for_hash  # noqa: E402
+from cleaning.core.options import CleanOptions  # noqa: E402
+from cleaning.core.schema import Document, Paragraph  # noqa: E402
 
 VARIANTS = ("republished", "date-corrected", "paragraph-added", "light-edit", "corrected+added")
 MONTHS = ("January February March April May June July August September October November December").split()
@@ -174,8 +174,8 @@ def recall_by_kind(planted: Planted, clusters: dict[str, str]) -> dict[str, floa
 
 
 def run_pressroom(planted: Planted, opts: CleanOptions) -> dict[str, str]:
-    from cleaning.dedup import dedup_documents
-    from cleaning.stats import Stats
+    from cleaning.steps.dedup import dedup_documents
+    from cleaning.core.stats import Stats
 
     marked = dedup_documents(planted.docs, opts, Stats())
     return {d.doc_id: d.dup_cluster for d in marked if d.dup_cluster}
@@ -185,7 +185,7 @@ def run_datasketch(planted: Planted, opts: CleanOptions) -> dict[str, str]:
     """Baseline: datasketch MinHash + MinHashLSH; candidates unioned (exact hashes folded too, for fairness)."""
     from datasketch import MinHash, MinHashLSH
 
-    from cleaning.dedup import _UnionFind, word_shingles
+    from cleaning.steps.dedup import _UnionFind, word_shingles
 
     lsh = MinHashLSH(threshold=opts.near_dup_threshold, num_perm=opts.minhash_perms)
     uf = _UnionFind()
@@ -239,7 +239,7 @@ def signature_speed(n: int, seed: int) -> None:
     from datasketch import MinHash
     from rensa import RMinHash
 
-    from cleaning.dedup import word_shingles
+    from cleaning.steps.dedup import word_shingles
 
     opts = CleanOptions()
     sets = [list(set(word_shingles(d.body_text, opts.shingle_size))) for d in plant(n, seed).docs]
@@ -260,7 +260,7 @@ def signature_speed(n: int, seed: int) -> None:
 
 def sweep(n: int, seed: int) -> None:
     """Threshold tuning on a smaller planted set: Jaccard threshold x containment threshold."""
-    import cleaning.dedup as dedup
+    import cleaning.steps.dedup as dedup
 
     planted = plant(n, seed)
     saved = dedup.NEAR_CONTAINMENT

@@ -37,10 +37,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from cleaning.engines import DaskEngine, LocalEngine  # noqa: E402
-from cleaning.options import CleanOptions  # noqa: E402
+from cleaning.core.options import CleanOptions  # noqa: E402
 from cleaning.pipeline import clean_sources  # noqa: E402
-from cleaning.schema import SourceRecord  # noqa: E402
-from cleaning.stats import Stats  # noqa: E402
+from cleaning.core.schema import SourceRecord  # noqa: E402
+from cleaning.core.stats import Stats  # noqa: E402
 
 CRAWL_SETTINGS = {"AUTOTHROTTLE_ENABLED": 0, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
                   "PRESSROOM_OBEY_CRAWL_DELAY": 0, "DOWNLOAD_TIMEOUT": 10, "CLOSESPIDER_TIMEOUT": 120,

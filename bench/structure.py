@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import cleaning  # noqa: E402
-from cleaning.schema import Paragraph  # noqa: E402
+from cleaning.core.schema import Paragraph  # noqa: E402
 
 BASE = "http://127.0.0.1:8765"
 NOT_IN_DUMPS = {"teaser_urls"}  # a text dump carries no links: not scored there
@@ -113,7 +113,7 @@ def _with_split(pages: list[dict], split) -> list[dict]:
     """The real pipeline (inline engine) with another split step, for the baseline."""
     from unittest import mock
 
-    from cleaning import pipeline
+    import cleaning.pipeline as pipeline
 
     steps = tuple(split if step is pipeline.split_document else step for step in pipeline.DOCUMENT_STEPS)
     with mock.patch.object(pipeline, "DOCUMENT_STEPS", steps):

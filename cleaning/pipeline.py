@@ -15,21 +15,21 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from cleaning.annotate import annotate_document
-from cleaning.dedup import (DedupSignature, count_assignments, dedup_signature, find_duplicate_clusters,
+from cleaning.steps.annotate import annotate_document
+from cleaning.steps.dedup import (DedupSignature, count_assignments, dedup_signature, find_duplicate_clusters,
                             mark_duplicates)
 from cleaning.engines import DaskEngine, InlineEngine, Progress, make_engine
-from cleaning.extract import extract_documents
-from cleaning.options import DEFAULT_OPTIONS, CleanOptions
-from cleaning.quotes import attribute_quotes
-from cleaning.readers import read_inputs
-from cleaning.schema import Document, SourceRecord, document_to_record
-from cleaning.sitemodel import (SiteModel, build_site_model, collect_samples, count_fingerprints, merge_counts,
+from cleaning.extract.documents import extract_documents
+from cleaning.core.options import DEFAULT_OPTIONS, CleanOptions
+from cleaning.quotes.attribute import attribute_quotes
+from cleaning.io.readers import read_inputs
+from cleaning.core.schema import Document, SourceRecord, document_to_record
+from cleaning.steps.sitemodel import (SiteModel, build_site_model, collect_samples, count_fingerprints, merge_counts,
                                 merge_samples)
-from cleaning.split import split_document
-from cleaning.stats import Stats
-from cleaning.strip import strip_boilerplate, write_boilerplate
-from cleaning.writers import write_dataset
+from cleaning.steps.split import split_document
+from cleaning.core.stats import Stats
+from cleaning.steps.strip import strip_boilerplate, write_boilerplate
+from cleaning.io.writers import write_dataset
 
 BATCH_SIZE = 64
 # Pass 2, in order. Each is `step(doc, opts, stats) -> Document` (strip also takes the model).

@@ -10,7 +10,7 @@ from pressroom.console import print_clean_summary
 
 
 def _clean_options(args: argparse.Namespace):
-    from cleaning.options import CleanOptions
+    from cleaning.core.options import CleanOptions
 
     return CleanOptions(site=getattr(args, "site", None))
 

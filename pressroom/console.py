@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cleaning.stats import Stats
+from cleaning.core.stats import Stats
 
 
 def print_clean_summary(path: Path | None, stats: Stats, file=None) -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pyarrow.dataset as ds
 
-from cleaning.dedup import url_key
-from cleaning.schema import ARTICLES_SCHEMA
-from cleaning.writers import data_files
+from cleaning.steps.dedup import url_key
+from cleaning.core.schema import ARTICLES_SCHEMA
+from cleaning.io.writers import data_files
 
 COLUMNS = ["doc_id", "url", "canonical_url", "title", "published_at", "word_count", "content_hash",
            "dup_of", "dup_cluster", "site"]

@@ -68,7 +68,7 @@ def read_table(path: Path, columns: tuple[str, ...]) -> pa.Table:
     """The columns (of those wanted) a Parquet dataset has, hive partitions included when present."""
     import pyarrow.dataset as ds
 
-    from cleaning.schema import TABLES
+    from cleaning.core.schema import TABLES
 
     if not path.exists():
         raise FileNotFoundError(f"no {path.name}/ folder in {path.parent}")
@@ -528,7 +528,7 @@ def build_report(out_dir: Path) -> tuple[str, list[Section]]:
 
 def write_report(dir: Path, file=None) -> int:
     """Write DIR/reports/report.html and print a summary; exit code as the CLI defines them."""
-    from cleaning.writers import atomic_write_text
+    from cleaning.io.atomic import atomic_write_text
 
     file = file or sys.stdout
     out_dir = Path(dir)

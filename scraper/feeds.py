@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import feedparser
 
-from cleaning.schema import FeedEntry
+from cleaning.core.schema import FeedEntry
 
 FEED_CONTENT_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
 

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from cleaning.schema import RAW_SCHEMA, FeedEntry
+from cleaning.core.schema import RAW_SCHEMA, FeedEntry
 
 
 @dataclass(slots=True)

@@ -15,8 +15,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cleaning.schema import RAW_SCHEMA
-from cleaning.writers import atomic_write_table
+from cleaning.core.schema import RAW_SCHEMA
+from cleaning.io.atomic import atomic_write_table
 from scraper.urls import url_key
 
 INDEX_COLUMNS = ["url", "final_url", "fetched_at", "is_release", "content_hash", "etag", "last_modified"]

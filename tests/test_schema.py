@@ -2,7 +2,7 @@ from datetime import datetime, timezone
 
 import pyarrow as pa
 
-from cleaning.schema import ARTICLES_SCHEMA, Document, Paragraph, Quote, document_to_record, records_to_table
+from cleaning.core.schema import ARTICLES_SCHEMA, Document, Paragraph, Quote, document_to_record, records_to_table
 
 
 def test_document_record_matches_articles_schema():

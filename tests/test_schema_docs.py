@@ -1,15 +1,16 @@
-"""docs/SCHEMA.md is generated from cleaning/schema.py and must not drift from it."""
+"""docs/SCHEMA.md is generated from cleaning/core/schema.py and must not drift from it."""
 
 import pyarrow as pa
 
-from cleaning.schema import SCHEMA_VERSION, TABLES
-from cleaning.schema_docs import DOC_PATH, main, render_schema_docs
-from cleaning.writers import LAYOUTS, _parquet_paths
+from cleaning.core.schema import SCHEMA_VERSION, TABLES
+from cleaning.io.schema_docs import DOC_PATH, main, render_schema_docs
+from cleaning.core.schema import LAYOUTS
+from cleaning.io.atomic import parquet_paths as _parquet_paths
 
 
 def test_schema_md_is_up_to_date():
     assert DOC_PATH.read_text(encoding="utf-8") == render_schema_docs(), (
-        "docs/SCHEMA.md drifted from cleaning/schema.py: run `python -m cleaning.schema_docs`")
+        "docs/SCHEMA.md drifted from cleaning/core/schema.py: run `python -m cleaning.io.schema_docs`")
 
 
 def test_every_column_of_every_table_is_documented_with_its_type():

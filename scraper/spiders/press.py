@@ -23,7 +23,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from cleaning.profiles import load_profile
-from cleaning.schema import FeedEntry
+from cleaning.core.schema import FeedEntry
 from scraper.discovery import (add_links, in_date_range, is_binary, is_listing_page, is_release_page, link_kind,
                                parse_html, read_signals)
 from scraper.encoding import decode_body
@@ -436,7 +436,7 @@ class PressSpider(scrapy.Spider):
         if stats_file:
             import json
 
-            from cleaning.writers import atomic_write_text
+            from cleaning.io.atomic import atomic_write_text
 
             stats = {k: (v.isoformat() if isinstance(v, datetime) else v)
                      for k, v in self.crawler.stats.get_stats().items()}

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from cleaning.annotate import (
+from cleaning.steps.annotate import (
     annotate_document,
     content_hash,
     detect_language,
@@ -14,9 +14,9 @@ from cleaning.annotate import (
     find_text_date,
     normalise_for_hash,
 )
-from cleaning.options import CleanOptions
-from cleaning.schema import Document, FeedEntry, PageMeta, Paragraph, Removed
-from cleaning.stats import Stats
+from cleaning.core.options import CleanOptions
+from cleaning.core.schema import Document, FeedEntry, PageMeta, Paragraph, Removed
+from cleaning.core.stats import Stats
 
 FR = ("Les États doivent fermement s’opposer aux menaces et sanctions contre la Cour pénale internationale et "
       "protéger la capacité de la Cour à continuer son mandat indépendant, a déclaré l’organisation le "
@@ -126,7 +126,7 @@ def test_other_languages_dates_and_feed_footers(text, footer, site):
 
 
 def test_numeric_datelines_are_read_only_when_unambiguous():
-    from cleaning.annotate import find_text_date
+    from cleaning.steps.annotate import find_text_date
 
     assert find_text_date("Berlin, 03.03.2025 – Die Stadt …") == datetime(2025, 3, 3, tzinfo=UTC)
     assert find_text_date("Lyon, 13/02/2025 – La ville …") == datetime(2025, 2, 13, tzinfo=UTC)

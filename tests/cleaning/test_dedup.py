@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from cleaning.annotate import content_hash
-from cleaning.dedup import (
+from cleaning.steps.annotate import content_hash
+from cleaning.steps.dedup import (
     dedup_documents,
     dedup_signature,
     find_duplicate_clusters,
     mark_duplicates,
     url_key,
 )
-from cleaning.options import CleanOptions
-from cleaning.schema import Document, Paragraph
-from cleaning.stats import Stats
+from cleaning.core.options import CleanOptions
+from cleaning.core.schema import Document, Paragraph
+from cleaning.core.stats import Stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.dedup import plant, score  # noqa: E402

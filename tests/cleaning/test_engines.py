@@ -10,12 +10,12 @@ import pyarrow.dataset as ds
 import pytest
 
 from cleaning.engines import InlineEngine, LocalEngine, make_engine
-from cleaning.options import CleanOptions
+from cleaning.core.options import CleanOptions
 from cleaning.pipeline import clean_sources
-from cleaning.readers import read_inputs
-from cleaning.schema import SourceRecord
-from cleaning.stats import Stats
-from cleaning.writers import write_dataset
+from cleaning.io.readers import read_inputs
+from cleaning.core.schema import SourceRecord
+from cleaning.core.stats import Stats
+from cleaning.io.writers import write_dataset
 
 REPO = Path(__file__).resolve().parents[2]
 DUMPS = sorted((REPO / "tests" / "fixtures" / "dumps").glob("*.txt"))

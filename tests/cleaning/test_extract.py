@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from cleaning.blocks import walk_blocks, walk_page
-from cleaning.cfemail import decode_cfemail, decode_cfemails
-from cleaning.extract import extract_documents
-from cleaning.options import CleanOptions
-from cleaning.pagemeta import extract_page_meta
-from cleaning.schema import BlockKind, FeedEntry, SourceRecord
-from cleaning.stats import Stats
-from cleaning.urls import normalize_url, registered_domain
-from cleaning.witness import main_content_text
+from cleaning.extract.blocks import walk_blocks, walk_page
+from cleaning.extract.cfemail import decode_cfemail, decode_cfemails
+from cleaning.extract.documents import extract_documents
+from cleaning.core.options import CleanOptions
+from cleaning.extract.pagemeta import extract_page_meta
+from cleaning.core.schema import BlockKind, FeedEntry, SourceRecord
+from cleaning.core.stats import Stats
+from cleaning.core.urls import normalize_url, registered_domain
+from cleaning.extract.witness import main_content_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 WP_URL = "https://www.amnistie-exemple.fr/actualites/monde-les-etats-doivent-proteger-la-cour/?utm_source=x&fbclid=y"
@@ -344,8 +344,8 @@ def test_main_is_guessed_when_no_extractor_keeps_anything():
 def test_cut_teaser_quoting_title_and_lead_does_not_take_their_place_as_main():
     """A ticker card (title + the lead's first words + "...") above the article: the page's own
     title and lead are the main content, not the card that quotes them."""
-    from cleaning.schema import Block
-    from cleaning.witness import mark_main
+    from cleaning.core.schema import Block
+    from cleaning.extract.witness import mark_main
 
     title = "With shattered dreams, travellers return home"
     lead = ("NEW DELHI: Their dream shattered and savings wasted, nearly 150 travellers returned home on "
@@ -358,7 +358,7 @@ def test_cut_teaser_quoting_title_and_lead_does_not_take_their_place_as_main():
 
 
 def test_witness_is_trafilatura_precision_mode_unless_it_kept_only_a_fragment(monkeypatch):
-    from cleaning import witness
+    from cleaning.extract import witness
 
     calls = []
 
@@ -383,8 +383,8 @@ def test_witness_is_trafilatura_precision_mode_unless_it_kept_only_a_fragment(mo
 def test_article_cut_into_chunks_by_an_ad_is_main_after_the_ad():
     """Paragraphs on the DOM path of several main paragraphs (the article resumed after an ad
     box) are main; a short line there, and other paths (a comment), are not."""
-    from cleaning.schema import Block
-    from cleaning.witness import extend_main_along_paths
+    from cleaning.core.schema import Block
+    from cleaning.extract.witness import extend_main_along_paths
 
     body, comments = "body/article/div.body/p", "body/section.comments/div.comment/p"
     sentence = "The article goes on after the advertisement with more sentences about the same topic {}."

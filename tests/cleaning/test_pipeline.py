@@ -8,10 +8,10 @@ import pytest
 
 import cleaning.pipeline as pipeline
 from cleaning.engines import InlineEngine
-from cleaning.options import CleanOptions
+from cleaning.core.options import CleanOptions
 from cleaning.pipeline import WORK_PREFIX, clean_batches, clean_sources, run_clean
-from cleaning.schema import SourceRecord, document_to_record
-from cleaning.stats import Stats
+from cleaning.core.schema import SourceRecord, document_to_record
+from cleaning.core.stats import Stats
 
 
 def sample_pages(n: int = 12) -> list[SourceRecord]:

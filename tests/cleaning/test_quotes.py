@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from cleaning import quotes as quotes_module
-from cleaning.options import DEFAULT_OPTIONS
+from cleaning.quotes import attribute as quotes_module
+from cleaning.core.options import DEFAULT_OPTIONS
 from cleaning.quotes import attribute_quotes, find_quotes
-from cleaning.schema import Document, Paragraph, Reason
-from cleaning.stats import Stats
+from cleaning.core.schema import Document, Paragraph, Reason
+from cleaning.core.stats import Stats
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
@@ -313,7 +313,7 @@ def test_benchmark_matching_rules():
 
 
 def test_removing_the_pull_pair_recounts_the_body():
-    from cleaning.annotate import content_hash, count_words
+    from cleaning.steps.annotate import content_hash, count_words
 
     doc = seed_document()
     doc = doc.replace(content_hash=content_hash(doc.body_text), word_count=count_words(doc.body_text))

@@ -11,9 +11,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from cleaning.readers import decode_html, read_inputs
-from cleaning.schema import RAW_SCHEMA
-from cleaning.stats import Stats
+from cleaning.io.readers import decode_html, read_inputs
+from cleaning.core.schema import RAW_SCHEMA
+from cleaning.core.stats import Stats
 
 PAGE = "<html><head><title>T</title></head><body><p>Élan vital, déjà vu.</p></body></html>"
 
@@ -219,9 +219,9 @@ def test_parquet_that_is_not_a_raw_table_is_reported(tmp_path):
 def test_a_url_fetched_twice_is_read_once_from_its_newest_fetch():
     from datetime import datetime, timezone
 
-    from cleaning.readers import keep_latest_fetch
-    from cleaning.schema import SourceRecord
-    from cleaning.stats import Stats
+    from cleaning.io.readers import keep_latest_fetch
+    from cleaning.core.schema import SourceRecord
+    from cleaning.core.stats import Stats
 
     t1, t2 = datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2025, 2, 1, tzinfo=timezone.utc)
     recs = [

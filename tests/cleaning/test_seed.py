@@ -114,7 +114,7 @@ def test_pull_quote_pair_is_marked_for_the_quotes_step(cleaned):
 
 
 def test_pull_quote_pair_not_in_body_but_a_pull_quote(cleaned):
-    """cleaning/quotes.py (issue 5) takes the pair split marked out of the body and links it to its quote."""
+    """cleaning/quotes/attribute.py (issue 5) takes the pair split marked out of the body and links it to its quote."""
     for line, spec, record in _pairs(cleaned):
         for n in spec.pull:
             assert line(n) not in [p["text"] for p in record["paragraphs"]]

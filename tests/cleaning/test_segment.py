@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaning.segment import segment_dump
+from cleaning.extract.segment import segment_dump
 
 DUMPS = Path(__file__).resolve().parents[1] / "fixtures" / "dumps"
 

@@ -9,11 +9,11 @@ import sys
 import numpy as np
 import pyarrow as pa
 
-from cleaning.options import CleanOptions
-from cleaning.schema import BOILERPLATE_SCHEMA, Block, Document
-from cleaning.sitemodel import (SiteCounts, build_site_model, collect_samples, count_fingerprints, doc_threshold,
+from cleaning.core.options import CleanOptions
+from cleaning.core.schema import BOILERPLATE_SCHEMA, Block, Document
+from cleaning.steps.sitemodel import (SiteCounts, build_site_model, collect_samples, count_fingerprints, doc_threshold,
                                 hash64, merge_counts, merge_samples, normalise, pattern_key, text_key)
-from cleaning.strip import boilerplate_table
+from cleaning.steps.strip import boilerplate_table
 
 OPTS = CleanOptions()
 
@@ -40,7 +40,7 @@ def test_normalise_folds_case_digits_punctuation_and_spacing():
 
 def test_hash_is_stable_across_processes():
     assert hash64("t\x00\x00contactpresse") == 0xBF9BA0AB07350B21
-    code = "from cleaning.sitemodel import hash64; print(hash64('t\\x00\\x00contactpresse'))"
+    code = "from cleaning.steps.sitemodel import hash64; print(hash64('t\\x00\\x00contactpresse'))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONHASHSEED": "123", "PATH": ""}, cwd=".")
     assert int(out.stdout) == 0xBF9BA0AB07350B21
@@ -160,7 +160,7 @@ def test_on_the_sample_site_the_model_finds_the_chrome_with_no_site_rule(tmp_pat
     import pyarrow.parquet as pq
 
     from cleaning.pipeline import clean_sources
-    from cleaning.schema import SourceRecord
+    from cleaning.core.schema import SourceRecord
     from pressroom.sample_site import generate_site
     from pressroom.sample_site.dump import write_dump
 

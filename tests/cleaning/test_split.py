@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from cleaning.options import DEFAULT_OPTIONS
-from cleaning.schema import Block, BlockKind, Document, PageMeta, Removed
-from cleaning.split import has_phone, restore_page, split_document, split_kicker
-from cleaning.stats import Stats
+from cleaning.core.options import DEFAULT_OPTIONS
+from cleaning.core.schema import Block, BlockKind, Document, PageMeta, Removed
+from cleaning.steps.split import has_phone, restore_page, split_document, split_kicker
+from cleaning.core.stats import Stats
 
 
 def dump_doc(lines: list[str], removed: list[Removed] | None = None, positions: list[int] | None = None) -> Document:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from cleaning.options import CleanOptions
-from cleaning.schema import Block, BlockKind, Document, PageMeta, Reason
-from cleaning.sitemodel import build_site_model
-from cleaning.stats import Stats
-from cleaning.strip import GUTTED, strip_boilerplate, write_boilerplate
+from cleaning.core.options import CleanOptions
+from cleaning.core.schema import Block, BlockKind, Document, PageMeta, Reason
+from cleaning.steps.sitemodel import build_site_model
+from cleaning.core.stats import Stats
+from cleaning.steps.strip import GUTTED, strip_boilerplate, write_boilerplate
 from pressroom.inspect_boilerplate import print_boilerplate
 
 OPTS = CleanOptions()

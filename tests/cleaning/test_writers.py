@@ -7,17 +7,11 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from cleaning.schema import ARTICLES_SCHEMA, SCHEMA_VERSION, Document, Paragraph, Quote, Removed, document_to_record
-from cleaning.stats import Stats
-from cleaning.writers import (
-    ARTICLES_LAYOUT,
-    BOILERPLATE_LAYOUT,
-    atomic_write_table,
-    atomic_write_text,
-    data_files,
-    write_dataset,
-    write_table_partitions,
-)
+from cleaning.core.schema import ARTICLES_SCHEMA, SCHEMA_VERSION, Document, Paragraph, Quote, Removed, document_to_record
+from cleaning.core.stats import Stats
+from cleaning.core.schema import ARTICLES_LAYOUT, BOILERPLATE_LAYOUT
+from cleaning.io.atomic import atomic_write_table, atomic_write_text
+from cleaning.io.writers import data_files, write_dataset, write_table_partitions
 
 
 def make_record(doc_id: str, site: str | None = "example.org", year: int | None = 2025, body: str | None = None,
@@ -108,7 +102,7 @@ def test_many_small_runs_are_compacted(tmp_path):
 
 
 def test_large_partition_is_split_into_capped_files(tmp_path, monkeypatch):
-    import cleaning.writers as writers
+    import cleaning.io.writers as writers
 
     monkeypatch.setattr(writers, "ARTICLES_LAYOUT", writers.TableLayout(**{
         **{f: getattr(ARTICLES_LAYOUT, f) for f in ARTICLES_LAYOUT.__slots__}, "max_rows_per_file": 4,
@@ -203,7 +197,7 @@ def test_invalid_record_raises_before_touching_the_dataset(tmp_path, bad):
 
 
 def test_legacy_single_file_output_is_migrated_into_partitions(tmp_path):
-    from cleaning.schema import records_to_table
+    from cleaning.core.schema import records_to_table
 
     legacy = tmp_path / "articles" / "part-0.parquet"
     atomic_write_table(records_to_table([make_record("old1", body="kept as it was"), make_record("a", body="v1")]),

@@ -16,9 +16,9 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
 
-from cleaning.schema import ARTICLES_SCHEMA, Document, Paragraph, Quote, Removed, Teaser, document_to_record
-from cleaning.stats import Stats
-from cleaning.writers import data_files, write_dataset
+from cleaning.core.schema import ARTICLES_SCHEMA, Document, Paragraph, Quote, Removed, Teaser, document_to_record
+from cleaning.core.stats import Stats
+from cleaning.io.writers import data_files, write_dataset
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -130,9 +130,9 @@ WRITER = textwrap.dedent("""
     import sys
     from datetime import datetime, timezone
     from pathlib import Path
-    from cleaning.schema import Document, Paragraph, document_to_record
-    from cleaning.stats import Stats
-    from cleaning.writers import write_dataset
+    from cleaning.core.schema import Document, Paragraph, document_to_record
+    from cleaning.core.stats import Stats
+    from cleaning.io.writers import write_dataset
 
     out, run = Path(sys.argv[1]), int(sys.argv[2])
     records = []
@@ -199,8 +199,8 @@ def test_sigkill_mid_write_leaves_previous_run_readable_and_rerun_completes(tmp_
 
 
 def test_pressroom_dedup_reports_clusters_kept_member_and_why(tmp_path, capsys):
-    from cleaning.dedup import dedup_documents
-    from cleaning.options import CleanOptions
+    from cleaning.steps.dedup import dedup_documents
+    from cleaning.core.options import CleanOptions
     from pressroom.cli import main
 
     text = [f"Paragraph {i} of the harbour release: the port will open a new terminal for ferries and "
@@ -240,7 +240,7 @@ FIXTURES = REPO / "tests" / "fixtures" / "dumps"
 @pytest.fixture(scope="module")
 def cleaned(tmp_path_factory) -> Path:
     """`clean` run twice into one dataset (two sites), as an analyst would find it."""
-    from cleaning.options import CleanOptions
+    from cleaning.core.options import CleanOptions
     from cleaning.pipeline import run_clean
 
     out = tmp_path_factory.mktemp("cleaned") / "data"

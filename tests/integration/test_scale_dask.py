@@ -11,12 +11,12 @@ import pytest
 pytest.importorskip("dask.distributed", reason="the dask extra is not installed (pip install 'pressroom[dask]')")
 
 from cleaning.engines import DaskEngine, InlineEngine  # noqa: E402
-from cleaning.options import CleanOptions  # noqa: E402
+from cleaning.core.options import CleanOptions  # noqa: E402
 from cleaning.pipeline import clean_sources, run_clean  # noqa: E402
-from cleaning.readers import read_inputs  # noqa: E402
-from cleaning.schema import SourceRecord  # noqa: E402
-from cleaning.stats import Stats  # noqa: E402
-from cleaning.writers import write_dataset  # noqa: E402
+from cleaning.io.readers import read_inputs  # noqa: E402
+from cleaning.core.schema import SourceRecord  # noqa: E402
+from cleaning.core.stats import Stats  # noqa: E402
+from cleaning.io.writers import write_dataset  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

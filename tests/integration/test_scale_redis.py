@@ -203,7 +203,7 @@ def open_scheduler(redis_url: str, prefix: str, monkeypatch):
 def test_feed_hints_cross_processes_and_the_richest_wins(redis_url, prefix, monkeypatch):
     from scrapy import Request
 
-    from cleaning.schema import FeedEntry
+    from cleaning.core.schema import FeedEntry
     from scraper.urls import url_key
 
     reader, reader_spider = open_scheduler(redis_url, prefix, monkeypatch)  # the process that read the feed

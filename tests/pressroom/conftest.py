@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from cleaning.schema import BOILERPLATE_SCHEMA, RAW_SCHEMA, records_to_table
+from cleaning.core.schema import BOILERPLATE_SCHEMA, RAW_SCHEMA, records_to_table
 
 
 def _article(i: int, site: str, lang: str, month: int, words: int, **extra) -> dict:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaning.readers import read_inputs
-from cleaning.stats import Stats
+from cleaning.io.readers import read_inputs
+from cleaning.core.stats import Stats
 from pressroom.errors import (BAD_URL, DISK_FULL, PERMISSION, ROBOTS, UNREACHABLE, UNREADABLE, classify,
                               explain)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from cleaning.schema import records_to_table
+from cleaning.core.schema import records_to_table
 from pressroom.cli import EXIT_NOTHING, EXIT_OK, main
 from pressroom.report import crawl_errors, duplicate_clusters, load_run, top_speakers, write_report
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from cleaning.schema import RAW_SCHEMA
+from cleaning.core.schema import RAW_SCHEMA
 from scraper.discovery import in_date_range, is_binary, is_listing_page, is_release_page, read_signals
 from scraper.encoding import decode_body
 from scraper.feeds import parse_feed

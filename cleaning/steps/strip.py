@@ -23,10 +23,10 @@ from pathlib import Path
 import pyarrow as pa
 
 from cleaning.lexicon import load_lexicon
-from cleaning.options import CleanOptions
-from cleaning.schema import BOILERPLATE_SCHEMA, Block, BlockKind, Document, Reason, Removed
-from cleaning.sitemodel import SiteModel, fingerprint, is_pattern_key, normalise
-from cleaning.stats import Stats
+from cleaning.core.options import CleanOptions
+from cleaning.core.schema import BOILERPLATE_SCHEMA, Block, BlockKind, Document, Reason, Removed
+from cleaning.steps.sitemodel import SiteModel, fingerprint, is_pattern_key, normalise
+from cleaning.core.stats import Stats
 
 # A frequent block in at least this share of its site's documents is chrome wherever it
 # stands; below it, it must also sit next to other removed blocks (teaser lists do,
@@ -426,6 +426,6 @@ def boilerplate_table(model: SiteModel, cues: ChromeCues | None = None) -> pa.Ta
 
 def write_boilerplate(model: SiteModel, out_dir: Path) -> Path:
     """DIR/boilerplate/part-0.parquet, written atomically."""
-    from cleaning.writers import atomic_write_table
+    from cleaning.io.atomic import atomic_write_table
 
     return atomic_write_table(boilerplate_table(model), Path(out_dir) / "boilerplate" / "part-0.parquet")

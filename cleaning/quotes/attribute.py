@@ -18,20 +18,20 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from cleaning.annotate import content_hash, count_words
-from cleaning.attributions import reported_speech
-from cleaning.options import CleanOptions
-from cleaning.pullquotes import link_pulls, pull_candidates
-from cleaning.quote_lexicon import QuoteLexicon, fold, quote_lexicon
-from cleaning.quote_marks import quoted_segments, strip_marks
-from cleaning.quote_units import (
+from cleaning.steps.annotate import content_hash, count_words
+from cleaning.quotes.attributions import reported_speech
+from cleaning.core.options import CleanOptions
+from cleaning.quotes.pullquotes import link_pulls, pull_candidates
+from cleaning.quotes.lexicon import QuoteLexicon, fold, quote_lexicon
+from cleaning.quotes.marks import quoted_segments, strip_marks
+from cleaning.quotes.units import (
     FoundQuote, PARAGRAPH_SEP, QuoteUnit, build_units, classify_unit, merge_continued, merge_in_paragraph, unit_text,
 )
-from cleaning.schema import Document, Quote, QuoteKind, Reason, Removed
-from cleaning.sentences import sentence_spans
-from cleaning.speaker_names import display_speaker, gender_of
-from cleaning.speakers import Speaker, is_org, mentioned_person
-from cleaning.stats import Stats
+from cleaning.core.schema import Document, Quote, QuoteKind, Reason, Removed
+from cleaning.quotes.sentences import sentence_spans
+from cleaning.quotes.names import display_speaker, gender_of
+from cleaning.quotes.speakers import Speaker, is_org, mentioned_person
+from cleaning.core.stats import Stats
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cleaning.quote_lexicon import QuoteLexicon, WORD, fold, is_capitalised, is_possessive, words_in
+from cleaning.quotes.lexicon import QuoteLexicon, WORD, fold, is_capitalised, is_possessive, words_in
 
 
 def _clean(text: str) -> str:

@@ -12,9 +12,9 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 
-from cleaning.blocks import with_main
-from cleaning.schema import Block, BlockKind, SourceRecord
-from cleaning.stats import Stats
+from cleaning.extract.blocks import with_main
+from cleaning.core.schema import Block, BlockKind, SourceRecord
+from cleaning.core.stats import Stats
 
 _TOKEN = re.compile(r"\w+")
 _SHORT_BLOCK_TOKENS = 4  # shorter blocks must match right where the witness continues

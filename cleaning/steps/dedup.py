@@ -26,10 +26,10 @@ import numpy as np
 from courlan import normalize_url
 from rensa import RMinHash
 
-from cleaning.annotate import normalise_for_hash
-from cleaning.options import CleanOptions
-from cleaning.schema import Document
-from cleaning.stats import Stats
+from cleaning.steps.annotate import normalise_for_hash
+from cleaning.core.options import CleanOptions
+from cleaning.core.schema import Document
+from cleaning.core.stats import Stats
 
 NEAR_MIN_WORDS = 30  # shorter bodies are only folded when exactly equal: too little text to judge
 # "the same release with a paragraph added": most of the smaller text inside the larger one,

@@ -25,12 +25,10 @@ import ctypes
 import errno
 import os
 import shutil
-import tempfile
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -38,122 +36,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from cleaning.dedup import merge_dataset_clusters
-from cleaning.schema import ARTICLES_SCHEMA, BOILERPLATE_SCHEMA, RAW_SCHEMA, records_to_table
-from cleaning.stats import Stats
+from cleaning.steps.dedup import merge_dataset_clusters
+from cleaning.core.schema import (ARTICLES_LAYOUT, ARTICLES_SCHEMA, LAYOUTS, NULL_PARTITION, PARTITION_SUFFIX, TableLayout,
+                                  records_to_table)
+from cleaning.io.atomic import fsync_dir, write_parquet
+from cleaning.core.stats import Stats
 
-NULL_PARTITION = "none"  # directory value for a null key (a Hive null would break pandas' partition inference)
-PARTITION_SUFFIX = "_key"  # directory keys differ from the columns: `site_key=amnesty.fr` (see docs/SCHEMA.md)
 PAUSE_ENV = "PRESSROOM_WRITE_PAUSE"  # test hook: seconds to sleep after each staged file and each swap
-
-
-@dataclass(frozen=True, slots=True)
-class TableLayout:
-    """How one table is laid out on disk."""
-
-    schema: pa.Schema
-    partition_by: tuple[str, ...] = ()
-    dictionary_columns: tuple[str, ...] = ()  # low-cardinality columns (Parquet paths, nested allowed)
-    row_group_rows: int = 5_000
-    max_rows_per_file: int = 100_000
-    sort_by: tuple[str, ...] = ()
-
-
-ARTICLES_LAYOUT = TableLayout(
-    schema=ARTICLES_SCHEMA,
-    partition_by=("site", "year"),
-    dictionary_columns=(
-        "site", "site_name", "source", "date_source", "year", "kicker", "lang",
-        "authors.list.element", "flags.list.element",
-        "paragraphs.list.element.kind", "paragraphs.list.element.section",
-        "quotes.list.element.speaker", "quotes.list.element.speaker_role", "quotes.list.element.cue",
-        "quotes.list.element.kind", "removed.list.element.reason",
-    ),
-    row_group_rows=5_000,  # ~10-30 kB a release: row groups of tens of MB
-    max_rows_per_file=100_000,
-    sort_by=("published_at", "doc_id"),
-)
-BOILERPLATE_LAYOUT = TableLayout(
-    schema=BOILERPLATE_SCHEMA, partition_by=("site",), dictionary_columns=("site", "reason"),
-    row_group_rows=50_000, max_rows_per_file=1_000_000, sort_by=("site", "fingerprint"),
-)
-RAW_LAYOUT = TableLayout(
-    schema=RAW_SCHEMA, dictionary_columns=("status", "encoding", "content_type", "discovered_via"),
-    row_group_rows=1_000, max_rows_per_file=20_000,  # rows carry whole page bodies
-)
-LAYOUTS = {"articles": ARTICLES_LAYOUT, "boilerplate": BOILERPLATE_LAYOUT, "raw": RAW_LAYOUT}
-
-
-# ---------------------------------------------------------------- single files
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_parquet(table: pa.Table, path: Path, layout: TableLayout | None = None) -> Path:
-    """Write one Parquet file with the table's layout settings (not atomic: use in staging)."""
-    kwargs = {}
-    if layout is not None:
-        names = set(_parquet_paths(table.schema))
-        kwargs["use_dictionary"] = [c for c in layout.dictionary_columns if c in names]
-        kwargs["row_group_size"] = layout.row_group_rows
-    pq.write_table(table, path, compression="zstd", write_statistics=True, **kwargs)
-    _fsync_file(path)
-    return Path(path)
-
-
-def atomic_write_table(table: pa.Table, path: Path, layout: TableLayout | None = None) -> Path:
-    """Write one Parquet file under a temp name, then rename it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write_parquet(table, Path(tmp), layout)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _parquet_paths(schema: pa.Schema) -> Iterator[str]:
-    def walk(prefix: str, type_: pa.DataType) -> Iterator[str]:
-        if pa.types.is_list(type_):
-            yield from walk(f"{prefix}.list.element", type_.value_type)
-        elif pa.types.is_struct(type_):
-            for child in type_:
-                yield from walk(f"{prefix}.{child.name}", child.type)
-        else:
-            yield prefix
-
-    for f in schema:
-        yield from walk(f.name, f.type)
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        _fsync_file(path)
 
 
 # ---------------------------------------------------------------- partitions
@@ -232,7 +121,7 @@ def swap_in(staged: Path, target: Path) -> None:
         os.rename(target, aside)
         os.rename(staged, target)
         staged = aside
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     shutil.rmtree(staged, ignore_errors=True)
 
 
@@ -240,7 +129,7 @@ def remove_partition(target: Path, staging: Path) -> None:
     if target.exists():
         aside = staging / f"gone-{uuid.uuid4().hex}"
         os.rename(target, aside)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         shutil.rmtree(aside, ignore_errors=True)
 
 
@@ -253,7 +142,7 @@ def stage_partition(table: pa.Table, layout: TableLayout, staging: Path) -> Path
     for n, start in enumerate(range(0, max(table.num_rows, 1), layout.max_rows_per_file)):
         write_parquet(table.slice(start, layout.max_rows_per_file), directory / f"part-{n:05d}.parquet", layout)
         _pause()
-    _fsync_dir(directory)
+    fsync_dir(directory)
     return directory
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cleaning.quote_lexicon import QuoteLexicon, SPACES, fold, is_capitalised, words_in
+from cleaning.quotes.lexicon import QuoteLexicon, SPACES, fold, is_capitalised, words_in
 
 _OPENERS = {"«": "»", "“": "”\"", "„": "“”", '"': '"', "‘": "’", "'": "'", "‹": "›"}
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from cleaning.attributions import (
+from cleaning.quotes.attributions import (
     Attribution, after_attribution, before_attribution, cue_then_speaker, find_incise, subject_cue, tail_is_adjunct,
 )
-from cleaning.quote_lexicon import words_in
-from cleaning.quote_marks import is_title_like, quoted_segments, strip_marks
-from cleaning.schema import Quote
-from cleaning.speakers import attribution_line
+from cleaning.quotes.lexicon import words_in
+from cleaning.quotes.marks import is_title_like, quoted_segments, strip_marks
+from cleaning.core.schema import Quote
+from cleaning.quotes.speakers import attribution_line
 
 PARAGRAPH_SEP = "\n\n"  # how Document.body_text joins paragraphs
 

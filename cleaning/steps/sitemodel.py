@@ -21,8 +21,8 @@ from hashlib import blake2b
 
 import numpy as np
 
-from cleaning.options import CleanOptions
-from cleaning.schema import Block, Document
+from cleaning.core.options import CleanOptions
+from cleaning.core.schema import Block, Document
 
 # A short templated line ("The post <title> appeared first on <site>.") shares its
 # first and last words across pages while its middle varies: those words are its pattern key.

@@ -20,9 +20,9 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from cleaning.pagemeta import as_utc
-from cleaning.schema import FeedEntry, SourceRecord
-from cleaning.stats import Stats
+from cleaning.extract.pagemeta import as_utc
+from cleaning.core.schema import FeedEntry, SourceRecord
+from cleaning.core.stats import Stats
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".xhtml.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz")

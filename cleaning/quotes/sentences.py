@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from cleaning.quote_lexicon import QuoteLexicon, SPACES, fold
+from cleaning.quotes.lexicon import QuoteLexicon, SPACES, fold
 
 _TERMINATORS = ".!?…;"
 

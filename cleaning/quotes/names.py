@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from cleaning.quote_lexicon import WORD, QuoteLexicon, fold, is_capitalised, words_in
-from cleaning.speakers import Speaker, is_org
+from cleaning.quotes.lexicon import WORD, QuoteLexicon, fold, is_capitalised, words_in
+from cleaning.quotes.speakers import Speaker, is_org
 
 _CAP_WORD = r"[^\W\d_a-zß-ÿ][\w'’\-]*"
 
@@ -84,7 +84,7 @@ def is_org_anaphor(name: str | None, lex: QuoteLexicon) -> bool:
 
 def _org_antecedent(before: str, lex: QuoteLexicon) -> str | None:
     """The last sentence subject before that is a proper name: "Greenpeace France publie …" → "Greenpeace France"."""
-    from cleaning.speakers import _extend_name, _name_run  # the name-run reader the attributions use
+    from cleaning.quotes.speakers import _extend_name, _name_run  # the name-run reader the attributions use
 
     found = None
     for m in re.finditer(r"(?:^|(?<=[.!?\n]\s)|(?<=\n))\s*(?=\S)", before):

@@ -10,12 +10,12 @@ import re
 import unicodedata
 from collections import Counter
 
-from cleaning.quote_lexicon import QuoteLexicon, fold
-from cleaning.quote_marks import strip_marks
-from cleaning.quote_units import FoundQuote
-from cleaning.schema import Quote, QuoteKind
-from cleaning.sentences import sentence_spans
-from cleaning.speakers import attribution_line
+from cleaning.quotes.lexicon import QuoteLexicon, fold
+from cleaning.quotes.marks import strip_marks
+from cleaning.quotes.units import FoundQuote
+from cleaning.core.schema import Quote, QuoteKind
+from cleaning.quotes.sentences import sentence_spans
+from cleaning.quotes.speakers import attribution_line
 
 PULL_OVERLAP = 0.9  # share of a pull quote's tokens found in the body sentence it repeats
 PULL_MAX_WORDS = 70  # a pull quote is a short standalone block

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from cleaning.schema import Block, BlockKind
+from cleaning.core.schema import Block, BlockKind
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body caption center dd details dialog div dl dt fieldset "

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from urllib.parse import urljoin
 
-from cleaning.schema import PageMeta
+from cleaning.core.schema import PageMeta
 
 _ARTICLE_TYPES = ("NewsArticle", "Article", "BlogPosting", "PressRelease", "Report", "ReportageNewsArticle",
                   "AnalysisNewsArticle", "OpinionNewsArticle", "ScholarlyArticle", "TechArticle", "WebPage")

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from cleaning.lexicon import Cues, cues, fold
-from cleaning.options import CleanOptions
-from cleaning.schema import Block, BlockKind, Document, Paragraph, Reason, Removed, Teaser
-from cleaning.stats import Stats
+from cleaning.core.options import CleanOptions
+from cleaning.core.schema import Block, BlockKind, Document, Paragraph, Reason, Removed, Teaser
+from cleaning.core.stats import Stats
 
 ELLIPSES = ("...", "…", "[…]", "(…)", "[...]")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[email[\s\u00a0]*protected\]", re.I)
@@ -544,7 +544,7 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
         elif state == "notes":
             out.notes.append(text)
         elif not has_hints and _is_pull_quote(blocks, i, near(i)):
-            # Marked like an HTML pull quote (<figure>: quote + caption); cleaning/quotes.py links and removes it.
+            # Marked like an HTML pull quote (<figure>: quote + caption); cleaning/quotes/attribute.py links and removes it.
             out.paragraphs.append(Paragraph(text=text, kind=BlockKind.QUOTE.value, section=section))
             if i + 1 < len(blocks) and is_attribution_line(blocks[i + 1].text) and not stripped[i + 1]:
                 out.paragraphs.append(Paragraph(text=blocks[i + 1].text.strip(), kind=BlockKind.CAPTION.value,

@@ -44,7 +44,7 @@ def _hard_sections(lines: list[str]) -> list[tuple[int, int]]:
 
 def _footer_title_line(lines: list[str], lo: int, hi: int, title: str, lexicon: Cues) -> int | None:
     """The last line in [lo, hi) that is the headline a footer names (with or without its kicker)."""
-    from cleaning.split import split_kicker  # split owns kicker rules; imported late to keep modules light
+    from cleaning.steps.split import split_kicker  # split owns kicker rules; imported late to keep modules light
 
     wanted = {fold(title), fold(split_kicker(title, lexicon)[1])}
     for j in range(hi - 1, lo - 1, -1):

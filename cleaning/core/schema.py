@@ -340,3 +340,46 @@ def document_to_record(doc: Document) -> dict:
 
 def records_to_table(records: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(records, schema=ARTICLES_SCHEMA)
+
+
+# ---------------------------------------------------------------- on-disk layouts
+
+NULL_PARTITION = "none"  # directory value for a null key (a Hive null would break pandas' partition inference)
+PARTITION_SUFFIX = "_key"  # directory keys differ from the columns: `site_key=amnesty.fr` (see docs/SCHEMA.md)
+
+
+@dataclass(frozen=True, slots=True)
+class TableLayout:
+    """How one table is laid out on disk."""
+
+    schema: pa.Schema
+    partition_by: tuple[str, ...] = ()
+    dictionary_columns: tuple[str, ...] = ()  # low-cardinality columns (Parquet paths, nested allowed)
+    row_group_rows: int = 5_000
+    max_rows_per_file: int = 100_000
+    sort_by: tuple[str, ...] = ()
+
+
+ARTICLES_LAYOUT = TableLayout(
+    schema=ARTICLES_SCHEMA,
+    partition_by=("site", "year"),
+    dictionary_columns=(
+        "site", "site_name", "source", "date_source", "year", "kicker", "lang",
+        "authors.list.element", "flags.list.element",
+        "paragraphs.list.element.kind", "paragraphs.list.element.section",
+        "quotes.list.element.speaker", "quotes.list.element.speaker_role", "quotes.list.element.cue",
+        "quotes.list.element.kind", "removed.list.element.reason",
+    ),
+    row_group_rows=5_000,  # ~10-30 kB a release: row groups of tens of MB
+    max_rows_per_file=100_000,
+    sort_by=("published_at", "doc_id"),
+)
+BOILERPLATE_LAYOUT = TableLayout(
+    schema=BOILERPLATE_SCHEMA, partition_by=("site",), dictionary_columns=("site", "reason"),
+    row_group_rows=50_000, max_rows_per_file=1_000_000, sort_by=("site", "fingerprint"),
+)
+RAW_LAYOUT = TableLayout(
+    schema=RAW_SCHEMA, dictionary_columns=("status", "encoding", "content_type", "discovered_via"),
+    row_group_rows=1_000, max_rows_per_file=20_000,  # rows carry whole page bodies
+)
+LAYOUTS = {"articles": ARTICLES_LAYOUT, "boilerplate": BOILERPLATE_LAYOUT, "raw": RAW_LAYOUT}

@@ -33,7 +33,7 @@ class Stats:
 
     def save(self, path: Path, settings: dict | None = None) -> None:
         """Write the counts and errors (and the run's settings, for the report) atomically."""
-        from cleaning.writers import atomic_write_text
+        from cleaning.io.atomic import atomic_write_text
 
         data = self.to_dict() | ({"settings": settings} if settings else {})
         atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False, default=str))

@@ -16,10 +16,10 @@ from langdetect import detector_factory
 from langdetect.lang_detect_exception import LangDetectException
 
 from cleaning.lexicon import Cues, cues, fold
-from cleaning.options import CleanOptions
-from cleaning.pagemeta import as_utc
-from cleaning.schema import Document, Reason
-from cleaning.stats import Stats
+from cleaning.core.options import CleanOptions
+from cleaning.extract.pagemeta import as_utc
+from cleaning.core.schema import Document, Reason
+from cleaning.core.stats import Stats
 
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
 _ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cleaning.quote_lexicon import QuoteLexicon, SPACES, WORD, fold, is_capitalised, words_in
-from cleaning.quote_marks import is_title_like, quoted_segments
-from cleaning.schema import QuoteKind
-from cleaning.sentences import sentence_end, sentence_start
-from cleaning.speakers import (
+from cleaning.quotes.lexicon import QuoteLexicon, SPACES, WORD, fold, is_capitalised, words_in
+from cleaning.quotes.marks import is_title_like, quoted_segments
+from cleaning.core.schema import QuoteKind
+from cleaning.quotes.sentences import sentence_end, sentence_start
+from cleaning.quotes.speakers import (
     PREPOSITIONS, Speaker, attribution_line, pronoun_gender, parse_chunk, speaker_backward, speaker_forward, speaker_ok,
     starts_adjunct, top_chunks,
 )

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import hashlib
 
-from cleaning.blocks import norm_space, walk_page
-from cleaning.cfemail import decode_cfemails
-from cleaning.options import CleanOptions
-from cleaning.pagemeta import extract_page_meta
-from cleaning.schema import Block, BlockKind, Document, SourceRecord
-from cleaning.segment import segment_dump
-from cleaning.stats import Stats
-from cleaning.urls import normalize_url, registered_domain, trusted_canonical
-from cleaning.witness import extend_main_along_paths, main_witnesses, mark_main
+from cleaning.extract.blocks import norm_space, walk_page
+from cleaning.extract.cfemail import decode_cfemails
+from cleaning.core.options import CleanOptions
+from cleaning.extract.pagemeta import extract_page_meta
+from cleaning.core.schema import Block, BlockKind, Document, SourceRecord
+from cleaning.extract.segment import segment_dump
+from cleaning.core.stats import Stats
+from cleaning.core.urls import normalize_url, registered_domain, trusted_canonical
+from cleaning.extract.witness import extend_main_along_paths, main_witnesses, mark_main
 
 
 def extract_documents(rec: SourceRecord, opts: CleanOptions, stats: Stats) -> list[Document]:
@@ -35,7 +35,7 @@ def extract_documents(rec: SourceRecord, opts: CleanOptions, stats: Stats) -> li
 
 
 def extract_dump_documents(rec: SourceRecord, opts: CleanOptions, stats: Stats) -> list[Document]:
-    """One line = one block; cleaning.segment cuts the dump into releases ("path:L<start>-<end>")."""
+    """One line = one block; cleaning.extract.segment cuts the dump into releases ("path:L<start>-<end>")."""
     lines = [line.rstrip("\r") for line in (rec.text or "").split("\n")]
     if not any(line.strip() for line in lines):
         stats.error(rec.input, "extract", "empty text dump")
