@@ -217,7 +217,7 @@ def score_pressroom(data: list[Labeled], opts: CleanOptions) -> tuple[Score, dic
     for x in data:
         out = strip_boilerplate(x.doc, model, opts, stats, cues)
         flagged += "gutted" in out.flags
-        kept = {b.position for b in out.blocks}
+        kept = {b.position for b in out.kept_blocks}
         for b, label in zip(x.doc.blocks, x.labels):
             score.add(label, len(b.text), b.position not in kept)
     return score, {"seconds": time.perf_counter() - t0, "gutted": flagged, "stats": stats}

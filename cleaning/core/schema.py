@@ -63,6 +63,9 @@ class Block:
     href: str | None = None  # the block's main link, when it is (mostly) a link
     hints: tuple[str, ...] = ()  # landmark/class cues: "nav", "footer", "aside", "teaser", "lead", ...
     main: bool = True  # inside the main content as judged by the extractor
+    # strip's verdict: this block is boilerplate, for this reason. It stays in the document, so
+    # split still reads it in its place (the footer naming the title, a contact line) but never as body.
+    stripped: Reason | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,9 +145,6 @@ class Teaser:
 class Removed:
     text: str
     reason: str
-    # the block as extracted (links, hints, kind), so later steps can still read a
-    # stripped teaser card or contact line; never written out
-    block: Block | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -193,6 +193,16 @@ class Document:
     @property
     def body_text(self) -> str:
         return "\n\n".join(p.text for p in self.paragraphs)
+
+    @property
+    def kept_blocks(self) -> list[Block]:
+        """The blocks strip left as candidates for the body."""
+        return [b for b in self.blocks if b.stripped is None]
+
+    @property
+    def stripped(self) -> list[Removed]:
+        """What strip judged boilerplate, in page order, as it will be reported."""
+        return [Removed(b.text.strip(), b.stripped.value) for b in self.blocks if b.stripped is not None]
 
 
 # ---------------------------------------------------------------- Arrow schemas

@@ -9,6 +9,7 @@ follows the feed footer is page chrome. Language cues live in cleaning/lexicon, 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -401,57 +402,24 @@ def _main_siblings(blocks: list[Block]) -> set[int]:
     return found
 
 
-def restore_page(doc: Document) -> tuple[list[Block], list[bool]]:
-    """The page as extracted: kept blocks plus the ones strip removed, back in their places.
-
-    Strip appends one `Removed` per dropped block, in block order, and kept blocks keep
-    their `position`; the gaps in positions are where the removed texts were. Split needs
-    the whole page (the footer names the title, teasers follow it, contact lines are
-    contacts wherever they were stripped) but keeps strip's verdict on what is not body.
-    Returns (blocks, stripped flags); without a consistent layout, the kept blocks only.
-    """
-    kept = sorted(doc.blocks, key=lambda b: b.position)
-    positions = [b.position for b in kept]
-    total = len(kept) + len(doc.removed)
-    if not doc.removed or len(set(positions)) != len(positions) or (positions and positions[-1] >= total):
-        return kept, [False] * len(kept)
-    missing = sorted(set(range(total)) - set(positions))
-    restored: dict[int, tuple[Block, bool]] = {b.position: (b, False) for b in kept}
-    for pos, entry in zip(missing, doc.removed):
-        block = entry.block if entry.block is not None and entry.block.position == pos else None
-        restored[pos] = (block or Block(text=entry.text, position=pos), True)
-    ordered = [restored[k] for k in range(total)]
-    return [b for b, _ in ordered], [flag for _, flag in ordered]
-
-
 def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
     """Decide every block's role and fill title, kicker, lead, paragraphs, notes, contacts, teasers, removed."""
     lexicon = cues()
-    page, page_stripped = restore_page(doc)
-    pairs = [(b, s) for b, s in zip(page, page_stripped) if b.text and b.text.strip()]
-    blocks = [b for b, _ in pairs]
-    stripped = [s for _, s in pairs]
-    out = _Split(removed=list(doc.removed))
-    restored = any(stripped) or not doc.removed
-    for entry in ([] if restored else doc.removed):
-        if entry.reason == Reason.CONTACTS.value:
-            for line in entry.text.splitlines():
-                if line.strip():
-                    out.add_contact(line.strip())
+    blocks = [b for b in doc.blocks if b.text and b.text.strip()]
+    stripped = [b.stripped is not None for b in blocks]
+    out = _Split(removed=list(doc.removed) + doc.stripped)
 
     def drop(j: int, reason: Reason | str) -> None:
         if not stripped[j]:
             out.removed.append(Removed(blocks[j].text.strip(), getattr(reason, "value", reason)))
 
     footer = next((lexicon.feed_footer(b.text) for b in blocks if lexicon.feed_footer(b.text)), None)
-    footer = footer or next((lexicon.feed_footer(r.text) for r in doc.removed if lexicon.feed_footer(r.text)), None)
     footer_title = footer[0] if footer else None
     title_at = _find_title(blocks, doc, footer_title, lexicon)
     has_hints = any(b.hints for b in blocks) or any(not b.main for b in blocks)
     if has_hints:
         rescued = _main_siblings(blocks)
-        blocks = [b if j not in rescued else Block(text=b.text, kind=b.kind, position=b.position, dom_path=b.dom_path,
-                                                   href=b.href, hints=b.hints, main=True) for j, b in enumerate(blocks)]
+        blocks = [dataclasses.replace(b, main=True) if j in rescued else b for j, b in enumerate(blocks)]
 
     hinted_teasers, teaser_indexes = _hinted_teasers(blocks, lexicon)
     out.teasers.extend(hinted_teasers)

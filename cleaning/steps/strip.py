@@ -1,6 +1,7 @@
-"""Pass 2: drop blocks the site model or the document itself shows to be boilerplate.
+"""Pass 2: mark the blocks the site model or the document itself shows to be boilerplate.
 
-A block leaves the body when it is
+Marked blocks (`Block.stripped`, with their Reason) stay in place for split to read; they
+never reach the body. A block is marked when it is
 - frequent on its site (document frequency ≥ the site threshold of the model), by its
   text or by its template ("The post <title> appeared first on <site>."),
 - a repeat of an earlier block of the same document (the first copy stays), or
@@ -14,6 +15,7 @@ is flagged "gutted" and keeps its body.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +26,7 @@ import pyarrow as pa
 
 from cleaning.lexicon import load_lexicon
 from cleaning.core.options import CleanOptions
-from cleaning.core.schema import BOILERPLATE_SCHEMA, Block, BlockKind, Document, Reason, Removed
+from cleaning.core.schema import BOILERPLATE_SCHEMA, Block, BlockKind, Document, Reason
 from cleaning.steps.sitemodel import SiteModel, fingerprint, is_pattern_key, normalise
 from cleaning.core.stats import Stats
 
@@ -324,14 +326,13 @@ def strip_boilerplate(doc: Document, model: SiteModel, opts: CleanOptions, stats
     if not any(drop):
         return doc if flags == doc.flags else doc.replace(flags=flags)
     reasons = _reasons(blocks, texts, norms, drop, why, titles, cues)
-    kept = [b for k, b in enumerate(blocks) if not drop[k]]
-    removed = list(doc.removed) + [Removed(texts[k], reasons[k], block=blocks[k]) for k in range(n) if drop[k]]
-    stats.inc("strip/blocks_removed", n - len(kept))
+    marked = [dataclasses.replace(b, stripped=Reason(reasons[k])) if drop[k] else b for k, b in enumerate(blocks)]
+    stats.inc("strip/blocks_removed", sum(drop))
     stats.inc("strip/chars_removed", sum(len(texts[k]) for k in range(n) if drop[k]))
     for k in range(n):
         if drop[k]:
             stats.inc(f"strip/removed/{reasons[k]}")
-    return doc.replace(blocks=kept, removed=removed, flags=flags)
+    return doc.replace(blocks=marked, flags=flags)
 
 
 def _drop_sandwiched(texts: list[str], protected: list[bool], drop: list[bool], why: list[str]) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cleaning.core.options import DEFAULT_OPTIONS
-from cleaning.core.schema import Block, BlockKind, Document, PageMeta, Removed
-from cleaning.steps.split import has_phone, restore_page, split_document, split_kicker
+from cleaning.core.schema import Block, BlockKind, Document, PageMeta, Reason, Removed
+from cleaning.steps.split import has_phone, split_document, split_kicker
 from cleaning.core.stats import Stats
 
 
@@ -103,22 +103,23 @@ def test_pull_quote_pair_in_a_dump_is_marked_quote_and_caption():
     assert [(p.kind) for p in doc.paragraphs] == ["paragraph", "paragraph", "quote", "caption", "paragraph"]
 
 
-def test_restore_page_puts_stripped_blocks_back_and_split_recovers_teasers_and_contacts():
+def test_split_reads_stripped_blocks_in_place_and_recovers_teasers_and_contacts():
     lines = ["Media contact", "+44 20 7946 0321", "World. Rivers need a binding treaty", LONG, LONG2,
              "The post World. Rivers need a binding treaty appeared first on River Watch.",
              "Europe. Another release title here", "Its snippet is cut short like a teaser excerpt..."]
     stripped = {0, 1, 5, 6, 7}
-    kept = [(t, i) for i, t in enumerate(lines) if i not in stripped]
-    removed = [Removed(lines[i], "site-boilerplate") for i in sorted(stripped)]
-    doc = dump_doc([t for t, _ in kept], removed, [p for _, p in kept])
-    blocks, flags = restore_page(doc)
-    assert [b.text for b in blocks] == lines and flags == [i in stripped for i in range(len(lines))]
+    blocks = [Block(text=t, position=i, stripped=Reason.SITE_BOILERPLATE if i in stripped else None)
+              for i, t in enumerate(lines)]
+    doc = Document(doc_id="d", input="x.txt", source="dump", blocks=blocks)
+    assert [b.text for b in doc.kept_blocks] == [lines[i] for i in range(len(lines)) if i not in stripped]
+    assert doc.stripped == [Removed(lines[i], "site-boilerplate") for i in sorted(stripped)]
     out = split(doc)
     assert out.title == "Rivers need a binding treaty"
     assert [p.text for p in out.paragraphs] == [LONG, LONG2]
     assert out.contacts == ["Media contact", "+44 20 7946 0321"]
     assert [t.title for t in out.teasers] == ["Another release title here"]
-    assert len(out.removed) == len(removed) + 1  # strip's entries kept once, plus the title
+    assert out.removed[:len(stripped)] == doc.stripped  # strip's verdicts reported once, in page order
+    assert len(out.removed) == len(stripped) + 1  # plus the title
 
 
 def test_html_hints_decide_roles():

@@ -57,11 +57,11 @@ def strip_all(docs: list[Document], opts: CleanOptions = OPTS) -> tuple[list[Doc
 
 
 def texts(doc: Document) -> list[str]:
-    return [b.text for b in doc.blocks]
+    return [b.text for b in doc.kept_blocks]
 
 
 def reasons(doc: Document) -> dict[str, str]:
-    return {r.text: r.reason for r in doc.removed}
+    return {r.text: r.reason for r in doc.stripped}
 
 
 def test_site_boilerplate_is_stripped_and_body_kept():
@@ -70,9 +70,11 @@ def test_site_boilerplate_is_stripped_and_body_kept():
     for before, after, title in zip(docs, out, titles):
         assert texts(after) == [title] + texts(before)[6:9]
         assert BANNER not in texts(after) and "Contact presse" not in texts(after)
-        assert len(after.removed) == len(before.blocks) - len(after.blocks)
+        assert len(after.stripped) == len(before.blocks) - len(after.kept_blocks)
+        assert [b.text for b in after.blocks] == [b.text for b in before.blocks]  # marked in place, none dropped
+        assert after.removed == []  # split reports them
         assert "gutted" not in after.flags
-    assert stats["strip/blocks_removed"] == sum(len(d.removed) for d in out)
+    assert stats["strip/blocks_removed"] == sum(len(d.stripped) for d in out)
 
 
 def test_removed_blocks_carry_reasons_contacts_and_feed_footer():
@@ -119,7 +121,7 @@ def test_h1_is_protected_and_dom_path_separates_body_from_sidebar():
         docs.append(Document(doc_id=f"h{i}", input=f"h{i}", source="html", blocks=blocks, site="h.example"))
     out, _ = strip_all(docs)
     assert all(texts(d)[0] == "Titre commun des pages" for d in out)
-    assert [b.dom_path for b in out[0].blocks if b.text == shared] == ["html/body/main/p"]
+    assert [b.dom_path for b in out[0].kept_blocks if b.text == shared] == ["html/body/main/p"]
     assert all(shared not in texts(d) for d in out[1:])
 
 
@@ -153,7 +155,7 @@ def test_within_document_repeats_keep_the_first_copy():
     kept = texts(out[0])
     assert kept.count("Contact presse") == 1 and kept.count("+33 6 76 94 37 05") == 1
     assert kept.index("Contact presse") < 5  # the first copy, for the split step to turn into contacts
-    assert len(out[0].removed) == 10 and {r.reason for r in out[0].removed} == {Reason.CONTACTS.value}
+    assert len(out[0].stripped) == 10 and {r.reason for r in out[0].stripped} == {Reason.CONTACTS.value}
     assert stats["strip/removed/contacts"] == 10
 
 
@@ -174,8 +176,8 @@ def test_short_run_sandwiched_between_stripped_blocks_goes():
                                f"Titre {w} et {i}", para(rng)]) for i, w in enumerate(WORDS[:12])]
     out, _ = strip_all(docs)
     for d in out:
-        assert [b.position for b in d.blocks] == [3, 4]
-        assert [r.reason for r in d.removed if r.text.startswith("Ligne")] == [Reason.SANDWICHED.value]
+        assert [b.position for b in d.kept_blocks] == [3, 4]
+        assert [r.reason for r in d.stripped if r.text.startswith("Ligne")] == [Reason.SANDWICHED.value]
 
 
 def test_document_that_would_be_gutted_is_flagged_instead():
@@ -199,7 +201,7 @@ def test_result_does_not_depend_on_input_order():
     random.Random(1).shuffle(shuffled)
     out2, _ = strip_all(shuffled)
     by_id = {d.doc_id: d for d in out2}
-    assert all(texts(d) == texts(by_id[d.doc_id]) and d.removed == by_id[d.doc_id].removed for d in out)
+    assert all(texts(d) == texts(by_id[d.doc_id]) and d.stripped == by_id[d.doc_id].stripped for d in out)
 
 
 def test_sites_are_modelled_separately():
@@ -232,7 +234,7 @@ def test_one_html_page_keeps_a_line_the_main_content_repeats():
     blocks = [Block(text=t, position=i, dom_path=f"body/article/p[{i}]", main=m) for i, (t, m) in enumerate(lines)]
     doc = Document(doc_id="one", input="one", source="html", blocks=blocks, site="ex.org")
     out, _ = strip_all([doc])
-    assert [b.position for b in out[0].blocks] == [0, 1, 2, 3]
+    assert [b.position for b in out[0].kept_blocks] == [0, 1, 2, 3]
     assert reasons(out[0]) == {lines[4][0]: Reason.REPEAT.value}
     dumped, _ = strip_all([dump_doc("one", [t for t, _ in lines])])  # a dump has no witness: repeats go
     assert texts(dumped[0]) == [lines[0][0], lines[1][0], lines[2][0]]
