@@ -1,8 +1,4 @@
-"""The `pressroom` console script: one subcommand per job.
-
-Exit codes: 0 ok; 1 the job ran but some inputs failed (see the summary);
-2 usage error; 3 nothing usable was produced; 130 interrupted.
-"""
+"""The `pressroom` console script: one subcommand per job (exit codes: pressroom.exitcodes)."""
 
 from __future__ import annotations
 
@@ -10,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOTHING, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+from pressroom import commands
+from pressroom.exitcodes import EXIT_INTERRUPTED
 
 
 def _add_out(p: argparse.ArgumentParser) -> None:
@@ -84,8 +81,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from pressroom import commands
-
     handler = getattr(commands, "cmd_" + args.command.replace("-", "_"))
     try:
         return handler(args)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pressroom.cli import EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL
+from pressroom.exitcodes import EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 from pressroom.console import print_clean_summary
 
 
@@ -32,11 +32,11 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from scraper.run import run_crawl
+    from pressroom.crawl import run_crawl
 
     if not args.urls and not args.profile:
         print("pressroom crawl: give at least one URL or --profile", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     return run_crawl(args)
 
 

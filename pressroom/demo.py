@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from pressroom.cli import EXIT_NOTHING, EXIT_OK, build_parser
+from pressroom.exitcodes import EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL
 
 
 DEMO_MARKER = ".pressroom-demo"  # a folder holding it is the demo's own, emptied at each run
@@ -49,19 +49,18 @@ def run_demo(args: argparse.Namespace) -> int:
     from pressroom.progress import StepProgress
     from pressroom.report import write_report
     from pressroom.sample_site.server import serve_sample
-    from scraper.run import run_crawl
+    from pressroom.crawl import run_crawl
 
     out: Path = args.out
     started = time.monotonic()
     prepare_demo_folder(out)
     with serve_sample("default") as server:
         print(f"sample press site: {server.base_url}/ ({len(server.site.releases)} releases)")
-        crawl_args = build_parser().parse_args(
-            ["crawl", server.base_url + "/", "--out", str(out), "--fast"] + (["-q"] if args.quiet else [])
-        )
+        crawl_args = argparse.Namespace(urls=[server.base_url + "/"], out=out, fast=True, quiet=args.quiet,
+                                        verbose=args.verbose)
         code = run_crawl(crawl_args)
         pages_fetched = sum(1 for r in server.requests if r[3] == 200)
-    if code not in (0, 1):
+    if code not in (EXIT_OK, EXIT_PARTIAL):
         print("demo: the crawl stored nothing")
         return code
     progress = StepProgress(quiet=args.quiet, verbose=args.verbose)

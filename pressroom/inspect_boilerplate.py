@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pressroom.cli import EXIT_NOTHING, EXIT_OK
+from pressroom.exitcodes import EXIT_NOTHING, EXIT_OK
 
 TEXT_WIDTH = 90
 

@@ -54,7 +54,7 @@ def _line(tag: str, row: dict, note: str = "") -> str:
 
 
 def print_dedup_clusters(dir: Path, top: int = 10, file=None) -> int:
-    from pressroom.cli import EXIT_NOTHING, EXIT_OK
+    from pressroom.exitcodes import EXIT_NOTHING, EXIT_OK
 
     out = file or sys.stdout
     root = articles_dir(dir)

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pressroom.cli import EXIT_NOTHING, EXIT_OK
+from pressroom.exitcodes import EXIT_NOTHING, EXIT_OK
 from pressroom.errors import OTHER, classify, explain
 
 REPORT_NAME = "report.html"

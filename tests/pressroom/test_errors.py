@@ -131,7 +131,8 @@ def test_unknown_errors_still_give_one_line_with_a_next_step():
 
 
 def test_clean_command_prints_one_explained_line_per_bad_input(tmp_path: Path, capsys):
-    from pressroom.cli import EXIT_NOTHING, main
+    from pressroom.cli import main
+    from pressroom.exitcodes import EXIT_NOTHING
 
     bad = tmp_path / "broken.html.gz"
     bad.write_bytes(b"not gzip at all")

@@ -1,4 +1,4 @@
-"""`pressroom crawl`: run the `press` spider in a fresh process and summarise what it did.
+"""`pressroom crawl`: run the `press` spider (scraper/) in a fresh process and summarise what it did.
 
 A child process (`python -m scrapy crawl press ...`) keeps Twisted's reactor out of the
 caller, so `pressroom run` can crawl and then clean in one command, and a crash or a
@@ -15,7 +15,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOTHING, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+from pressroom.errors import explain
+from pressroom.exitcodes import EXIT_INTERRUPTED, EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 FAST_SETTINGS = {
@@ -44,6 +46,7 @@ def crawl_settings(args: argparse.Namespace, stats_file: Path) -> dict:
 
         settings.update(redis_frontier(args.redis))
     settings["PRESSROOM_PROGRESS"] = not getattr(args, "quiet", False)
+    settings["PRESSROOM_PROGRESS_SINK"] = "pressroom.progress.Tracker"  # the crawler is told, never imports it
     settings["LOG_LEVEL"] = "DEBUG" if getattr(args, "verbose", False) else "ERROR" if getattr(args, "quiet", False) else "WARNING"
     return settings
 
@@ -98,8 +101,6 @@ def summarise(stats: dict) -> list[str]:
 
 def explained_problems(stats: dict, limit: int = 10) -> list[str]:
     """One line a user can act on per distinct failure the spider kept (pressroom.errors.explain)."""
-    from pressroom.errors import explain
-
     lines = list(dict.fromkeys(explain(problem) for problem in stats.get("pressroom/problems", [])))
     more = len(lines) - limit
     return lines[:limit] + ([f"... and {more} more (see the crawl's reports/crawl-stats.json)"] if more > 0 else [])
@@ -124,8 +125,6 @@ def run_crawl(args: argparse.Namespace, extra_settings: dict | None = None) -> i
     out = Path(args.out)
     bad = invalid_urls(args.urls or [])
     if bad and len(bad) == len(args.urls or []) and not getattr(args, "profile", None):
-        from pressroom.errors import explain
-
         for url in bad:
             print(explain(f"invalid URL: {url}", subject=url), file=sys.stderr)
         return EXIT_USAGE
