@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
@@ -45,6 +46,14 @@ class InlineEngine:
     def close(self) -> None:
         pass
 
+    def cancel(self) -> None:
+        pass
+
+
+def _worker_ignores_sigint() -> None:
+    """Ctrl-C reaches the whole process group: the parent alone handles it (and cancels the pool)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
 
 class LocalEngine:
     """A process pool over the machine's cores (the default engine)."""
@@ -59,13 +68,21 @@ class LocalEngine:
             results = (fn(batch, *args) for batch in batches)
         else:
             if self._pool is None:
-                self._pool = multiprocessing.get_context("forkserver").Pool(self.workers)
+                self._pool = multiprocessing.get_context("forkserver").Pool(self.workers,
+                                                                            initializer=_worker_ignores_sigint)
             results = self._pool.imap(partial(fn_with_args, fn, args), batches, chunksize=1)
         return _reported(results, fn, len(batches), self.progress)
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def cancel(self) -> None:
+        """Stop now (interrupt or error): running batches are dropped, workers are ended."""
+        if self._pool is not None:
+            self._pool.terminate()
             self._pool.join()
             self._pool = None
 
@@ -119,6 +136,9 @@ class DaskEngine:
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+    def cancel(self) -> None:
+        pass  # close() (always called after) ends the client and the local cluster
 
 
 def fn_with_args(fn: Callable, args: tuple, batch: Any) -> Any:

@@ -243,6 +243,9 @@ def run_clean(inputs: list[str], out_dir: Path, opts: CleanOptions = DEFAULT_OPT
     runner = InlineEngine(progress) if small else make_engine(engine, workers, scheduler, progress)
     try:
         records = list(clean_sources(_handed_over(sources), opts, stats, runner, out_dir))
+    except BaseException:  # Ctrl-C, SIGTERM, a fatal error: never wait for the workers
+        runner.cancel()
+        raise
     finally:
         runner.close()
     stats.inc("write/records", len(records))

@@ -3,11 +3,54 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import traceback
+from datetime import date
 from pathlib import Path
 
 from pressroom import commands
-from pressroom.exitcodes import EXIT_INTERRUPTED
+from pressroom.errors import UsageError, explain
+from pressroom.exitcodes import EXIT_BROKEN_PIPE, EXIT_FATAL, EXIT_INTERRUPTED, EXIT_USAGE
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one explained line per usage error (exit 2), instead of the usage block."""
+
+    def error(self, message: str):
+        print(explain(UsageError(f"{self.prog}: {message} (see {self.prog} --help)")), file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def iso_date(value: str) -> str:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2025-01-31") from None
+    if len(value) != 10:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2025-01-31")
+    return value
+
+
+def positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return n
+
+
+def port_number(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 0 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port number (0-65535; 0 picks a free one)")
+    return n
 
 
 def _add_out(p: argparse.ArgumentParser) -> None:
@@ -22,11 +65,11 @@ def _add_verbosity(p: argparse.ArgumentParser) -> None:
 def _add_crawl_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("urls", nargs="*", help="site roots, listing pages, feed or sitemap URLs")
     p.add_argument("--profile", type=Path, help="site profile (TOML)")
-    p.add_argument("--max-pages", type=int, default=None, help="stop after this many pages")
+    p.add_argument("--max-pages", type=positive_int, default=None, help="stop after this many pages")
     p.add_argument("--fast", action="store_true", help="no throttling (local or permitted hosts only)")
     p.add_argument("--all-pages", action="store_true", help="store every page, not only releases")
-    p.add_argument("--since", help="skip releases published before this date (YYYY-MM-DD)")
-    p.add_argument("--until", help="skip releases published after this date (YYYY-MM-DD)")
+    p.add_argument("--since", type=iso_date, help="skip releases published before this date (YYYY-MM-DD)")
+    p.add_argument("--until", type=iso_date, help="skip releases published after this date (YYYY-MM-DD)")
     p.add_argument("--resume", action="store_true", help="resume an interrupted crawl (JOBDIR under OUT)")
     p.add_argument("--warc", type=Path, help="also write request/response records to this WARC file")
     p.add_argument("--redis", help="share the frontier through scrapy-redis, e.g. redis://host:6379/0")
@@ -35,12 +78,12 @@ def _add_crawl_args(p: argparse.ArgumentParser) -> None:
 def _add_clean_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--site", help="site for inputs without URLs (text dumps)")
     p.add_argument("--engine", choices=["local", "dask"], default="local", help="where cleaning runs")
-    p.add_argument("--workers", type=int, default=None, help="local worker processes (default: cores)")
+    p.add_argument("--workers", type=positive_int, default=None, help="local worker processes (default: cores)")
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: LocalCluster)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pressroom", description=__doc__.splitlines()[0])
+    parser = Parser(prog="pressroom", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("crawl", help="crawl press releases into OUT/raw/", description="Crawl press releases into OUT/raw/.")
@@ -62,31 +105,89 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve-sample", help="serve the bundled sample press site on 127.0.0.1",
                        description="Serve the bundled sample press site on 127.0.0.1 until interrupted.")
-    p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
-    p.add_argument("--variant", default="default", help="site variant (default, traps)")
+    p.add_argument("--port", type=port_number, default=0, help="port (default: a free one)")
+    p.add_argument("--variant", choices=["default", "traps"], default="default", help="site variant")
     p.add_argument("--dump", type=Path, help="instead of serving, write a text dump of the releases here")
 
     p = sub.add_parser("boilerplate", help="list the top stripped blocks per site", description="List the top stripped blocks per site.")
     p.add_argument("dir", type=Path, nargs="?", default=Path("data"))
-    p.add_argument("--top", type=int, default=10)
+    p.add_argument("--top", type=positive_int, default=10)
 
     p = sub.add_parser("dedup", help="report duplicate clusters", description="Report duplicate clusters in an articles dataset.")
     p.add_argument("dir", type=Path, nargs="?", default=Path("data"))
-    p.add_argument("--top", type=int, default=10)
+    p.add_argument("--top", type=positive_int, default=10)
 
     p = sub.add_parser("report", help="write an HTML report and print a summary", description="Write a self-contained HTML report of OUT and print a summary.")
     p.add_argument("dir", type=Path, nargs="?", default=Path("data"))
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    handler = getattr(commands, "cmd_" + args.command.replace("-", "_"))
+def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Checks across options, before any work starts."""
+    since, until = getattr(args, "since", None), getattr(args, "until", None)
+    if since and until and since > until:
+        problem = UsageError(f"pressroom {args.command}: --since {since} is after --until {until}, so no release "
+                             "could match — swap them")
+        print(explain(problem), file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _terminated(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM ends a job as Ctrl-C does: cleanly, exit 130
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null, so the interpreter's last flush cannot fail too."""
     try:
-        return handler(args)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _in_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _fallback_subject(exc: BaseException, args: argparse.Namespace) -> str | None:
+    """The file the exception names, else the output folder the command was writing."""
+    from pressroom.errors import diagnose
+
+    if diagnose(exc).subject:
+        return None
+    out = getattr(args, "out", None)
+    return str(out) if out is not None else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    check_args(parser, args)
+    handler = getattr(commands, "cmd_" + args.command.replace("-", "_"))
+    previous = signal.signal(signal.SIGTERM, _terminated) if _in_main_thread() else None
+    try:
+        code = handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError as exc:
+        _silence_stdout()
+        print(explain(exc), file=sys.stderr)
+        return EXIT_BROKEN_PIPE
+    except UsageError as exc:
+        print(explain(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - a fatal error is one line, never a traceback
+        if getattr(args, "verbose", False):
+            traceback.print_exc()
+        print(explain(exc, _fallback_subject(exc, args)), file=sys.stderr)
+        return EXIT_FATAL
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

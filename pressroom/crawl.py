@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from pressroom.errors import explain
@@ -120,6 +122,65 @@ def exit_code(stats: dict) -> int:
     return EXIT_PARTIAL if any(k.startswith("pressroom/errors/") for k in stats) else EXIT_OK
 
 
+def _parent_death_signal():
+    """In the child, before exec: be sent SIGTERM when the parent dies (Linux prctl PR_SET_PDEATHSIG).
+
+    Resolved here, in the parent, so the child between fork and exec only calls a C function.
+    Elsewhere None: the child then outlives a SIGKILLed parent (no portable equivalent).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL("libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+    PR_SET_PDEATHSIG = 1
+
+    def arm() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the line above: nobody would signal us
+            os._exit(EXIT_INTERRUPTED)
+
+    return arm
+
+
+def run_child(cmd: list[str], env: dict) -> tuple[subprocess.Popen, bool]:
+    """Run the Scrapy child to its end; SIGINT and SIGTERM are passed on to it.
+
+    The child has its own process group, so a terminal's Ctrl-C reaches it once, through us: the
+    first signal makes Scrapy close cleanly (last batch written, JOBDIR saved), a second forces it.
+    The child dies with this process (see _parent_death_signal). Returns (process, interrupted).
+    """
+    proc = subprocess.Popen(cmd, env=env, process_group=0, preexec_fn=_parent_death_signal())
+    received: list[int] = []
+
+    def forward(signum, frame):
+        if not received:
+            print("interrupted: closing the crawl cleanly (Ctrl-C again to force)", file=sys.stderr, flush=True)
+        received.append(signum)
+        try:
+            proc.send_signal(signum)
+        except ProcessLookupError:
+            pass
+
+    handled = (signal.SIGINT, signal.SIGTERM)
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = {sig: signal.signal(sig, forward) for sig in handled} if in_main else {}
+    try:
+        proc.wait()
+    except BaseException:
+        proc.kill()  # an error here (not a signal: those are forwarded) must not leave the child behind
+        proc.wait()
+        raise
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return proc, bool(received)
+
+
 def run_crawl(args: argparse.Namespace, extra_settings: dict | None = None) -> int:
     """Crawl in a child process; print the summary; 0 ok, 1 some errors, 3 nothing stored."""
     out = Path(args.out)
@@ -131,20 +192,7 @@ def run_crawl(args: argparse.Namespace, extra_settings: dict | None = None) -> i
     stats_file = out / "reports" / "crawl-stats.json"
     stats_file.unlink(missing_ok=True)
     cmd = build_command(args, stats_file, extra_settings)
-    proc = subprocess.Popen(cmd, env=child_env())
-    interrupted = False
-    try:
-        proc.wait()
-    except KeyboardInterrupt:
-        # the child got the same SIGINT: let Scrapy close cleanly (last batch, JOBDIR); a second Ctrl-C forces
-        interrupted = True
-        print("interrupted: closing the crawl cleanly (Ctrl-C again to force)", file=sys.stderr)
-        try:
-            proc.wait()
-        except KeyboardInterrupt:
-            proc.kill()
-            proc.wait()
-            raise
+    proc, interrupted = run_child(cmd, child_env())
     if not stats_file.exists():
         print(f"crawl failed (exit {proc.returncode}) before writing its stats", file=sys.stderr)
         return EXIT_PARTIAL if proc.returncode else EXIT_NOTHING

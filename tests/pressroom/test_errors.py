@@ -136,7 +136,9 @@ def test_clean_command_prints_one_explained_line_per_bad_input(tmp_path: Path, c
 
     bad = tmp_path / "broken.html.gz"
     bad.write_bytes(b"not gzip at all")
-    code = main(["clean", str(bad), str(tmp_path / "missing.txt"), "--out", str(tmp_path / "out"), "-q"])
+    other = tmp_path / "broken.warc.gz"  # (a missing input is a usage error now: tests/pressroom/test_fatal_errors.py)
+    other.write_bytes(b"not gzip either")
+    code = main(["clean", str(bad), str(other), "--out", str(tmp_path / "out"), "-q"])
     err_lines = [x for x in capsys.readouterr().err.splitlines() if x.startswith("cannot read input")]
     assert code == EXIT_NOTHING
     assert len(err_lines) == 2
