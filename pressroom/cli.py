@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 import traceback
@@ -11,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from pressroom import commands
+from pressroom.console import say_error
 from pressroom.errors import UsageError, explain
 from pressroom.exitcodes import EXIT_BROKEN_PIPE, EXIT_FATAL, EXIT_INTERRUPTED, EXIT_USAGE
 
@@ -53,6 +55,29 @@ def port_number(value: str) -> int:
     return n
 
 
+def scrapy_setting(value: str) -> tuple[str, str]:
+    key, sep, setting = value.partition("=")
+    if not sep or not re.fullmatch(r"[A-Z][A-Z0-9_]*", key.strip()):
+        raise argparse.ArgumentTypeError(f"{value!r} is not KEY=VALUE with a Scrapy setting name, "
+                                         "e.g. -s DOWNLOAD_TIMEOUT=10")
+    return key.strip(), setting
+
+
+def _add_log_file(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--log-file", type=Path, metavar="PATH",
+                   help="also append the run's log (INFO, DEBUG with -v; the crawl's Scrapy log too) to PATH")
+
+
+def _add_scrapy_settings(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-s", "--set", dest="scrapy_settings", type=scrapy_setting, action="append", default=[],
+                   metavar="KEY=VALUE", help="a Scrapy setting for the crawl (repeatable); wins over pressroom's own")
+
+
+def _add_output_format(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--json", action="store_true", help="print the figures as one JSON object on stdout")
+
+
 def _add_out(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=Path("data"), help="output root (default: data/)")
 
@@ -83,25 +108,29 @@ def _add_clean_args(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from pressroom import __version__
+
     parser = Parser(prog="pressroom", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"pressroom {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("crawl", help="crawl press releases into OUT/raw/", description="Crawl press releases into OUT/raw/.")
-    _add_crawl_args(p); _add_out(p); _add_verbosity(p)
+    _add_crawl_args(p); _add_scrapy_settings(p); _add_out(p); _add_verbosity(p); _add_log_file(p)
 
     p = sub.add_parser("clean", help="clean raw Parquet / HTML / WARC / JSONL / text dumps into OUT/articles/",
                        description="Clean inputs (raw Parquet, HTML folders, WARC, JSONL, text dumps) into OUT/articles/.")
     p.add_argument("inputs", nargs="+", help="files or folders")
-    _add_clean_args(p); _add_out(p); _add_verbosity(p)
+    _add_clean_args(p); _add_out(p); _add_verbosity(p); _add_log_file(p)
 
     p = sub.add_parser("run", help="crawl, then clean what was crawled", description="Crawl, then clean.")
-    _add_crawl_args(p); _add_clean_args(p); _add_out(p); _add_verbosity(p)
+    _add_crawl_args(p); _add_scrapy_settings(p); _add_clean_args(p); _add_out(p); _add_verbosity(p)
+    _add_log_file(p)
 
     p = sub.add_parser("demo", help="serve the bundled sample press site, crawl it, clean it, summarise",
                        description="Serve the bundled sample press site on 127.0.0.1, crawl, clean, summarise. "
                                    "Each run starts afresh in its own folder (default: data/demo/).")
     p.add_argument("--out", type=Path, default=Path("data/demo"), help="output root (default: data/demo/)")
-    _add_verbosity(p)
+    _add_verbosity(p); _add_log_file(p)
 
     p = sub.add_parser("serve-sample", help="serve the bundled sample press site on 127.0.0.1",
                        description="Serve the bundled sample press site on 127.0.0.1 until interrupted.")
@@ -112,13 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("boilerplate", help="list the top stripped blocks per site", description="List the top stripped blocks per site.")
     p.add_argument("dir", type=Path, nargs="?", default=Path("data"))
     p.add_argument("--top", type=positive_int, default=10)
+    _add_output_format(p)
 
     p = sub.add_parser("dedup", help="report duplicate clusters", description="Report duplicate clusters in an articles dataset.")
     p.add_argument("dir", type=Path, nargs="?", default=Path("data"))
     p.add_argument("--top", type=positive_int, default=10)
+    _add_output_format(p)
 
     p = sub.add_parser("report", help="write an HTML report and print a summary", description="Write a self-contained HTML report of OUT and print a summary.")
     p.add_argument("dir", type=Path, nargs="?", default=Path("data"))
+    _add_output_format(p)
     return parser
 
 
@@ -165,25 +197,29 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     check_args(parser, args)
     handler = getattr(commands, "cmd_" + args.command.replace("-", "_"))
+    if getattr(args, "log_file", None):
+        from pressroom.console import open_log_file
+
+        open_log_file(args.log_file, verbose=args.verbose, argv=sys.argv[1:] if argv is None else argv)
     previous = signal.signal(signal.SIGTERM, _terminated) if _in_main_thread() else None
     try:
         code = handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
         return code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        say_error("interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError as exc:
         _silence_stdout()
-        print(explain(exc), file=sys.stderr)
+        say_error(explain(exc))
         return EXIT_BROKEN_PIPE
     except UsageError as exc:
-        print(explain(exc), file=sys.stderr)
+        say_error(explain(exc))
         return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - a fatal error is one line, never a traceback
         if getattr(args, "verbose", False):
             traceback.print_exc()
-        print(explain(exc, _fallback_subject(exc, args)), file=sys.stderr)
+        say_error(explain(exc, _fallback_subject(exc, args)))
         return EXIT_FATAL
     finally:
         if previous is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pressroom.console import print_clean_summary
+from pressroom.console import print_run_summary
 from pressroom.errors import explain
 from pressroom.exitcodes import EXIT_FATAL, EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 from pressroom.preflight import check_dataset, check_inputs, check_out
@@ -29,10 +29,8 @@ def _save_failed_run(stats, args: argparse.Namespace, exc: BaseException) -> Non
         pass
 
 
-def cmd_clean(args: argparse.Namespace) -> int:
-    check_inputs(args.inputs, args.command)
-    check_out(args.out, args.command)
-    check_dataset(args.out)
+def clean_into(args: argparse.Namespace, inputs: list[str]):
+    """The clean stage of clean, run and demo: (articles path or None, Stats); stats saved even on a fatal error."""
     from cleaning.pipeline import run_clean
     from cleaning.stats import Stats
     from pressroom.progress import StepProgress
@@ -40,17 +38,53 @@ def cmd_clean(args: argparse.Namespace) -> int:
     progress = StepProgress(quiet=args.quiet, verbose=args.verbose)
     stats = Stats()
     try:
-        path, stats = run_clean(args.inputs, args.out, _clean_options(args), stats=stats, engine=args.engine,
-                                workers=args.workers, scheduler=args.scheduler, progress=progress)
+        return run_clean(inputs, args.out, _clean_options(args), stats=stats, engine=getattr(args, "engine", "local"),
+                         workers=getattr(args, "workers", None), scheduler=getattr(args, "scheduler", None),
+                         progress=progress)
     except Exception as exc:
         _save_failed_run(stats, args, exc)
         raise
     finally:
         progress.close()
-    print_clean_summary(path, stats)
+
+
+def clean_exit_code(path, stats) -> int:
     if path is None:
         return EXIT_NOTHING
     return EXIT_PARTIAL if stats.errors else EXIT_OK
+
+
+def read_crawl_stats(out) -> dict | None:
+    import json
+    from pathlib import Path
+
+    target = Path(out) / "reports" / "crawl-stats.json"
+    try:
+        return json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_report_quietly(out):
+    """OUT/reports/report.html, or None when it could not be written (the run summary says so)."""
+    import io
+    from pathlib import Path
+
+    from pressroom.report import REPORT_NAME, write_report
+
+    return Path(out) / "reports" / REPORT_NAME if write_report(out, file=io.StringIO()) == EXIT_OK else None
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    import time
+
+    check_inputs(args.inputs, args.command)
+    check_out(args.out, args.command)
+    check_dataset(args.out)
+    started = time.monotonic()
+    path, stats = clean_into(args, args.inputs)
+    print_run_summary(args.out, path, stats, seconds=time.monotonic() - started)
+    return clean_exit_code(path, stats)
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -64,13 +98,19 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import time
+
     check_out(args.out, args.command)
     check_dataset(args.out)  # before the crawl: the clean after it would stop on it
+    started = time.monotonic()
     code = cmd_crawl(args)
     if code not in (EXIT_OK, EXIT_PARTIAL):
         return code
-    args.inputs = [str(args.out / "raw")]
-    return cmd_clean(args)
+    path, stats = clean_into(args, [str(args.out / "raw")])
+    report = write_report_quietly(args.out) if path is not None else None
+    print_run_summary(args.out, path, stats, crawl_stats=read_crawl_stats(args.out), report=report,
+                      seconds=time.monotonic() - started)
+    return clean_exit_code(path, stats)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -98,16 +138,16 @@ def cmd_serve_sample(args: argparse.Namespace) -> int:
 def cmd_boilerplate(args: argparse.Namespace) -> int:
     from pressroom.inspect_boilerplate import print_boilerplate
 
-    return print_boilerplate(args.dir, top=args.top)
+    return print_boilerplate(args.dir, top=args.top, quiet=args.quiet, as_json=args.json)
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
     from pressroom.inspect_dedup import print_dedup_clusters
 
-    return print_dedup_clusters(args.dir, top=args.top)
+    return print_dedup_clusters(args.dir, top=args.top, quiet=args.quiet, as_json=args.json)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from pressroom.report import write_report
 
-    return write_report(args.dir)
+    return write_report(args.dir, quiet=args.quiet, as_json=args.json)

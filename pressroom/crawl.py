@@ -17,6 +17,7 @@ import sys
 import threading
 from pathlib import Path
 
+from pressroom.console import say, say_error
 from pressroom.errors import explain
 from pressroom.exitcodes import EXIT_INTERRUPTED, EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 
@@ -28,6 +29,16 @@ FAST_SETTINGS = {
     "CONCURRENT_REQUESTS": 32,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     "PRESSROOM_OBEY_CRAWL_DELAY": False,
+}
+
+
+FINISH_REASONS = {  # Scrapy's finish_reason, as a sentence
+    "finished": "complete: nothing left to fetch",
+    "shutdown": "interrupted, closed cleanly (--resume continues it)",
+    "closespider_pagecount": "stopped at the page limit (CLOSESPIDER_PAGECOUNT)",
+    "closespider_timeout": "stopped at the time limit (CLOSESPIDER_TIMEOUT)",
+    "closespider_itemcount": "stopped at the item limit (CLOSESPIDER_ITEMCOUNT)",
+    "closespider_errorcount": "stopped after too many errors (CLOSESPIDER_ERRORCOUNT)",
 }
 
 
@@ -50,6 +61,11 @@ def crawl_settings(args: argparse.Namespace, stats_file: Path) -> dict:
     settings["PRESSROOM_PROGRESS"] = not getattr(args, "quiet", False)
     settings["PRESSROOM_PROGRESS_SINK"] = "pressroom.progress.Tracker"  # the crawler is told, never imports it
     settings["LOG_LEVEL"] = "DEBUG" if getattr(args, "verbose", False) else "ERROR" if getattr(args, "quiet", False) else "WARNING"
+    if getattr(args, "log_file", None):  # Scrapy's log goes to the file (appended), at INFO or DEBUG
+        settings["LOG_FILE"] = str(args.log_file)
+        settings["LOG_FILE_APPEND"] = True
+        settings["LOG_LEVEL"] = "DEBUG" if getattr(args, "verbose", False) else "INFO"
+    settings.update(dict(getattr(args, "scrapy_settings", None) or []))  # -s KEY=VALUE: the user's word is last
     return settings
 
 
@@ -97,7 +113,8 @@ def summarise(stats: dict) -> list[str]:
         lines.append(f"{title:<20} {total}" + (f"  ({detail})" if detail else ""))
     if stats.get(p + "store/dir"):
         lines.append(f"raw table            {stats[p + 'store/dir']}")
-    lines.append(f"finished             {stats.get('finish_reason', 'unknown')}")
+    reason = stats.get("finish_reason", "unknown")
+    lines.append(f"crawl ended          {FINISH_REASONS.get(reason, reason)}")
     return lines
 
 
@@ -197,7 +214,8 @@ def run_crawl(args: argparse.Namespace, extra_settings: dict | None = None) -> i
         print(f"crawl failed (exit {proc.returncode}) before writing its stats", file=sys.stderr)
         return EXIT_PARTIAL if proc.returncode else EXIT_NOTHING
     stats = json.loads(stats_file.read_text(encoding="utf-8"))
-    print("\n".join(summarise(stats)))
+    for line in summarise(stats):
+        say(line)
     for line in explained_problems(stats):
-        print(line, file=sys.stderr)
+        say_error(line)
     return EXIT_INTERRUPTED if interrupted else exit_code(stats)

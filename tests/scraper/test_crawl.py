@@ -195,7 +195,7 @@ def test_max_pages_bounds_the_crawl(crawls):
 def test_progress_goes_to_the_sink_the_cli_passes_and_to_plain_lines_without_one(crawls):
     _, code, _, stderr, out = _result(crawls, "root")  # pressroom crawl: the CLI's Tracker, through settings
     fetched = json.loads((out / "reports" / "crawl-stats.json").read_text())["response_received_count"]
-    assert re.search(rf"^crawl \(pages fetched\): {fetched}, [\d.]+/s, elapsed \d:\d\d:\d\d — done$", stderr, re.M), stderr
+    assert re.search(rf"^crawl \(pages fetched\): {fetched}, [\d.,]+/s, elapsed \d:\d\d:\d\d — done$", stderr, re.M), stderr
     _, _, _, stderr, out = _result(crawls, "feed")  # scrapy crawl -s PRESSROOM_PROGRESS=1: the crawler's own lines
     fetched = json.loads((out / "stats.json").read_text())["response_received_count"]
     assert re.search(rf"^crawl \(pages fetched\): {fetched}(, [\d.]+/s)? — done$", stderr, re.M), stderr
