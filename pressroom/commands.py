@@ -7,72 +7,9 @@ import sys
 
 from pressroom.console import print_run_summary
 from pressroom.errors import explain
-from pressroom.exitcodes import EXIT_FATAL, EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+from pressroom.exitcodes import EXIT_FATAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 from pressroom.preflight import check_dataset, check_inputs, check_out
-
-
-def _clean_options(args: argparse.Namespace):
-    from cleaning.options import CleanOptions
-
-    return CleanOptions(site=getattr(args, "site", None))
-
-
-def _save_failed_run(stats, args: argparse.Namespace, exc: BaseException) -> None:
-    """A fatal error still leaves its stats (with the error) in OUT/reports/, when the disk allows."""
-    from pathlib import Path
-
-    stats.error("(run)", "fatal", f"{type(exc).__name__}: {exc}")
-    try:
-        stats.save(Path(args.out) / "reports" / "clean-stats.json", {"inputs": [str(i) for i in args.inputs],
-                                                                     "fatal": True})
-    except OSError:
-        pass
-
-
-def clean_into(args: argparse.Namespace, inputs: list[str]):
-    """The clean stage of clean, run and demo: (articles path or None, Stats); stats saved even on a fatal error."""
-    from cleaning.pipeline import run_clean
-    from cleaning.stats import Stats
-    from pressroom.progress import StepProgress
-
-    progress = StepProgress(quiet=args.quiet, verbose=args.verbose)
-    stats = Stats()
-    try:
-        return run_clean(inputs, args.out, _clean_options(args), stats=stats, engine=getattr(args, "engine", "local"),
-                         workers=getattr(args, "workers", None), scheduler=getattr(args, "scheduler", None),
-                         progress=progress)
-    except Exception as exc:
-        _save_failed_run(stats, args, exc)
-        raise
-    finally:
-        progress.close()
-
-
-def clean_exit_code(path, stats) -> int:
-    if path is None:
-        return EXIT_NOTHING
-    return EXIT_PARTIAL if stats.errors else EXIT_OK
-
-
-def read_crawl_stats(out) -> dict | None:
-    import json
-    from pathlib import Path
-
-    target = Path(out) / "reports" / "crawl-stats.json"
-    try:
-        return json.loads(target.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def write_report_quietly(out):
-    """OUT/reports/report.html, or None when it could not be written (the run summary says so)."""
-    import io
-    from pathlib import Path
-
-    from pressroom.report import REPORT_NAME, write_report
-
-    return Path(out) / "reports" / REPORT_NAME if write_report(out, file=io.StringIO()) == EXIT_OK else None
+from pressroom.stages import clean_exit_code, clean_into, read_crawl_stats, write_report_quietly
 
 
 def cmd_clean(args: argparse.Namespace) -> int:

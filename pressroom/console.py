@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 log = logging.getLogger("pressroom")
+log.addHandler(logging.NullHandler())  # without --log-file these lines are printed once, never by logging's last resort
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:

@@ -28,7 +28,7 @@ def prepare_demo_folder(out: Path) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from pressroom.commands import clean_exit_code, clean_into, read_crawl_stats, write_report_quietly
+    from pressroom.stages import clean_exit_code, clean_into, read_crawl_stats, write_report_quietly
     from pressroom.console import print_run_summary
     from pressroom.crawl import run_crawl
     from pressroom.sample_site.server import serve_sample
