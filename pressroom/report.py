@@ -364,9 +364,16 @@ def _why(data: RunData, table: str, columns: tuple[str, ...] = ()) -> str | None
     return f"{table} table has no {', '.join(absent)} column" if absent else None
 
 
+def _crawl_count(data: RunData, key: str):
+    """A figure of the crawl's own stats (the number the crawl and run summaries print), if recorded."""
+    crawl = data.stats_files.get("crawl-stats.json") or {}
+    return crawl.get(key, "not available")
+
+
 def section_overview(data: RunData) -> Section:
     rows = [["releases (articles rows)", data.articles.num_rows if data.articles is not None else "not available"],
-            ["raw pages fetched", data.raw.num_rows if data.raw is not None else "not available"],
+            ["pages fetched (crawl stats)", _crawl_count(data, "pressroom/pages_fetched")],
+            ["raw pages stored", data.raw.num_rows if data.raw is not None else "not available"],
             ["boilerplate blocks (site model)", data.boilerplate.num_rows if data.boilerplate is not None else "not available"],
             ["stats files", ", ".join(data.stats_files) or "none"]]
     return Section("Overview", html_table(["what", "count"], rows), [f"{k}: {v}" for k, v in rows])

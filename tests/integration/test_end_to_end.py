@@ -100,3 +100,8 @@ def test_run_prints_the_same_summary_as_demo_and_clean(crawled):
     report = out / "reports" / "report.html"
     assert re.search(rf"^report\s+{re.escape(str(report))}$", proc.stdout, re.M) and report.exists()
     assert "load it:" in proc.stdout and f'pd.read_parquet("{out}/articles")' in proc.stdout
+    from pressroom.report import build_report
+
+    _, sections = build_report(out)
+    overview = next(s for s in sections if s.title == "Overview").summary
+    assert f"pages fetched (crawl stats): {fetched}" in overview  # the same count as the summaries

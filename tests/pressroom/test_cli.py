@@ -32,7 +32,7 @@ def test_version_is_the_installed_distribution():
 
 def _pages(folder: Path, n: int) -> Path:
     """n distinct release pages of the sample site."""
-    from tests.pressroom.test_interrupts import write_pages
+    from tests.pressroom.conftest import write_pages
 
     write_pages(folder, n)
     return folder

@@ -14,29 +14,10 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.pressroom.conftest import write_pages
 from tests.scraper.conftest import REPO, env, html_page, tiny_site
 
 pytestmark = pytest.mark.timeout(180)
-
-
-def write_pages(folder: Path, n: int) -> None:
-    """n release pages of generated sample sites, as .html files (one folder per host)."""
-    from pressroom.sample_site.generator import generate_site
-
-    written, seed = 0, 0
-    while written < n:
-        try:
-            site = generate_site(seed=seed)
-        except RuntimeError:  # a seed can run a phrase bank dry: the next one is another site
-            seed += 1
-            continue
-        host = folder / f"press{seed}.example.org"
-        host.mkdir(parents=True, exist_ok=True)
-        for rel in site.releases[: n - written]:
-            html = site.pages[rel.path].body.decode("utf-8").replace("{{BASE}}", f"http://press{seed}.example.org")
-            (host / (rel.path.strip("/").replace("/", "_") + ".html")).write_text(html, encoding="utf-8")
-            written += 1
-        seed += 1
 
 
 @pytest.fixture(scope="module")

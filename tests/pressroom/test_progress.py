@@ -96,7 +96,7 @@ def test_a_real_clean_reports_progress_in_pages(tmp_path):
 
     from cleaning.pipeline import run_clean
     from pressroom.progress import StepProgress
-    from tests.pressroom.test_interrupts import write_pages
+    from tests.pressroom.conftest import write_pages
 
     write_pages(tmp_path / "pages", 70)  # two batches of up to 64
     stream = io.StringIO()
