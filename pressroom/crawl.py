@@ -39,6 +39,7 @@ FINISH_REASONS = {  # Scrapy's finish_reason, as a sentence
     "closespider_timeout": "stopped at the time limit (CLOSESPIDER_TIMEOUT)",
     "closespider_itemcount": "stopped at the item limit (CLOSESPIDER_ITEMCOUNT)",
     "closespider_errorcount": "stopped after too many errors (CLOSESPIDER_ERRORCOUNT)",
+    "parent_gone": "closed: the process that started it was gone",
 }
 
 
@@ -208,7 +209,8 @@ def run_crawl(args: argparse.Namespace, extra_settings: dict | None = None) -> i
         return EXIT_USAGE
     stats_file = out / "reports" / "crawl-stats.json"
     stats_file.unlink(missing_ok=True)
-    cmd = build_command(args, stats_file, extra_settings)
+    watched = {**(extra_settings or {}), "PRESSROOM_PARENT_PID": os.getpid()}  # scraper.parentwatch
+    cmd = build_command(args, stats_file, watched)
     proc, interrupted = run_child(cmd, child_env())
     if not stats_file.exists():
         print(f"crawl failed (exit {proc.returncode}) before writing its stats", file=sys.stderr)

@@ -56,6 +56,8 @@ PRESSROOM_RESUME = False
 PRESSROOM_STATS_FILE = None
 PRESSROOM_WARC_FILE = None
 PRESSROOM_PROGRESS = False  # `pressroom crawl` turns it on unless -q; `scrapy crawl` has Scrapy's LogStats
+PRESSROOM_PARENT_PID = 0  # `pressroom crawl` gives its pid: the crawl closes if that process goes (scraper.parentwatch)
+PRESSROOM_PARENT_CHECK_S = 1.0
 PRESSROOM_PROGRESS_SINK = None  # a progress factory or its import path (scraper.progress); None: plain lines
 
 DOWNLOADER_MIDDLEWARES = {
@@ -69,5 +71,6 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "scraper.warc.WarcExtension": 100,
     "scraper.progress.CrawlProgress": 110,
+    "scraper.parentwatch.ParentWatch": 120,
 }
 LOG_LEVEL = "INFO"

@@ -140,3 +140,19 @@ def test_the_scrapy_child_does_not_outlive_a_killed_parent(tmp_path):
         fetched = len(log)
         time.sleep(2 * SLOW_S)
         assert len(log) == fetched
+
+
+def test_the_crawl_closes_itself_when_its_parent_pid_is_not_its_parent(tmp_path):
+    """The portable half of "the child dies with its parent" (scraper.parentwatch): no prctl needed."""
+    from tests.scraper.conftest import scrapy_command
+
+    out = tmp_path / "out"
+    with tiny_site(slow_route) as (log, base):
+        cmd = scrapy_command([base + "/"], out, settings={"PRESSROOM_PARENT_PID": 2**22 + 12345,  # nobody's pid
+                                                          "PRESSROOM_PARENT_CHECK_S": 0.2,
+                                                          "CLOSESPIDER_TIMEOUT": 60})
+        proc = subprocess.run(cmd, cwd=REPO, env=env(), capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    stats = json.loads((out / "stats.json").read_text())
+    assert stats["finish_reason"] == "parent_gone" and stats["pressroom/parent_gone"] == 1
+    assert len(log) < 20
