@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import re
 import signal
@@ -139,17 +140,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dump", type=Path, help="instead of serving, write a text dump of the releases here")
 
     p = sub.add_parser("boilerplate", help="list the top stripped blocks per site", description="List the top stripped blocks per site.")
-    p.add_argument("dir", type=Path, nargs="?", default=Path("data"))
-    p.add_argument("--top", type=positive_int, default=10)
+    p.add_argument("dir", type=Path, nargs="?", default=Path("data"), help="the --out folder of a run (default: data/)")
+    p.add_argument("--top", type=positive_int, default=10, help="how many to list (default: 10)")
     _add_output_format(p)
 
     p = sub.add_parser("dedup", help="report duplicate clusters", description="Report duplicate clusters in an articles dataset.")
-    p.add_argument("dir", type=Path, nargs="?", default=Path("data"))
-    p.add_argument("--top", type=positive_int, default=10)
+    p.add_argument("dir", type=Path, nargs="?", default=Path("data"), help="the --out folder of a run (default: data/)")
+    p.add_argument("--top", type=positive_int, default=10, help="how many to list (default: 10)")
     _add_output_format(p)
 
     p = sub.add_parser("report", help="write an HTML report and print a summary", description="Write a self-contained HTML report of OUT and print a summary.")
-    p.add_argument("dir", type=Path, nargs="?", default=Path("data"))
+    p.add_argument("dir", type=Path, nargs="?", default=Path("data"), help="the --out folder of a run (default: data/)")
     _add_output_format(p)
     return parser
 
@@ -205,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        logging.getLogger("pressroom").info("exit %d", code)
         return code
     except KeyboardInterrupt:
         say_error("interrupted")

@@ -69,6 +69,7 @@ def test_log_file_gets_the_command_and_the_summary(tmp_path):
     text = log.read_text()
     assert f"clean {pages} --out" in text
     assert re.search(r"INFO: this run\s+2 records: 2 new", text) and "INFO: articles table" in text
+    assert text.rstrip().endswith("INFO: exit 0")
 
 
 def test_crawl_passes_scrapy_settings_and_logs_scrapy_to_the_log_file(tmp_path):

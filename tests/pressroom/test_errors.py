@@ -146,3 +146,10 @@ def test_clean_command_prints_one_explained_line_per_bad_input(tmp_path: Path, c
     assert code == EXIT_NOTHING
     assert len(err_lines) == 2
     assert err_lines[0].startswith(f"cannot read input {bad}: ")
+
+
+def test_scrapy_cannot_resolve_host_is_unreachable():
+    err = {"input": "http://press.example.invalid/", "step": "fetch",
+           "error": "CannotResolveHostError: DNS lookup failed: no results for hostname lookup: press.example.invalid."}
+    assert classify(err) == UNREACHABLE
+    assert explain(err).startswith("cannot reach press.example.invalid (")
