@@ -213,7 +213,10 @@ def run_crawl(args: argparse.Namespace, extra_settings: dict | None = None) -> i
     cmd = build_command(args, stats_file, watched)
     proc, interrupted = run_child(cmd, child_env())
     if not stats_file.exists():
-        print(f"crawl failed (exit {proc.returncode}) before writing its stats", file=sys.stderr)
+        if interrupted:  # forced by a second signal: Scrapy stopped before its stats
+            say_error("crawl stopped before writing its stats; --resume continues it")
+            return EXIT_INTERRUPTED
+        say_error(f"crawl failed (exit {proc.returncode}) before writing its stats")
         return EXIT_PARTIAL if proc.returncode else EXIT_NOTHING
     stats = json.loads(stats_file.read_text(encoding="utf-8"))
     for line in summarise(stats):
