@@ -119,7 +119,7 @@ def start_redis() -> tuple[str, subprocess.Popen | None]:
 
 
 def crawl_once(base_urls: list[str], redis_url: str, processes: int) -> dict:
-    from scraper.run import build_command, child_env
+    from pressroom.crawl import build_command, child_env
 
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
     with tempfile.TemporaryDirectory() as tmp:

@@ -9,25 +9,29 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
 
 
-# Called as progress(step name, batches done, batches in the map): with 0 done when a map starts,
-# then after each finished batch.
+# Called as progress(step name, items done, items in the map): with 0 done when a map starts, then
+# after each finished batch. Items are what `sizes` counts (pages, documents), else batches.
 Progress = Callable[[str, int, int], None]
 
 
-def _reported(results: Iterable, fn: Callable, total: int, progress: Progress | None) -> list:
+def _reported(results: Iterable, fn: Callable, total: int, progress: Progress | None,
+              sizes: Sequence[int] | None = None) -> list:
     """Collect results in order, telling `progress` when the map starts and as each batch finishes."""
-    out = []
+    out, done = [], 0
+    weights = list(sizes) if sizes is not None else [1] * total
     if progress is not None:
-        progress(fn.__name__, 0, total)
+        progress(fn.__name__, 0, sum(weights))
     for result in results:
+        done += weights[len(out)]
         out.append(result)
         if progress is not None:
-            progress(fn.__name__, len(out), total)
+            progress(fn.__name__, done, sum(weights))
     return out
 
 
@@ -39,11 +43,19 @@ class InlineEngine:
     def __init__(self, progress: Progress | None = None):
         self.progress = progress
 
-    def map(self, fn: Callable, batches: Sequence, *args: Any) -> list:
-        return _reported((fn(batch, *args) for batch in batches), fn, len(batches), self.progress)
+    def map(self, fn: Callable, batches: Sequence, *args: Any, sizes: Sequence[int] | None = None) -> list:
+        return _reported((fn(batch, *args) for batch in batches), fn, len(batches), self.progress, sizes)
 
     def close(self) -> None:
         pass
+
+    def cancel(self) -> None:
+        pass
+
+
+def _worker_ignores_sigint() -> None:
+    """Ctrl-C reaches the whole process group: the parent alone handles it (and cancels the pool)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class LocalEngine:
@@ -54,18 +66,26 @@ class LocalEngine:
         self.progress = progress
         self._pool = None
 
-    def map(self, fn: Callable, batches: Sequence, *args: Any) -> list:
+    def map(self, fn: Callable, batches: Sequence, *args: Any, sizes: Sequence[int] | None = None) -> list:
         if self.workers == 1 or len(batches) <= 1:
             results = (fn(batch, *args) for batch in batches)
         else:
             if self._pool is None:
-                self._pool = multiprocessing.get_context("forkserver").Pool(self.workers)
+                self._pool = multiprocessing.get_context("forkserver").Pool(self.workers,
+                                                                            initializer=_worker_ignores_sigint)
             results = self._pool.imap(partial(fn_with_args, fn, args), batches, chunksize=1)
-        return _reported(results, fn, len(batches), self.progress)
+        return _reported(results, fn, len(batches), self.progress, sizes)
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def cancel(self) -> None:
+        """Stop now (interrupt or error): running batches are dropped, workers are ended."""
+        if self._pool is not None:
+            self._pool.terminate()
             self._pool.join()
             self._pool = None
 
@@ -97,14 +117,14 @@ class DaskEngine:
         self.workers = len(self._client.scheduler_info().get("workers", {})) or (workers or 2)
         self._last_scattered: tuple[Sequence, list] | None = None
 
-    def map(self, fn: Callable, batches: Sequence, *args: Any) -> list:
+    def map(self, fn: Callable, batches: Sequence, *args: Any, sizes: Sequence[int] | None = None) -> list:
         if not batches:
             return []
         data = self._partitions(batches)
         shared = [self._client.scatter(a, broadcast=True, hash=False) for a in args]
         futures = self._client.map(partial(fn_with_args_scattered, fn), data,
                                    *[[s] * len(data) for s in shared], pure=False)
-        return _reported((f.result() for f in futures), fn, len(futures), self.progress)
+        return _reported((f.result() for f in futures), fn, len(futures), self.progress, sizes)
 
     def _partitions(self, batches: Sequence) -> list:
         """The batches as futures on the workers; the same (unchanged) list mapped again, as pass 1 then pass 2 do, is not resent."""
@@ -119,6 +139,9 @@ class DaskEngine:
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+    def cancel(self) -> None:
+        pass  # close() (always called after) ends the client and the local cluster
 
 
 def fn_with_args(fn: Callable, args: tuple, batch: Any) -> Any:

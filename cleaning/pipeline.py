@@ -151,26 +151,28 @@ def clean_batches(source_batches: list[list[SourceRecord]], opts: CleanOptions, 
     records. With `work`, batches are staged there; `source_batches` is emptied once extracted.
     """
     staged = work is not None
+    pages = [len(batch) for batch in source_batches]  # progress counts pages, then documents
     if staged:
         jobs = [(str(work / f"batch-{n:06d}.pkl"), batch) for n, batch in enumerate(source_batches)]
-        results = engine.map(ExtractTo(), jobs, opts)
+        results = engine.map(ExtractTo(), jobs, opts, sizes=pages)
         del jobs
     else:
-        results = engine.map(extract_batch, source_batches, opts)
+        results = engine.map(extract_batch, source_batches, opts, sizes=pages)
     source_batches.clear()  # the documents hold what is needed from here on
     batches = [handle for handle, _ in results]
+    docs = [batch_stats["extract/documents"] for _, batch_stats in results]
     for _, batch_stats in results:
         stats.merge(batch_stats)
     on = OnStaged if staged else (lambda fn: fn)
-    model = build_site_model(merge_counts(engine.map(on(count_fingerprints), batches, opts)), opts)
-    model = model.with_samples(merge_samples(engine.map(on(collect_samples), batches, model)))
+    model = build_site_model(merge_counts(engine.map(on(count_fingerprints), batches, opts, sizes=docs)), opts)
+    model = model.with_samples(merge_samples(engine.map(on(collect_samples), batches, model, sizes=docs)))
     stats.inc("sitemodel/frequent_fingerprints", model.n_keys)
     stats.inc("sitemodel/state_bytes", model.nbytes)
     if out_dir is not None:
         write_boilerplate(model, out_dir)  # the audit table: DIR/boilerplate/
     finished, sigs = [], []
     for (handle, batch_sigs), batch_stats in engine.map(FinishStaged() if staged else finish_and_sign_batch,
-                                                        batches, model, opts):
+                                                        batches, model, opts, sizes=docs):
         finished.append(handle)
         sigs.extend(batch_sigs)
         stats.merge(batch_stats)
@@ -243,6 +245,9 @@ def run_clean(inputs: list[str], out_dir: Path, opts: CleanOptions = DEFAULT_OPT
     runner = InlineEngine(progress) if small else make_engine(engine, workers, scheduler, progress)
     try:
         records = list(clean_sources(_handed_over(sources), opts, stats, runner, out_dir))
+    except BaseException:  # Ctrl-C, SIGTERM, a fatal error: never wait for the workers
+        runner.cancel()
+        raise
     finally:
         runner.close()
     stats.inc("write/records", len(records))

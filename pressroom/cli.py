@@ -1,16 +1,82 @@
-"""The `pressroom` console script: one subcommand per job.
-
-Exit codes: 0 ok; 1 the job ran but some inputs failed (see the summary);
-2 usage error; 3 nothing usable was produced; 130 interrupted.
-"""
+"""The `pressroom` console script: one subcommand per job (exit codes: pressroom.exitcodes)."""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+import re
+import signal
 import sys
+import traceback
+from datetime import date
 from pathlib import Path
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOTHING, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+from pressroom import commands
+from pressroom.console import say_error
+from pressroom.errors import UsageError, explain
+from pressroom.exitcodes import EXIT_BROKEN_PIPE, EXIT_FATAL, EXIT_INTERRUPTED, EXIT_USAGE
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one explained line per usage error (exit 2), instead of the usage block."""
+
+    def error(self, message: str):
+        print(explain(UsageError(f"{self.prog}: {message} (see {self.prog} --help)")), file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def iso_date(value: str) -> str:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2025-01-31") from None
+    if len(value) != 10:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date: use YYYY-MM-DD, e.g. 2025-01-31")
+    return value
+
+
+def positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return n
+
+
+def port_number(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 0 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port number (0-65535; 0 picks a free one)")
+    return n
+
+
+def scrapy_setting(value: str) -> tuple[str, str]:
+    key, sep, setting = value.partition("=")
+    if not sep or not re.fullmatch(r"[A-Z][A-Z0-9_]*", key.strip()):
+        raise argparse.ArgumentTypeError(f"{value!r} is not KEY=VALUE with a Scrapy setting name, "
+                                         "e.g. -s DOWNLOAD_TIMEOUT=10")
+    return key.strip(), setting
+
+
+def _add_log_file(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--log-file", type=Path, metavar="PATH",
+                   help="also append the run's log (INFO, DEBUG with -v; the crawl's Scrapy log too) to PATH")
+
+
+def _add_scrapy_settings(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-s", "--set", dest="scrapy_settings", type=scrapy_setting, action="append", default=[],
+                   metavar="KEY=VALUE", help="a Scrapy setting for the crawl (repeatable); wins over pressroom's own")
+
+
+def _add_output_format(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--json", action="store_true", help="print the figures as one JSON object on stdout")
 
 
 def _add_out(p: argparse.ArgumentParser) -> None:
@@ -25,11 +91,11 @@ def _add_verbosity(p: argparse.ArgumentParser) -> None:
 def _add_crawl_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("urls", nargs="*", help="site roots, listing pages, feed or sitemap URLs")
     p.add_argument("--profile", type=Path, help="site profile (TOML)")
-    p.add_argument("--max-pages", type=int, default=None, help="stop after this many pages")
+    p.add_argument("--max-pages", type=positive_int, default=None, help="stop after this many pages")
     p.add_argument("--fast", action="store_true", help="no throttling (local or permitted hosts only)")
     p.add_argument("--all-pages", action="store_true", help="store every page, not only releases")
-    p.add_argument("--since", help="skip releases published before this date (YYYY-MM-DD)")
-    p.add_argument("--until", help="skip releases published after this date (YYYY-MM-DD)")
+    p.add_argument("--since", type=iso_date, help="skip releases published before this date (YYYY-MM-DD)")
+    p.add_argument("--until", type=iso_date, help="skip releases published after this date (YYYY-MM-DD)")
     p.add_argument("--resume", action="store_true", help="resume an interrupted crawl (JOBDIR under OUT)")
     p.add_argument("--warc", type=Path, help="also write request/response records to this WARC file")
     p.add_argument("--redis", help="share the frontier through scrapy-redis, e.g. redis://host:6379/0")
@@ -38,60 +104,128 @@ def _add_crawl_args(p: argparse.ArgumentParser) -> None:
 def _add_clean_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--site", help="site for inputs without URLs (text dumps)")
     p.add_argument("--engine", choices=["local", "dask"], default="local", help="where cleaning runs")
-    p.add_argument("--workers", type=int, default=None, help="local worker processes (default: cores)")
+    p.add_argument("--workers", type=positive_int, default=None, help="local worker processes (default: cores)")
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: LocalCluster)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pressroom", description=__doc__.splitlines()[0])
+    from pressroom import __version__
+
+    parser = Parser(prog="pressroom", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"pressroom {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("crawl", help="crawl press releases into OUT/raw/", description="Crawl press releases into OUT/raw/.")
-    _add_crawl_args(p); _add_out(p); _add_verbosity(p)
+    _add_crawl_args(p); _add_scrapy_settings(p); _add_out(p); _add_verbosity(p); _add_log_file(p)
 
     p = sub.add_parser("clean", help="clean raw Parquet / HTML / WARC / JSONL / text dumps into OUT/articles/",
                        description="Clean inputs (raw Parquet, HTML folders, WARC, JSONL, text dumps) into OUT/articles/.")
     p.add_argument("inputs", nargs="+", help="files or folders")
-    _add_clean_args(p); _add_out(p); _add_verbosity(p)
+    _add_clean_args(p); _add_out(p); _add_verbosity(p); _add_log_file(p)
 
     p = sub.add_parser("run", help="crawl, then clean what was crawled", description="Crawl, then clean.")
-    _add_crawl_args(p); _add_clean_args(p); _add_out(p); _add_verbosity(p)
+    _add_crawl_args(p); _add_scrapy_settings(p); _add_clean_args(p); _add_out(p); _add_verbosity(p)
+    _add_log_file(p)
 
     p = sub.add_parser("demo", help="serve the bundled sample press site, crawl it, clean it, summarise",
                        description="Serve the bundled sample press site on 127.0.0.1, crawl, clean, summarise. "
                                    "Each run starts afresh in its own folder (default: data/demo/).")
     p.add_argument("--out", type=Path, default=Path("data/demo"), help="output root (default: data/demo/)")
-    _add_verbosity(p)
+    _add_verbosity(p); _add_log_file(p)
 
     p = sub.add_parser("serve-sample", help="serve the bundled sample press site on 127.0.0.1",
                        description="Serve the bundled sample press site on 127.0.0.1 until interrupted.")
-    p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
-    p.add_argument("--variant", default="default", help="site variant (default, traps)")
+    p.add_argument("--port", type=port_number, default=0, help="port (default: a free one)")
+    p.add_argument("--variant", choices=["default", "traps"], default="default", help="site variant")
     p.add_argument("--dump", type=Path, help="instead of serving, write a text dump of the releases here")
 
     p = sub.add_parser("boilerplate", help="list the top stripped blocks per site", description="List the top stripped blocks per site.")
-    p.add_argument("dir", type=Path, nargs="?", default=Path("data"))
-    p.add_argument("--top", type=int, default=10)
+    p.add_argument("dir", type=Path, nargs="?", default=Path("data"), help="the --out folder of a run (default: data/)")
+    p.add_argument("--top", type=positive_int, default=10, help="how many to list (default: 10)")
+    _add_output_format(p)
 
     p = sub.add_parser("dedup", help="report duplicate clusters", description="Report duplicate clusters in an articles dataset.")
-    p.add_argument("dir", type=Path, nargs="?", default=Path("data"))
-    p.add_argument("--top", type=int, default=10)
+    p.add_argument("dir", type=Path, nargs="?", default=Path("data"), help="the --out folder of a run (default: data/)")
+    p.add_argument("--top", type=positive_int, default=10, help="how many to list (default: 10)")
+    _add_output_format(p)
 
     p = sub.add_parser("report", help="write an HTML report and print a summary", description="Write a self-contained HTML report of OUT and print a summary.")
-    p.add_argument("dir", type=Path, nargs="?", default=Path("data"))
+    p.add_argument("dir", type=Path, nargs="?", default=Path("data"), help="the --out folder of a run (default: data/)")
+    _add_output_format(p)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    from pressroom import commands
+def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Checks across options, before any work starts."""
+    since, until = getattr(args, "since", None), getattr(args, "until", None)
+    if since and until and since > until:
+        problem = UsageError(f"pressroom {args.command}: --since {since} is after --until {until}, so no release "
+                             "could match — swap them")
+        print(explain(problem), file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
 
-    handler = getattr(commands, "cmd_" + args.command.replace("-", "_"))
+
+def _terminated(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM ends a job as Ctrl-C does: cleanly, exit 130
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null, so the interpreter's last flush cannot fail too."""
     try:
-        return handler(args)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _in_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _fallback_subject(exc: BaseException, args: argparse.Namespace) -> str | None:
+    """The file the exception names, else the output folder the command was writing."""
+    from pressroom.errors import diagnose
+
+    if diagnose(exc).subject:
+        return None
+    out = getattr(args, "out", None)
+    return str(out) if out is not None else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    check_args(parser, args)
+    handler = getattr(commands, "cmd_" + args.command.replace("-", "_"))
+    if getattr(args, "log_file", None):
+        from pressroom.console import open_log_file
+
+        open_log_file(args.log_file, verbose=args.verbose, argv=sys.argv[1:] if argv is None else argv)
+    previous = signal.signal(signal.SIGTERM, _terminated) if _in_main_thread() else None
+    try:
+        code = handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        logging.getLogger("pressroom").info("exit %d", code)
+        return code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        say_error("interrupted")
         return EXIT_INTERRUPTED
+    except BrokenPipeError as exc:
+        _silence_stdout()
+        say_error(explain(exc))
+        return EXIT_BROKEN_PIPE
+    except UsageError as exc:
+        say_error(explain(exc))
+        return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - a fatal error is one line, never a traceback
+        if getattr(args, "verbose", False):
+            traceback.print_exc()
+        say_error(explain(exc, _fallback_subject(exc, args)))
+        return EXIT_FATAL
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -5,52 +5,55 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pressroom.cli import EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL
-from pressroom.console import print_clean_summary
-
-
-def _clean_options(args: argparse.Namespace):
-    from cleaning.core.options import CleanOptions
-
-    return CleanOptions(site=getattr(args, "site", None))
+from pressroom.console import print_run_summary
+from pressroom.errors import explain
+from pressroom.exitcodes import EXIT_FATAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+from pressroom.preflight import check_dataset, check_inputs, check_out
+from pressroom.stages import clean_exit_code, clean_into, read_crawl_stats, write_report_quietly
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from cleaning.pipeline import run_clean
-    from pressroom.progress import StepProgress
+    import time
 
-    progress = StepProgress(quiet=args.quiet, verbose=args.verbose)
-    try:
-        path, stats = run_clean(args.inputs, args.out, _clean_options(args), engine=args.engine,
-                                workers=args.workers, scheduler=args.scheduler, progress=progress)
-    finally:
-        progress.close()
-    print_clean_summary(path, stats)
-    if path is None:
-        return EXIT_NOTHING
-    return EXIT_PARTIAL if stats.errors else EXIT_OK
+    check_inputs(args.inputs, args.command)
+    check_out(args.out, args.command)
+    check_dataset(args.out)
+    started = time.monotonic()
+    path, stats = clean_into(args, args.inputs)
+    print_run_summary(args.out, path, stats, seconds=time.monotonic() - started)
+    return clean_exit_code(path, stats)
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from scraper.run import run_crawl
+    from pressroom.crawl import run_crawl
 
     if not args.urls and not args.profile:
         print("pressroom crawl: give at least one URL or --profile", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    check_out(args.out, args.command)
     return run_crawl(args)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import time
+
+    check_out(args.out, args.command)
+    check_dataset(args.out)  # before the crawl: the clean after it would stop on it
+    started = time.monotonic()
     code = cmd_crawl(args)
     if code not in (EXIT_OK, EXIT_PARTIAL):
         return code
-    args.inputs = [str(args.out / "raw")]
-    return cmd_clean(args)
+    path, stats = clean_into(args, [str(args.out / "raw")])
+    report = write_report_quietly(args.out) if path is not None else None
+    print_run_summary(args.out, path, stats, crawl_stats=read_crawl_stats(args.out), report=report,
+                      seconds=time.monotonic() - started)
+    return clean_exit_code(path, stats)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from pressroom.demo import run_demo
 
+    check_out(args.out, args.command)
     return run_demo(args)
 
 
@@ -61,23 +64,27 @@ def cmd_serve_sample(args: argparse.Namespace) -> int:
         write_dump(args.dump, variant=args.variant)
         print(f"wrote {args.dump}")
         return EXIT_OK
-    serve_forever(port=args.port, variant=args.variant)
+    try:
+        serve_forever(port=args.port, variant=args.variant)
+    except OSError as exc:  # the port is taken (or not ours to bind)
+        print(explain(exc, f"127.0.0.1:{args.port}"), file=sys.stderr)
+        return EXIT_FATAL
     return EXIT_OK
 
 
 def cmd_boilerplate(args: argparse.Namespace) -> int:
     from pressroom.inspect_boilerplate import print_boilerplate
 
-    return print_boilerplate(args.dir, top=args.top)
+    return print_boilerplate(args.dir, top=args.top, quiet=args.quiet, as_json=args.json)
 
 
 def cmd_dedup(args: argparse.Namespace) -> int:
     from pressroom.inspect_dedup import print_dedup_clusters
 
-    return print_dedup_clusters(args.dir, top=args.top)
+    return print_dedup_clusters(args.dir, top=args.top, quiet=args.quiet, as_json=args.json)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from pressroom.report import write_report
 
-    return write_report(args.dir)
+    return write_report(args.dir, quiet=args.quiet, as_json=args.json)

@@ -14,6 +14,19 @@ from urllib.parse import urlsplit
 
 BAD_URL, UNREACHABLE, ROBOTS, UNREADABLE, DISK_FULL, PERMISSION, HTTP, OTHER = (
     "bad-url", "unreachable", "robots.txt", "unreadable-input", "disk-full", "permission", "http-status", "other")
+USAGE, DAMAGED, PORT_IN_USE, BROKEN_PIPE = "usage", "damaged-dataset", "port-in-use", "broken-pipe"
+
+
+class UsageError(Exception):
+    """A bad argument or option, found before any work starts (exit 2)."""
+
+
+class DamagedDataset(Exception):
+    """A file already in the output dataset that cannot be read; `path` names it."""
+
+    def __init__(self, path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = str(path), reason
 
 INPUT_FORMATS = "raw .parquet, .html[.gz] folders, .warc[.gz], .jsonl, .txt"
 
@@ -24,7 +37,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (ROBOTS, re.compile(r"robots\.txt|robotstxt", re.I)),
     (BAD_URL, re.compile(r"Missing scheme|Unsupported URL scheme|invalid URL|not a valid URL|InvalidURL|"
                          r"URL has an invalid label|unknown url type", re.I)),
-    (UNREACHABLE, re.compile(r"DNSLookupError|Name or service not known|nodename nor servname|"
+    (UNREACHABLE, re.compile(r"DNSLookupError|CannotResolveHostError|DNS lookup failed|Name or service not known|nodename nor servname|"
                              r"ConnectionRefused|Connection refused|ConnectError|TCPTimedOut|TimeoutError|timed out|\btimeout\b|"
                              r"No route to host|Network is unreachable|ConnectionLost|ConnectionDone|"
                              r"ResponseNeverReceived|ConnectionResetError|Connection reset", re.I)),
@@ -34,7 +47,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                             r"JSONDecodeError|unsupported input|ArchiveLoadFailed|EOFError|zlib\.error", re.I)),
 ]
 
-_ERRNO_KINDS = {errno.ENOSPC: DISK_FULL, errno.EDQUOT: DISK_FULL, errno.EACCES: PERMISSION, errno.EPERM: PERMISSION,
+_ERRNO_KINDS = {errno.EADDRINUSE: PORT_IN_USE, errno.EPIPE: BROKEN_PIPE, errno.ENOSPC: DISK_FULL, errno.EDQUOT: DISK_FULL, errno.EACCES: PERMISSION, errno.EPERM: PERMISSION,
                 errno.ENOENT: UNREADABLE, errno.EISDIR: UNREADABLE, errno.ENOTDIR: UNREADABLE,
                 errno.ECONNREFUSED: UNREACHABLE, errno.EHOSTUNREACH: UNREACHABLE, errno.ENETUNREACH: UNREACHABLE,
                 errno.ETIMEDOUT: UNREACHABLE}
@@ -67,6 +80,10 @@ def _subject_of(exc: BaseException) -> str | None:
 
 
 def _kind_of(message: str, exc: BaseException | None = None) -> str:
+    if isinstance(exc, UsageError):
+        return USAGE
+    if isinstance(exc, DamagedDataset):
+        return DAMAGED
     if isinstance(exc, OSError) and exc.errno in _ERRNO_KINDS:
         return _ERRNO_KINDS[exc.errno]
     if isinstance(exc, PermissionError):
@@ -91,7 +108,8 @@ def diagnose(problem: object, subject: str | None = None) -> Problem:
     if isinstance(problem, BaseException):
         text = str(problem) or (problem.args[0] if problem.args else "")
         message = f"{type(problem).__name__}: {text}".rstrip(": ")
-        return Problem(_kind_of(message, problem), message, subject or _subject_of(problem))
+        found = problem.path if isinstance(problem, DamagedDataset) else _subject_of(problem)
+        return Problem(_kind_of(message, problem), message, subject or found)
     message = str(problem)
     return Problem(_kind_of(message), message, subject)
 
@@ -116,6 +134,16 @@ def explain(problem: object, subject: str | None = None) -> str:
     """One line: what failed, where, and what the user can do about it."""
     p = diagnose(problem, subject)
     where = p.subject or "(unknown input)"
+    if p.kind == USAGE:
+        return p.message.removeprefix(f"{UsageError.__name__}: ")
+    if p.kind == DAMAGED:
+        reason = getattr(_unwrap(problem), "reason", _reason(p.message))
+        return (f"damaged Parquet file in the output: {where} ({reason}) — move it out of the dataset "
+                "(e.g. mkdir -p OUT/.quarantine && mv FILE OUT/.quarantine/), then rerun; no file was changed")
+    if p.kind == PORT_IN_USE:
+        return f"port already in use: {where} — pick another with --port, or --port 0 for a free one"
+    if p.kind == BROKEN_PIPE:
+        return "output closed early (broken pipe): the rest of the summary was not printed; files written are complete"
     if p.kind == BAD_URL:
         return (f"not a usable URL: {where} — give a full http:// or https:// address, "
                 "e.g. https://example.org/press/")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pressroom.cli import EXIT_NOTHING, EXIT_OK
+from pressroom.exitcodes import EXIT_NOTHING, EXIT_OK
 
 TEXT_WIDTH = 90
 
@@ -24,25 +24,43 @@ def _short(text: str | None) -> str:
     return text if len(text) <= TEXT_WIDTH else text[: TEXT_WIDTH - 1] + "…"
 
 
-def print_boilerplate(dir: Path, top: int = 10, file=None) -> int:
+def boilerplate_by_site(where: Path, top: int = 10) -> dict:
+    """Per site: its documents and its `top` most repeated stripped blocks (count, reason, text)."""
     import pyarrow.parquet as pq
+
+    by_site: dict[str, list[dict]] = {}
+    for row in pq.read_table(where).to_pylist():
+        by_site.setdefault(row["site"] or "(no site)", []).append(row)
+    sites = {}
+    for site in sorted(by_site):
+        rows = sorted(by_site[site], key=lambda r: (-(r["doc_count"] or 0), r["fingerprint"]))
+        sites[site] = {"documents": rows[0]["site_docs"], "repeated_blocks": len(rows),
+                       "top": [{k: r.get(k) for k in ("doc_count", "reason", "fingerprint", "text")} for r in rows[:top]]}
+    return {"table": str(where), "sites": sites}
+
+
+def print_boilerplate(dir: Path, top: int = 10, file=None, *, quiet: bool = False, as_json: bool = False) -> int:
+    import json
+
+    from pressroom.console import plural
 
     out = file or sys.stdout
     where = find_boilerplate_table(dir)
     if where is None:
         print(f"no boilerplate table under {dir} (run `pressroom clean` first)", file=sys.stderr)
         return EXIT_NOTHING
-    rows = pq.read_table(where).to_pylist()
-    if not rows:
+    found = boilerplate_by_site(where, top)
+    if as_json:
+        print(json.dumps(found, ensure_ascii=False), file=out)
+        return EXIT_OK
+    if quiet:
+        return EXIT_OK
+    if not found["sites"]:
         print(f"{where}: no block repeats often enough to be stripped", file=out)
         return EXIT_OK
-    by_site: dict[str, list[dict]] = {}
-    for row in rows:
-        by_site.setdefault(row["site"] or "(no site)", []).append(row)
-    for site in sorted(by_site):
-        site_rows = sorted(by_site[site], key=lambda r: (-(r["doc_count"] or 0), r["fingerprint"]))
-        docs = site_rows[0]["site_docs"]
-        print(f"{site}  ({docs} documents, {len(site_rows)} repeated blocks)", file=out)
-        for r in site_rows[:top]:
+    for site, info in found["sites"].items():
+        print(f"{site}  ({plural(info['documents'] or 0, 'document')}, "
+              f"{plural(info['repeated_blocks'], 'repeated block')})", file=out)
+        for r in info["top"]:
             print(f"  {r['doc_count']:>6}  {r['reason']:<24} {_short(r['text'])}", file=out)
     return EXIT_OK

@@ -45,23 +45,16 @@ def why_kept(kept: dict, others: list[dict]) -> str:
     return "smallest doc_id (same date and length)"
 
 
-def _line(tag: str, row: dict, note: str = "") -> str:
-    date = row["published_at"].date().isoformat() if row["published_at"] else "undated"
-    title = (row["title"] or "(no title)")[:70]
-    where = row["canonical_url"] or row["url"] or ""
-    note = f"  [{note}]" if note else ""
-    return f"  {tag:<5} {row['doc_id']}  {date}  {row['word_count'] or 0:>5} words  {title}  {where}{note}"
+def _plain(row: dict) -> dict:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
 
 
-def print_dedup_clusters(dir: Path, top: int = 10, file=None) -> int:
-    from pressroom.cli import EXIT_NOTHING, EXIT_OK
-
-    out = file or sys.stdout
+def dedup_clusters(dir: Path, top: int = 10) -> dict | None:
+    """The figures and the `top` largest clusters (kept member, why, each copy and how it matched); None without a dataset."""
     root = articles_dir(dir)
     files = data_files(root)
     if not files:
-        print(f"pressroom dedup: no articles dataset under {dir}", file=sys.stderr)
-        return EXIT_NOTHING
+        return None
     rows = ds.dataset(files, schema=ARTICLES_SCHEMA, format="parquet").to_table(columns=COLUMNS).to_pylist()
     clusters: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
@@ -73,23 +66,58 @@ def print_dedup_clusters(dir: Path, top: int = 10, file=None) -> int:
         for m in members:
             if m["dup_of"] and kept is not None:
                 kinds[match_kind(m, kept)] += 1
-    folded = sum(1 for r in rows if r["dup_of"])
-    print(f"{root}: {len(rows):,} documents, {len(rows) - folded:,} unique, {len(clusters):,} duplicate clusters, "
-          f"{folded:,} copies marked (" + ", ".join(f"{n:,} {k}" for k, n in kinds.most_common()) + ")", file=out)
-    if not clusters:
-        print("no duplicates", file=out)
-        return EXIT_OK
     ranked = sorted(clusters.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    print(f"largest {min(top, len(ranked))} clusters (filter `dup_of IS NULL` for one row per release):", file=out)
+    largest = []
     for cluster, members in ranked[:top]:
         kept = next((m for m in members if m["doc_id"] == cluster), None)
         copies = sorted((m for m in members if m["doc_id"] != cluster),
                         key=lambda m: (m["published_at"] is None, m["published_at"] or 0, m["doc_id"]))
-        print(f"\ncluster {cluster}: {len(members)} documents", file=out)
-        if kept is None:
-            print(f"  kept  {cluster}  (not in the dataset any more)", file=out)
+        largest.append({"cluster": cluster, "size": len(members),
+                        "kept": None if kept is None else {**_plain(kept), "why": why_kept(kept, copies)},
+                        "copies": [{**_plain(m), "match": match_kind(m, kept) if kept else None} for m in copies]})
+    folded = sum(1 for r in rows if r["dup_of"])
+    return {"dataset": str(root), "documents": len(rows), "unique": len(rows) - folded, "clusters": len(clusters),
+            "copies": folded, "matches": dict(kinds.most_common()), "largest": largest}
+
+
+def _text_line(tag: str, row: dict, note: str = "") -> str:
+    date = row["published_at"][:10] if row["published_at"] else "undated"
+    title = (row["title"] or "(no title)")[:70]
+    where = row["canonical_url"] or row["url"] or ""
+    note = f"  [{note}]" if note else ""
+    return f"  {tag:<5} {row['doc_id']}  {date}  {row['word_count'] or 0:>5} words  {title}  {where}{note}"
+
+
+def print_dedup_clusters(dir: Path, top: int = 10, file=None, *, quiet: bool = False, as_json: bool = False) -> int:
+    import json
+
+    from pressroom.console import plural
+    from pressroom.exitcodes import EXIT_NOTHING, EXIT_OK
+
+    out = file or sys.stdout
+    found = dedup_clusters(dir, top)
+    if found is None:
+        print(f"pressroom dedup: no articles dataset under {dir}", file=sys.stderr)
+        return EXIT_NOTHING
+    if as_json:
+        print(json.dumps(found, ensure_ascii=False), file=out)
+        return EXIT_OK
+    if quiet:
+        return EXIT_OK
+    how = ", ".join(f"{n:,} {k}" for k, n in found["matches"].items())
+    print(f"{found['dataset']}: {plural(found['documents'], 'document')}, {found['unique']:,} unique, "
+          f"{plural(found['clusters'], 'duplicate cluster')}, {plural(found['copies'], 'copy', 'copies')} marked"
+          + (f" ({how})" if how else ""), file=out)
+    if not found["largest"]:
+        print("no duplicates", file=out)
+        return EXIT_OK
+    print(f"largest {len(found['largest'])} clusters (filter `dup_of IS NULL` for one row per release):", file=out)
+    for c in found["largest"]:
+        print(f"\ncluster {c['cluster']}: {plural(c['size'], 'document')}", file=out)
+        if c["kept"] is None:
+            print(f"  kept  {c['cluster']}  (not in the dataset any more)", file=out)
         else:
-            print(_line("kept", kept, why_kept(kept, copies)), file=out)
-        for m in copies:
-            print(_line("copy", m, match_kind(m, kept) if kept else ""), file=out)
+            print(_text_line("kept", c["kept"], c["kept"]["why"]), file=out)
+        for m in c["copies"]:
+            print(_text_line("copy", m, m["match"] or ""), file=out)
     return EXIT_OK

@@ -25,11 +25,22 @@ LOG_INTERVAL_S = 10.0  # between plain lines when not on a terminal
 VERBOSE_LOG_INTERVAL_S = 1.0
 
 
+MIN_RATE_SECONDS = 1.0  # under a second of work, a rate says more about the clock than the job
+
+
+def format_rate(done: float, elapsed: float | None) -> str | None:
+    """The average rate since the start ("12.5/s", "1,234/s"), or None when too little time has passed."""
+    if not elapsed or elapsed < MIN_RATE_SECONDS:
+        return None
+    rate = done / elapsed
+    return f"{rate:,.0f}/s" if rate >= 100 else f"{rate:.1f}/s"
+
+
 class RateColumn(ProgressColumn):
-    """Items per second (rich's own speed column is for bytes)."""
+    """Items per second on average since the start (rich's own speed is for bytes, and jumps on bursts)."""
 
     def render(self, task: Task) -> Text:
-        return Text(f"{task.speed:.1f}/s" if task.speed else "–/s", style="progress.data.speed")
+        return Text(format_rate(task.completed, task.elapsed) or "–/s", style="progress.data.speed")
 
 
 def format_duration(seconds: float) -> str:
@@ -76,7 +87,9 @@ class Tracker:
         """e.g. "clean: 120/400 (30%), 12.0/s, elapsed 0:00:10, ETA 0:00:23"."""
         rate, elapsed = self.rate(), self.clock() - self._started
         parts = [f"{self.done}/{self.total} ({100 * self.done / self.total:.0f}%)" if self.total else f"{self.done}"]
-        parts.append(f"{rate:.1f}/s")
+        shown = format_rate(self.done, elapsed)
+        if shown:
+            parts.append(shown)
         parts.append(f"elapsed {format_duration(elapsed)}")
         if self.total and rate > 0 and self.done < self.total:
             parts.append(f"ETA {format_duration((self.total - self.done) / rate)}")
@@ -117,16 +130,16 @@ def track(iterable: Iterable[T], total: int | None = None, description: str = ""
             tracker.advance()
 
 
-STEP_LABELS = {
-    "extract_batch": "read + extract",
-    "count_fingerprints": "site model (pass 1)",
-    "collect_samples": "site model samples",
-    "finish_and_sign_batch": "clean (pass 2)",
+STEP_LABELS = {  # step -> what the bar says, counted in pages (read) or documents (every later step)
+    "extract_batch": "read + extract (pages)",
+    "count_fingerprints": "site model, pass 1 (documents)",
+    "collect_samples": "site model samples (documents)",
+    "finish_and_sign_batch": "clean, pass 2 (documents)",
 }
 
 
 class StepProgress:
-    """The engines' per-batch callback as one Tracker per pipeline step (counted in batches)."""
+    """The engines' progress callback as one Tracker per pipeline step, counted in pages or documents."""
 
     def __init__(self, *, quiet: bool = False, verbose: bool = False, stream: TextIO | None = None):
         self.quiet, self.verbose, self.stream = quiet, verbose, stream
@@ -137,11 +150,11 @@ class StepProgress:
         if step != self._step:
             self.close()
             self._step = step
-            label = STEP_LABELS.get(step, step) + " (batches)"
+            label = STEP_LABELS.get(step, step)
             self._tracker = Tracker(total, label, quiet=self.quiet, verbose=self.verbose, stream=self.stream)
             self._tracker.__enter__()
-        if done:
-            self._tracker.advance()
+        if done > self._tracker.done:
+            self._tracker.advance(done - self._tracker.done)
         if done >= total:
             self.close()
 

@@ -22,7 +22,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pressroom.cli import EXIT_NOTHING, EXIT_OK
+from pressroom.exitcodes import EXIT_NOTHING, EXIT_OK
+from pressroom.console import plural
 from pressroom.errors import OTHER, classify, explain
 
 REPORT_NAME = "report.html"
@@ -363,9 +364,16 @@ def _why(data: RunData, table: str, columns: tuple[str, ...] = ()) -> str | None
     return f"{table} table has no {', '.join(absent)} column" if absent else None
 
 
+def _crawl_count(data: RunData, key: str):
+    """A figure of the crawl's own stats (the number the crawl and run summaries print), if recorded."""
+    crawl = data.stats_files.get("crawl-stats.json") or {}
+    return crawl.get(key, "not available")
+
+
 def section_overview(data: RunData) -> Section:
     rows = [["releases (articles rows)", data.articles.num_rows if data.articles is not None else "not available"],
-            ["raw pages fetched", data.raw.num_rows if data.raw is not None else "not available"],
+            ["pages fetched (crawl stats)", _crawl_count(data, "pressroom/pages_fetched")],
+            ["raw pages stored", data.raw.num_rows if data.raw is not None else "not available"],
             ["boilerplate blocks (site model)", data.boilerplate.num_rows if data.boilerplate is not None else "not available"],
             ["stats files", ", ".join(data.stats_files) or "none"]]
     return Section("Overview", html_table(["what", "count"], rows), [f"{k}: {v}" for k, v in rows])
@@ -382,7 +390,7 @@ def section_releases(data: RunData) -> Section:
         per_month = sorted(releases_per_month(data.articles).items(), key=lambda kv: (kv[0] == "no date", kv[0]))
         parts.append(bar_svg(per_month, "Releases per month (published_at)", xlabel="month"))
         dated = [m for m, _ in per_month if m != "no date"]
-        lines.append(f"months: {dated[0]} … {dated[-1]} ({len(dated)} months)" if dated else "months: no dates")
+        lines.append(f"months: {dated[0]} … {dated[-1]} ({plural(len(dated), 'month')})" if dated else "months: no dates")
         parts.append(f"<details><summary>{len(per_month)} months as a table</summary>"
                      f"{html_table(['month', 'releases'], per_month)}</details>")
     else:
@@ -526,8 +534,8 @@ def build_report(out_dir: Path) -> tuple[str, list[Section]]:
     return render_html(data, sections), sections
 
 
-def write_report(dir: Path, file=None) -> int:
-    """Write DIR/reports/report.html and print a summary; exit code as the CLI defines them."""
+def write_report(dir: Path, file=None, *, quiet: bool = False, as_json: bool = False) -> int:
+    """Write DIR/reports/report.html and print a summary (nothing with quiet, one JSON object with as_json)."""
     from cleaning.io.atomic import atomic_write_text
 
     file = file or sys.stdout
@@ -544,8 +552,12 @@ def write_report(dir: Path, file=None) -> int:
     except OSError as exc:
         print(explain(exc, str(target)), file=sys.stderr)
         return EXIT_NOTHING
-    for section in sections:
-        for line in section.summary:
-            print(line, file=file)
-    print(f"report: {target}", file=file)
+    if as_json:
+        print(json.dumps({"report": str(target), "sections": [{"title": s.title, "summary": s.summary}
+                                                              for s in sections]}, ensure_ascii=False), file=file)
+    elif not quiet:
+        for section in sections:
+            for line in section.summary:
+                print(line, file=file)
+        print(f"report: {target}", file=file)
     return EXIT_OK

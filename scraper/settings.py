@@ -1,7 +1,7 @@
 """Scrapy settings of the pressroom crawler (own settings are prefixed PRESSROOM_).
 
 Defaults are polite (robots.txt with Crawl-delay, AutoThrottle, 2 requests per host);
-`pressroom crawl --fast` lifts throttling for local or permitted hosts (see scraper.run).
+`pressroom crawl --fast` lifts throttling for local or permitted hosts (see pressroom.crawl).
 """
 
 import os
@@ -56,6 +56,9 @@ PRESSROOM_RESUME = False
 PRESSROOM_STATS_FILE = None
 PRESSROOM_WARC_FILE = None
 PRESSROOM_PROGRESS = False  # `pressroom crawl` turns it on unless -q; `scrapy crawl` has Scrapy's LogStats
+PRESSROOM_PARENT_PID = 0  # `pressroom crawl` gives its pid: the crawl closes if that process goes (scraper.parentwatch)
+PRESSROOM_PARENT_CHECK_S = 1.0
+PRESSROOM_PROGRESS_SINK = None  # a progress factory or its import path (scraper.progress); None: plain lines
 
 DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.CrawlDelayMiddleware": 590,
@@ -68,5 +71,6 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "scraper.warc.WarcExtension": 100,
     "scraper.progress.CrawlProgress": 110,
+    "scraper.parentwatch.ParentWatch": 120,
 }
 LOG_LEVEL = "INFO"

@@ -1,4 +1,8 @@
-"""Shared fixtures: real services (Redis) started on 127.0.0.1 or skipped with a reason."""
+"""Shared fixtures: real services (Redis) started on 127.0.0.1 or skipped with a reason.
+
+In CI (the environment variable CI set to a true value, as .ci/run does) a skipped test is a
+failure carrying the skip reason: the real parts (Redis, Chromium) cannot silently drop out.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,24 @@ import subprocess
 import time
 
 import pytest
+
+TRUE_VALUES = ("1", "true", "yes", "on")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in TRUE_VALUES
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """CI=true: a skip (marker, pytest.skip, importorskip) becomes a failure with its reason."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped or hasattr(report, "wasxfail") or not in_ci():
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    report.outcome = "failed"
+    report.longrepr = f"skipped in CI (CI={os.environ['CI']}), which must run every test: {reason}"
 
 
 def free_port() -> int:

@@ -28,7 +28,7 @@ NOTES_HEADING = {"fr": P.FR["notes_heading"], "en": P.EN["notes_heading"]}
 
 def generate_site(variant: str = "default", seed: int = 0, edited: tuple[str, ...] = ()) -> SampleSite:
     """The sample site for a variant ("default" or "traps"); `edited` lists release paths
-    that got an update (see `SampleSite.with_edited_releases`)."""
+    that got an update (see `with_edited_releases`)."""
     if variant not in ("default", "traps"):
         raise ValueError(f"unknown sample site variant {variant!r} (expected 'default' or 'traps')")
     drafts = write_releases(seed)
@@ -166,3 +166,9 @@ def _build(drafts: list[ReleaseDraft], variant: str, seed: int, hidden: list[Rel
                             "included: its title line is a teaser elsewhere but the title of that release"),
     }
     return SampleSite(variant=variant, seed=seed, pages=pages, releases=releases, site_name=P.SITE_NAME, traps=traps)
+
+
+def with_edited_releases(site: SampleSite, paths) -> SampleSite:
+    """The same site where each given release gained an update paragraph and a later
+    modification date: what an incremental re-crawl must re-fetch."""
+    return generate_site(site.variant, site.seed, edited=tuple(sorted(set(site.edited) | set(paths))))

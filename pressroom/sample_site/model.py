@@ -116,13 +116,6 @@ class SampleSite:
     def release(self, path: str) -> ReleaseTruth:
         return next(r for r in self.releases if r.path == path)
 
-    def with_edited_releases(self, paths) -> "SampleSite":
-        """The same site where each given release gained an update paragraph and a later
-        modification date: what an incremental re-crawl must re-fetch."""
-        from pressroom.sample_site.generator import generate_site
-
-        return generate_site(self.variant, self.seed, edited=tuple(sorted(set(self.edited) | set(paths))))
-
     def truth_dict(self) -> dict:
         return {
             "variant": self.variant,

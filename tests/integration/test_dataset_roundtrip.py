@@ -223,7 +223,7 @@ def test_pressroom_dedup_reports_clusters_kept_member_and_why(tmp_path, capsys):
 
     assert main(["dedup", str(tmp_path), "--top", "5"]) == 0
     out = capsys.readouterr().out
-    assert "4 documents, 2 unique, 1 duplicate clusters, 2 copies marked" in out
+    assert "4 documents, 2 unique, 1 duplicate cluster, 2 copies marked (" in out
     assert "cluster orig: 3 documents" in out
     kept_line = next(line for line in out.splitlines() if line.strip().startswith("kept"))
     assert "orig" in kept_line and "earliest published" in kept_line and "Harbour orig" in kept_line

@@ -85,3 +85,23 @@ def test_duckdb_reads_nested_columns(crawled):
         "WHERE q.speaker IS NOT NULL GROUP BY 1"
     ).fetchall()
     assert speakers, "no attributed quote in the whole crawl"
+
+
+def test_run_prints_the_same_summary_as_demo_and_clean(crawled):
+    import json
+
+    out, releases, proc = crawled
+    fetched = json.loads((out / "reports" / "crawl-stats.json").read_text())["pressroom/pages_fetched"]
+    assert re.search(rf"^pages fetched\s+{fetched:,}$", proc.stdout, re.M), proc.stdout  # the crawl's own count
+    assert re.search(rf"^releases\s+{len(releases)}\s+\(en: \d+, fr: \d+\)$", proc.stdout, re.M), proc.stdout
+    assert re.search(rf"^this run\s+{len(releases)} records: {len(releases)} new, 0 changed, 0 unchanged$",
+                     proc.stdout, re.M), proc.stdout
+    assert re.search(r"^quotes\s+[1-9][\d,]*$", proc.stdout, re.M)
+    report = out / "reports" / "report.html"
+    assert re.search(rf"^report\s+{re.escape(str(report))}$", proc.stdout, re.M) and report.exists()
+    assert "load it:" in proc.stdout and f'pd.read_parquet("{out}/articles")' in proc.stdout
+    from pressroom.report import build_report
+
+    _, sections = build_report(out)
+    overview = next(s for s in sections if s.title == "Overview").summary
+    assert f"pages fetched (crawl stats): {fetched}" in overview  # the same count as the summaries

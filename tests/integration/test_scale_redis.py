@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pyarrow.parquet as pq
 import pytest
 
-from scraper.run import build_command, child_env, crawl_settings
+from pressroom.crawl import build_command, child_env, crawl_settings
 
 REPO = Path(__file__).resolve().parents[2]
 TEST_SETTINGS = {  # fast and bounded: no throttling, short timeouts, a hard time limit per process

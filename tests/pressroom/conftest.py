@@ -20,6 +20,26 @@ def _article(i: int, site: str, lang: str, month: int, words: int, **extra) -> d
     }
 
 
+def write_pages(folder: Path, n: int) -> None:
+    """n release pages of generated sample sites, as .html files (one folder per host)."""
+    from pressroom.sample_site.generator import generate_site
+
+    written, seed = 0, 0
+    while written < n:
+        try:
+            site = generate_site(seed=seed)
+        except RuntimeError:  # a seed can run a phrase bank dry: the next one is another site
+            seed += 1
+            continue
+        host = folder / f"press{seed}.example.org"
+        host.mkdir(parents=True, exist_ok=True)
+        for rel in site.releases[: n - written]:
+            html = site.pages[rel.path].body.decode("utf-8").replace("{{BASE}}", f"http://press{seed}.example.org")
+            (host / (rel.path.strip("/").replace("/", "_") + ".html")).write_text(html, encoding="utf-8")
+            written += 1
+        seed += 1
+
+
 def write_sample_run(root: Path) -> Path:
     quote = lambda speaker, kind="direct": {"text": "«…»", "speaker": speaker, "kind": kind}  # noqa: E731
     records = [

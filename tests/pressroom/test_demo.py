@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -30,6 +31,8 @@ def test_demo_crawls_cleans_reports_and_starts_afresh_each_run(tmp_path):
         summary = run_demo(out)
         assert re.search(rf"^releases\s+{n}\s+\(en: \d+, fr: \d+\)$", summary, re.M), summary
         assert (out / "reports" / "report.html").stat().st_size > 10_000
+        crawl = json.loads((out / "reports" / "crawl-stats.json").read_text())  # one source for the count
+        assert re.search(rf"^pages fetched\s+{crawl['pressroom/pages_fetched']:,}$", summary, re.M), summary
         assert "pd.read_parquet" in summary and "pl.read_parquet" in summary and "duckdb.sql" in summary
         df = pd.read_parquet(out / "articles")
         assert len(df) == n and df["dup_of"].isna().all()

@@ -105,15 +105,18 @@ def test_full_disk_from_a_stats_record():
     assert explain(err).startswith("disk full while writing data/articles")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
 def test_permission_denied_from_a_real_read(tmp_path: Path):
-    locked = tmp_path / "locked.txt"
-    locked.write_text("x")
-    locked.chmod(0)
-    try:
-        exc = _raised(locked.read_text)
-    finally:
-        locked.chmod(0o600)
+    if os.geteuid() == 0:  # root ignores permission bits: the kernel's own file system refuses a write
+        locked = Path("/sys/pressroom-test-locked.txt")
+        exc = _raised(lambda: locked.write_text("x"))
+    else:
+        locked = tmp_path / "locked.txt"
+        locked.write_text("x")
+        locked.chmod(0)
+        try:
+            exc = _raised(locked.read_text)
+        finally:
+            locked.chmod(0o600)
     line = _one_line(explain(exc))
     assert classify(exc) == PERMISSION
     assert line.startswith(f"permission denied: {locked}")
@@ -131,12 +134,22 @@ def test_unknown_errors_still_give_one_line_with_a_next_step():
 
 
 def test_clean_command_prints_one_explained_line_per_bad_input(tmp_path: Path, capsys):
-    from pressroom.cli import EXIT_NOTHING, main
+    from pressroom.cli import main
+    from pressroom.exitcodes import EXIT_NOTHING
 
     bad = tmp_path / "broken.html.gz"
     bad.write_bytes(b"not gzip at all")
-    code = main(["clean", str(bad), str(tmp_path / "missing.txt"), "--out", str(tmp_path / "out"), "-q"])
+    other = tmp_path / "broken.warc.gz"  # (a missing input is a usage error now: tests/pressroom/test_fatal_errors.py)
+    other.write_bytes(b"not gzip either")
+    code = main(["clean", str(bad), str(other), "--out", str(tmp_path / "out"), "-q"])
     err_lines = [x for x in capsys.readouterr().err.splitlines() if x.startswith("cannot read input")]
     assert code == EXIT_NOTHING
     assert len(err_lines) == 2
     assert err_lines[0].startswith(f"cannot read input {bad}: ")
+
+
+def test_scrapy_cannot_resolve_host_is_unreachable():
+    err = {"input": "http://press.example.invalid/", "step": "fetch",
+           "error": "CannotResolveHostError: DNS lookup failed: no results for hostname lookup: press.example.invalid."}
+    assert classify(err) == UNREACHABLE
+    assert explain(err).startswith("cannot reach press.example.invalid (")

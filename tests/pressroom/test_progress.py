@@ -68,7 +68,7 @@ def test_format_duration():
     assert format_duration(3725.4) == "1:02:05"
 
 
-def test_step_progress_reports_each_pipeline_step_in_batches():
+def test_step_progress_counts_pages_then_documents_not_batches():
     import io
 
     from cleaning.engines import InlineEngine
@@ -83,9 +83,54 @@ def test_step_progress_reports_each_pipeline_step_in_batches():
     stream = io.StringIO()
     progress = StepProgress(stream=stream)
     engine = InlineEngine(progress)
-    assert engine.map(extract_batch, [[1], [2, 3]]) == [1, 2]
-    assert engine.map(finish_and_sign_batch, [[1]]) == [-1]
+    assert engine.map(extract_batch, [[1], [2, 3]], sizes=[64, 6]) == [1, 2]
+    assert engine.map(finish_and_sign_batch, [[1]], sizes=[5]) == [-1]
     lines = stream.getvalue().splitlines()
-    assert lines[0].startswith("read + extract (batches): 2/2 (100%)") and lines[0].endswith("done")
-    assert lines[1].startswith("clean (pass 2) (batches): 1/1 (100%)")
+    assert lines[0].startswith("read + extract (pages): 70/70 (100%)") and lines[0].endswith("done")
+    assert lines[1].startswith("clean, pass 2 (documents): 5/5 (100%)")
     assert len(lines) == 2
+
+
+def test_a_real_clean_reports_progress_in_pages(tmp_path):
+    import io
+
+    from cleaning.pipeline import run_clean
+    from pressroom.progress import StepProgress
+    from tests.pressroom.conftest import write_pages
+
+    write_pages(tmp_path / "pages", 70)  # two batches of up to 64
+    stream = io.StringIO()
+    progress = StepProgress(stream=stream)
+    run_clean([str(tmp_path / "pages")], tmp_path / "out", engine="inline", progress=progress)
+    progress.close()
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("read + extract (pages): 70/70 (100%)"), lines
+    assert any(line.startswith("clean, pass 2 (documents): 70/70 (100%)") for line in lines), lines
+
+
+def test_rates_are_averages_and_not_shown_for_an_instant():
+    from rich.progress import Progress
+
+    from pressroom.progress import RateColumn, format_rate
+
+    assert format_rate(70, 0.0013) is None  # was "53319.1/s"
+    assert format_rate(5000, 2.0) == "2,500/s" and format_rate(30, 4.0) == "7.5/s"
+    now = [0.0]
+    tracker = Tracker(70, "clean", stream=io_stream(), clock=lambda: now[0])
+    now[0] = 0.001
+    tracker.advance(70)
+    assert "/s" not in tracker.status_line()
+    bar = Progress(get_time=lambda: now[0])
+    task_id = bar.add_task("clean", total=100)
+    bar.start_task(task_id)
+    now[0] = 10.0
+    bar.update(task_id, completed=50)
+    now[0] = 10.001
+    bar.update(task_id, completed=100)  # a burst at the end: rich's own speed would jump
+    assert RateColumn().render(bar.tasks[0]).plain == "10.0/s"
+
+
+def io_stream():
+    import io
+
+    return io.StringIO()

@@ -6,7 +6,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from cleaning.core.schema import records_to_table
-from pressroom.cli import EXIT_NOTHING, EXIT_OK, main
+from pressroom.cli import main
+from pressroom.exitcodes import EXIT_NOTHING, EXIT_OK
 from pressroom.report import crawl_errors, duplicate_clusters, load_run, top_speakers, write_report
 
 

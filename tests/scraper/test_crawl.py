@@ -34,7 +34,7 @@ def crawls(tmp_path_factory):
         root = srv.base_url + "/"
         jobs = {
             "root": _pressroom_cmd(root, "--out", str(base / "root"), "--fast", "--warc", str(base / "root.warc.gz")),
-            "feed": scrapy_command([srv.base_url + "/feed/"], base / "feed"),
+            "feed": scrapy_command([srv.base_url + "/feed/"], base / "feed", settings={"PRESSROOM_PROGRESS": 1}),
             "sitemap": scrapy_command([srv.base_url + "/sitemap_index.xml"], base / "sitemap"),
             "listing": scrapy_command([srv.base_url + "/en/press-releases/"], base / "listing"),
             "dates": _pressroom_cmd(root, "--out", str(base / "dates"), "--fast", "--since", "2025-03-01",
@@ -190,3 +190,12 @@ def test_max_pages_bounds_the_crawl(crawls):
     assert stats["pressroom/pages_fetched"] <= 15 and stats["pressroom/skipped/max_pages"] > 0
     assert 0 < len(read_raw(out)) <= 15
     assert "crawl (pages fetched)" not in stderr  # -q: no progress
+
+
+def test_progress_goes_to_the_sink_the_cli_passes_and_to_plain_lines_without_one(crawls):
+    _, code, _, stderr, out = _result(crawls, "root")  # pressroom crawl: the CLI's Tracker, through settings
+    fetched = json.loads((out / "reports" / "crawl-stats.json").read_text())["response_received_count"]
+    assert re.search(rf"^crawl \(pages fetched\): {fetched}, [\d.,]+/s, elapsed \d:\d\d:\d\d — done$", stderr, re.M), stderr
+    _, _, _, stderr, out = _result(crawls, "feed")  # scrapy crawl -s PRESSROOM_PROGRESS=1: the crawler's own lines
+    fetched = json.loads((out / "stats.json").read_text())["response_received_count"]
+    assert re.search(rf"^crawl \(pages fetched\): {fetched}(, [\d.]+/s)? — done$", stderr, re.M), stderr

@@ -125,7 +125,7 @@ def test_summary_counts_errors_by_kind(trap_crawl):
     errors = {k for k in stats if k.startswith("pressroom/errors/")}
     assert {"pressroom/errors/timeout", "pressroom/errors/too_large", "pressroom/errors/http_500"} <= errors
     assert json.dumps(stats)  # the stats file is plain JSON for the parent process
-    from scraper.run import explained_problems, summarise
+    from pressroom.crawl import explained_problems, summarise
 
     lines = summarise(stats)
     errors_line = next(line for line in lines if line.startswith("errors"))

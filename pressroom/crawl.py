@@ -1,4 +1,4 @@
-"""`pressroom crawl`: run the `press` spider in a fresh process and summarise what it did.
+"""`pressroom crawl`: run the `press` spider (scraper/) in a fresh process and summarise what it did.
 
 A child process (`python -m scrapy crawl press ...`) keeps Twisted's reactor out of the
 caller, so `pressroom run` can crawl and then clean in one command, and a crash or a
@@ -11,11 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOTHING, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+from pressroom.console import say, say_error
+from pressroom.errors import explain
+from pressroom.exitcodes import EXIT_INTERRUPTED, EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 FAST_SETTINGS = {
@@ -24,6 +29,17 @@ FAST_SETTINGS = {
     "CONCURRENT_REQUESTS": 32,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     "PRESSROOM_OBEY_CRAWL_DELAY": False,
+}
+
+
+FINISH_REASONS = {  # Scrapy's finish_reason, as a sentence
+    "finished": "complete: nothing left to fetch",
+    "shutdown": "interrupted, closed cleanly (--resume continues it)",
+    "closespider_pagecount": "stopped at the page limit (CLOSESPIDER_PAGECOUNT)",
+    "closespider_timeout": "stopped at the time limit (CLOSESPIDER_TIMEOUT)",
+    "closespider_itemcount": "stopped at the item limit (CLOSESPIDER_ITEMCOUNT)",
+    "closespider_errorcount": "stopped after too many errors (CLOSESPIDER_ERRORCOUNT)",
+    "parent_gone": "closed: the process that started it was gone",
 }
 
 
@@ -44,7 +60,13 @@ def crawl_settings(args: argparse.Namespace, stats_file: Path) -> dict:
 
         settings.update(redis_frontier(args.redis))
     settings["PRESSROOM_PROGRESS"] = not getattr(args, "quiet", False)
+    settings["PRESSROOM_PROGRESS_SINK"] = "pressroom.progress.Tracker"  # the crawler is told, never imports it
     settings["LOG_LEVEL"] = "DEBUG" if getattr(args, "verbose", False) else "ERROR" if getattr(args, "quiet", False) else "WARNING"
+    if getattr(args, "log_file", None):  # Scrapy's log goes to the file (appended), at INFO or DEBUG
+        settings["LOG_FILE"] = str(args.log_file)
+        settings["LOG_FILE_APPEND"] = True
+        settings["LOG_LEVEL"] = "DEBUG" if getattr(args, "verbose", False) else "INFO"
+    settings.update(dict(getattr(args, "scrapy_settings", None) or []))  # -s KEY=VALUE: the user's word is last
     return settings
 
 
@@ -92,14 +114,13 @@ def summarise(stats: dict) -> list[str]:
         lines.append(f"{title:<20} {total}" + (f"  ({detail})" if detail else ""))
     if stats.get(p + "store/dir"):
         lines.append(f"raw table            {stats[p + 'store/dir']}")
-    lines.append(f"finished             {stats.get('finish_reason', 'unknown')}")
+    reason = stats.get("finish_reason", "unknown")
+    lines.append(f"crawl ended          {FINISH_REASONS.get(reason, reason)}")
     return lines
 
 
 def explained_problems(stats: dict, limit: int = 10) -> list[str]:
     """One line a user can act on per distinct failure the spider kept (pressroom.errors.explain)."""
-    from pressroom.errors import explain
-
     lines = list(dict.fromkeys(explain(problem) for problem in stats.get("pressroom/problems", [])))
     more = len(lines) - limit
     return lines[:limit] + ([f"... and {more} more (see the crawl's reports/crawl-stats.json)"] if more > 0 else [])
@@ -119,38 +140,87 @@ def exit_code(stats: dict) -> int:
     return EXIT_PARTIAL if any(k.startswith("pressroom/errors/") for k in stats) else EXIT_OK
 
 
+def _parent_death_signal():
+    """In the child, before exec: be sent SIGTERM when the parent dies (Linux prctl PR_SET_PDEATHSIG).
+
+    Resolved here, in the parent, so the child between fork and exec only calls a C function.
+    Elsewhere None: the child then outlives a SIGKILLed parent (no portable equivalent).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL("libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+    PR_SET_PDEATHSIG = 1
+
+    def arm() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the line above: nobody would signal us
+            os._exit(EXIT_INTERRUPTED)
+
+    return arm
+
+
+def run_child(cmd: list[str], env: dict) -> tuple[subprocess.Popen, bool]:
+    """Run the Scrapy child to its end; SIGINT and SIGTERM are passed on to it.
+
+    The child has its own process group, so a terminal's Ctrl-C reaches it once, through us: the
+    first signal makes Scrapy close cleanly (last batch written, JOBDIR saved), a second forces it.
+    The child dies with this process (see _parent_death_signal). Returns (process, interrupted).
+    """
+    proc = subprocess.Popen(cmd, env=env, process_group=0, preexec_fn=_parent_death_signal())
+    received: list[int] = []
+
+    def forward(signum, frame):
+        if not received:
+            print("interrupted: closing the crawl cleanly (Ctrl-C again to force)", file=sys.stderr, flush=True)
+        received.append(signum)
+        try:
+            proc.send_signal(signum)
+        except ProcessLookupError:
+            pass
+
+    handled = (signal.SIGINT, signal.SIGTERM)
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = {sig: signal.signal(sig, forward) for sig in handled} if in_main else {}
+    try:
+        proc.wait()
+    except BaseException:
+        proc.kill()  # an error here (not a signal: those are forwarded) must not leave the child behind
+        proc.wait()
+        raise
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return proc, bool(received)
+
+
 def run_crawl(args: argparse.Namespace, extra_settings: dict | None = None) -> int:
     """Crawl in a child process; print the summary; 0 ok, 1 some errors, 3 nothing stored."""
     out = Path(args.out)
     bad = invalid_urls(args.urls or [])
     if bad and len(bad) == len(args.urls or []) and not getattr(args, "profile", None):
-        from pressroom.errors import explain
-
         for url in bad:
             print(explain(f"invalid URL: {url}", subject=url), file=sys.stderr)
         return EXIT_USAGE
     stats_file = out / "reports" / "crawl-stats.json"
     stats_file.unlink(missing_ok=True)
-    cmd = build_command(args, stats_file, extra_settings)
-    proc = subprocess.Popen(cmd, env=child_env())
-    interrupted = False
-    try:
-        proc.wait()
-    except KeyboardInterrupt:
-        # the child got the same SIGINT: let Scrapy close cleanly (last batch, JOBDIR); a second Ctrl-C forces
-        interrupted = True
-        print("interrupted: closing the crawl cleanly (Ctrl-C again to force)", file=sys.stderr)
-        try:
-            proc.wait()
-        except KeyboardInterrupt:
-            proc.kill()
-            proc.wait()
-            raise
+    watched = {**(extra_settings or {}), "PRESSROOM_PARENT_PID": os.getpid()}  # scraper.parentwatch
+    cmd = build_command(args, stats_file, watched)
+    proc, interrupted = run_child(cmd, child_env())
     if not stats_file.exists():
-        print(f"crawl failed (exit {proc.returncode}) before writing its stats", file=sys.stderr)
+        if interrupted:  # forced by a second signal: Scrapy stopped before its stats
+            say_error("crawl stopped before writing its stats; --resume continues it")
+            return EXIT_INTERRUPTED
+        say_error(f"crawl failed (exit {proc.returncode}) before writing its stats")
         return EXIT_PARTIAL if proc.returncode else EXIT_NOTHING
     stats = json.loads(stats_file.read_text(encoding="utf-8"))
-    print("\n".join(summarise(stats)))
+    for line in summarise(stats):
+        say(line)
     for line in explained_problems(stats):
-        print(line, file=sys.stderr)
+        say_error(line)
     return EXIT_INTERRUPTED if interrupted else exit_code(stats)
