@@ -35,7 +35,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cleaning.steps.annotate import normalise_for_hash  # noqa: E402
+from cleaning.core.text import normalise_for_hash  # noqa: E402
 from cleaning.core.options import CleanOptions  # noqa: E402
 from cleaning.core.schema import Document, Paragraph  # noqa: E402
 

@@ -26,6 +26,7 @@ from cleaning.io.readers import read_inputs
 from cleaning.core.schema import Document, SourceRecord, document_to_record
 from cleaning.steps.sitemodel import (SiteModel, build_site_model, collect_samples, count_fingerprints, merge_counts,
                                 merge_samples)
+from cleaning.steps.measure import measure_document
 from cleaning.steps.split import split_document
 from cleaning.core.stats import Stats
 from cleaning.steps.strip import strip_boilerplate, write_boilerplate
@@ -33,7 +34,7 @@ from cleaning.io.writers import write_dataset
 
 BATCH_SIZE = 64
 # Pass 2, in order. Each is `step(doc, opts, stats) -> Document` (strip also takes the model).
-DOCUMENT_STEPS = (split_document, annotate_document, attribute_quotes)
+DOCUMENT_STEPS = (split_document, annotate_document, attribute_quotes, measure_document)
 
 
 def finish_document(doc: Document, model: SiteModel, opts: CleanOptions, stats: Stats) -> Document:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from cleaning.steps.annotate import content_hash, count_words
 from cleaning.quotes.attributions import reported_speech
 from cleaning.core.options import CleanOptions
 from cleaning.quotes.pullquotes import link_pulls, pull_candidates
@@ -245,7 +244,4 @@ def attribute_quotes(doc: Document, opts: CleanOptions, stats: Stats) -> Documen
     for q in quotes:
         stats.inc(f"quotes/{q.kind}")
     stats.inc("quotes/paragraphs_removed", len(gone))
-    out = doc.replace(paragraphs=paragraphs, quotes=quotes, removed=removed)
-    if gone and doc.content_hash is not None:  # annotate ran before us: count and hash the body that is left
-        out = out.replace(content_hash=content_hash(out.body_text), word_count=count_words(out.body_text))
-    return out
+    return doc.replace(paragraphs=paragraphs, quotes=quotes, removed=removed)

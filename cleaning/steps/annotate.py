@@ -6,9 +6,7 @@ then the feed, then the URL, then the text itself (dates), or the feed footer (s
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -32,20 +30,6 @@ _SURE_LANG = 0.90  # a detection less sure than this defers to <html lang> when 
 _DATE_PARAGRAPHS = 30  # a release states its date near the top; long documents are not scanned to the end
 _STATEMENT_WINDOW = 80  # characters before a date searched for a reporting verb
 _NEAR_TITLE = {Reason.NAVIGATION.value, Reason.NOT_MAIN.value, Reason.TITLE.value}
-
-
-def normalise_for_hash(text: str) -> str:
-    """Body text as exact-duplicate detection sees it: NFKC, case-folded, words only, single spaces."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"[\W_]+", " ", text).strip()
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha1(normalise_for_hash(text).encode("utf-8")).hexdigest()
-
-
-def count_words(text: str) -> int:
-    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
 
 
 # ------------------------------------------------------------------ dates
@@ -183,7 +167,7 @@ def _footer_site(doc: Document, lexicon: Cues) -> str | None:
 
 
 def annotate_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
-    """Fill published/modified dates and their source, authors, site name, lang, content hash, word count."""
+    """Fill published/modified dates and their source, authors, site name and lang."""
     lexicon = cues()
     body = doc.body_text
     published, date_source = _published(doc, lexicon)
@@ -200,6 +184,4 @@ def annotate_document(doc: Document, opts: CleanOptions, stats: Stats) -> Docume
         authors=authors or list(doc.authors),
         site_name=doc.meta.site_name or doc.site_name or _footer_site(doc, lexicon),
         lang=lang,
-        content_hash=content_hash(body),
-        word_count=count_words(body),
     )

@@ -26,7 +26,7 @@ import numpy as np
 from courlan import normalize_url
 from rensa import RMinHash
 
-from cleaning.steps.annotate import normalise_for_hash
+from cleaning.core.text import normalise_for_hash
 from cleaning.core.options import CleanOptions
 from cleaning.core.schema import Document
 from cleaning.core.stats import Stats

@@ -8,11 +8,9 @@ import pytest
 
 from cleaning.steps.annotate import (
     annotate_document,
-    content_hash,
     detect_language,
     find_statement_date,
     find_text_date,
-    normalise_for_hash,
 )
 from cleaning.core.options import CleanOptions
 from cleaning.core.schema import Document, FeedEntry, PageMeta, Paragraph, Removed
@@ -103,14 +101,6 @@ def test_authors_from_metadata_else_feed():
     feed = FeedEntry(authors=("Jane Doe", "Jane Doe", " "))
     assert annotate(doc([EN], feed=feed)).authors == ["Jane Doe"]
     assert annotate(doc([EN], feed=feed, meta=PageMeta(authors=("A. B.",)))).authors == ["A. B."]
-
-
-def test_content_hash_ignores_case_spacing_and_punctuation_and_word_count():
-    assert normalise_for_hash("  L’Assemblée,  DOIT\nagir ! ") == "l assemblée doit agir"
-    assert content_hash("Hello,   World!") == content_hash("hello world")
-    d = annotate(doc(["One two three.", "Four — five"]))
-    assert d.content_hash == content_hash("One two three.\n\nFour — five")
-    assert d.word_count == 5
 
 
 @pytest.mark.parametrize("text, footer, site", [

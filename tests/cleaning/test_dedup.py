@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaning.steps.annotate import content_hash
+from cleaning.core.text import content_hash
 from cleaning.steps.dedup import (
     dedup_documents,
     dedup_signature,
