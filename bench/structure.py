@@ -111,11 +111,13 @@ def run_pages(site, show: int, split=None, single: bool = False) -> tuple[dict, 
 
 def _with_split(pages: list[dict], split) -> list[dict]:
     """The real pipeline (inline engine) with another split step, for the baseline."""
+    import dataclasses
     from unittest import mock
 
     import cleaning.pipeline as pipeline
 
-    steps = tuple(split if step is pipeline.split_document else step for step in pipeline.DOCUMENT_STEPS)
+    steps = tuple(dataclasses.replace(step, fn=split) if step.fn is pipeline.split_document else step
+                  for step in pipeline.DOCUMENT_STEPS)
     with mock.patch.object(pipeline, "DOCUMENT_STEPS", steps):
         return list(cleaning.clean_pages(pages))
 

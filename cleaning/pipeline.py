@@ -29,19 +29,24 @@ from cleaning.steps.sitemodel import (SiteModel, build_site_model, collect_sampl
 from cleaning.steps.measure import measure_document
 from cleaning.steps.split import split_document
 from cleaning.core.stats import Stats
+from cleaning.core.step import Step, StepFailed, record_failure, run_steps, timed
 from cleaning.steps.strip import strip_boilerplate, write_boilerplate
 from cleaning.io.writers import write_dataset
 
 BATCH_SIZE = 64
-# Pass 2, in order. Each is `step(doc, opts, stats) -> Document` (strip also takes the model).
-DOCUMENT_STEPS = (split_document, annotate_document, attribute_quotes, measure_document)
+# Pass 2 after strip (which also needs the site model), in order; see cleaning/core/step.py for the contract.
+DOCUMENT_STEPS: tuple[Step, ...] = (
+    Step("split", split_document),
+    Step("annotate", annotate_document),
+    Step("quotes", attribute_quotes, optional=True),
+    Step("measure", measure_document),
+)
 
 
 def finish_document(doc: Document, model: SiteModel, opts: CleanOptions, stats: Stats) -> Document:
     """Pass 2 for one document: every per-document step, in order."""
-    doc = strip_boilerplate(doc, model, opts, stats)
-    for step in DOCUMENT_STEPS:
-        doc = step(doc, opts, stats)
+    strip = Step("strip", lambda d, o, s: strip_boilerplate(d, model, o, s))
+    doc = run_steps(doc, (strip, *DOCUMENT_STEPS), opts, stats)
     stats.inc("clean/documents")
     return doc
 
@@ -49,11 +54,12 @@ def finish_document(doc: Document, model: SiteModel, opts: CleanOptions, stats: 
 def extract_batch(sources: Sequence[SourceRecord], opts: CleanOptions) -> tuple[list[Document], Stats]:
     stats, docs = Stats(), []
     for rec in sources:
-        try:
-            found = extract_documents(rec, opts, stats)
-        except Exception as exc:  # noqa: BLE001 - per-input error, the run goes on
-            stats.error(rec.input, "extract", f"{type(exc).__name__}: {exc}")
-            continue
+        with timed(stats, "extract"):
+            try:
+                found = extract_documents(rec, opts, stats)
+            except Exception as exc:  # noqa: BLE001 - per-input error, the run goes on
+                record_failure(stats, rec.input, "extract", exc)
+                continue
         stats.inc("extract/documents", len(found))
         docs.extend(found)
     return docs, stats
@@ -64,8 +70,8 @@ def finish_batch(docs: Sequence[Document], model: SiteModel, opts: CleanOptions)
     for doc in docs:
         try:
             finished.append(finish_document(doc, model, opts, stats))
-        except Exception as exc:  # noqa: BLE001
-            stats.error(doc.input, "clean", f"{type(exc).__name__}: {exc}")
+        except StepFailed:
+            pass  # recorded by run_steps against the step that failed
     return finished, stats
 
 
@@ -76,7 +82,7 @@ def sign_batch(docs: Sequence[Document], opts: CleanOptions) -> tuple[list[Dedup
         try:
             sigs.append(dedup_signature(doc, opts))
         except Exception as exc:  # noqa: BLE001 - one bad document never stops the batch
-            stats.error(doc.input, "dedup", f"{type(exc).__name__}: {exc}")
+            record_failure(stats, doc.input, "dedup", exc)
     return sigs, stats
 
 

@@ -15,10 +15,10 @@ class Stats:
     def inc(self, key: str, n: int = 1) -> None:
         self.counts[key] += n
 
-    def error(self, input: str, step: str, message: str) -> None:
-        """A per-input error: counted, kept for the run summary, never raised."""
+    def error(self, input: str, step: str, message: str, trace: str | None = None) -> None:
+        """A per-input error: counted, kept for the run summary (with the traceback when there is one), never raised."""
         self.counts[f"{step}/errors"] += 1
-        self.errors.append({"input": input, "step": step, "error": message})
+        self.errors.append({"input": input, "step": step, "error": message} | ({"traceback": trace} if trace else {}))
 
     def merge(self, other: "Stats") -> "Stats":
         self.counts.update(other.counts)

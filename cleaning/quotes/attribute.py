@@ -214,11 +214,7 @@ def find_quotes(paragraphs: list[str], lang: str | None = None, kinds: list[str]
 def attribute_quotes(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
     """Fill doc.quotes; pull quotes and their name lines leave the body (doc.removed says why)."""
     texts = [p.text for p in doc.paragraphs]
-    try:
-        analysis = _analyse(texts, [p.kind for p in doc.paragraphs], doc.lang)
-    except Exception as exc:  # noqa: BLE001 - one bad document never stops the run
-        stats.error(doc.input, "quotes", f"{type(exc).__name__}: {exc}")
-        return doc
+    analysis = _analyse(texts, [p.kind for p in doc.paragraphs], doc.lang)
     gone = analysis.pulls | analysis.attribution_lines
     kept = [i for i in range(len(texts)) if i not in gone]
     new_index = {old: new for new, old in enumerate(kept)}

@@ -211,10 +211,15 @@ def test_a_failure_is_a_per_document_error(monkeypatch):
         raise RuntimeError("broken")
 
     monkeypatch.setattr(quotes_module, "_analyse", boom)
+    from cleaning.core.step import run_steps
+    from cleaning.pipeline import DOCUMENT_STEPS
+
+    quotes_step = next(step for step in DOCUMENT_STEPS if step.fn is attribute_quotes)
     doc = seed_document()
     stats = Stats()
-    assert attribute_quotes(doc, DEFAULT_OPTIONS, stats) is doc
+    assert run_steps(doc, (quotes_step,), DEFAULT_OPTIONS, stats) is doc  # optional: the document goes on unquoted
     assert stats["quotes/errors"] == 1 and "broken" in stats.errors[0]["error"]
+    assert "RuntimeError: broken" in stats.errors[0]["traceback"]
 
 
 # ---------------------------------------------------------------- the labelled set

@@ -1,0 +1,52 @@
+"""The step contract: per-step counts and time for free, failures recorded against the step that raised."""
+
+import json
+
+import pytest
+
+from cleaning.core.options import DEFAULT_OPTIONS
+from cleaning.core.schema import Document, Paragraph
+from cleaning.core.stats import Stats
+from cleaning.core.step import Step, StepFailed, run_steps
+from cleaning.pipeline import DOCUMENT_STEPS, run_clean
+
+
+def _doc() -> Document:
+    return Document(doc_id="d", input="in.txt", source="dump", paragraphs=[Paragraph("One two three.")])
+
+
+def _boom(doc, opts, stats):
+    raise ValueError("no luck")
+
+
+def test_each_step_is_counted_and_timed_under_its_name():
+    stats = Stats()
+    upper = Step("upper", lambda d, o, s: d.replace(title="T"))
+    out = run_steps(_doc(), (upper, upper), DEFAULT_OPTIONS, stats)
+    assert out.title == "T" and stats["step/upper/documents"] == 2 and "step/upper/time_us" in stats.counts
+
+
+def test_a_required_step_failure_drops_the_document_and_names_the_step():
+    stats = Stats()
+    with pytest.raises(StepFailed):
+        run_steps(_doc(), (Step("fragile", _boom), Step("after", lambda d, o, s: d)), DEFAULT_OPTIONS, stats)
+    assert stats["fragile/errors"] == 1 and stats["step/after/documents"] == 0
+    err = stats.errors[0]
+    assert (err["input"], err["step"], err["error"]) == ("in.txt", "fragile", "ValueError: no luck")
+    assert "_boom" in err["traceback"]
+
+
+def test_an_optional_step_failure_keeps_the_document_as_it_was():
+    stats, doc = Stats(), _doc()
+    assert run_steps(doc, (Step("extra", _boom, optional=True),), DEFAULT_OPTIONS, stats) is doc
+    assert stats["extra/errors"] == 1
+
+
+def test_clean_stats_json_has_time_and_counts_for_every_step(tmp_path):
+    dump = tmp_path / "in" / "release.txt"
+    dump.parent.mkdir()
+    dump.write_text("A title for the release\n\n" + "The ministry must publish the reports now. " * 8, encoding="utf-8")
+    run_clean([str(dump.parent)], tmp_path / "out", workers=1)
+    counts = json.loads((tmp_path / "out" / "reports" / "clean-stats.json").read_text())["counts"]
+    for name in ["extract", "strip", *(step.name for step in DOCUMENT_STEPS)]:
+        assert counts[f"step/{name}/documents"] >= 1 and f"step/{name}/time_us" in counts, name
