@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 
+from cleaning.core.charset import looks_binary
 from cleaning.extract.blocks import norm_space, walk_page
 from cleaning.extract.cfemail import decode_cfemails
 from cleaning.core.options import CleanOptions
@@ -82,7 +83,7 @@ def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -
         html = html[: opts.max_input_bytes]
         flags.append("truncated")
         stats.inc("extract/truncated")
-    if _looks_binary(html):
+    if looks_binary(html):
         stats.error(rec.input, "extract", "binary content, not HTML")
         return Document(doc_id=_hash_id(html), input=rec.input, source=rec.source, url=rec.url,
                         site=rec.site or opts.site or registered_domain(rec.url), fetched_at=rec.fetched_at,
@@ -121,10 +122,3 @@ def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -
         feed=rec.feed,
         flags=flags,
     )
-
-
-def _looks_binary(text: str) -> bool:
-    """NUL or many control characters: bytes that were never HTML, decoded anyway."""
-    head = text[:8192]
-    controls = sum(1 for ch in head if ch < "\t" or "\r" < ch < " ")
-    return "\x00" in head or controls > len(head) * 0.05

@@ -10,7 +10,6 @@ JSONL file, the 0-based record index of a WARC file, the 0-based row of a Parque
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import json
 import re
@@ -20,6 +19,7 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+from cleaning.core.charset import decode_body, looks_binary
 from cleaning.extract.pagemeta import as_utc
 from cleaning.core.schema import FeedEntry, SourceRecord
 from cleaning.core.stats import Stats
@@ -31,14 +31,6 @@ TEXT_SUFFIXES = (".txt", ".txt.gz")
 PARQUET_SUFFIXES = (".parquet",)
 SUPPORTED = "raw .parquet, .html[.gz], .warc[.gz], .jsonl[.gz], .txt[.gz]"
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_.:-]+)", re.I)
 
 
@@ -142,64 +134,15 @@ def _read_bytes(file: Path) -> bytes:
 # ------------------------------------------------------------------ decoding
 
 
-def looks_binary(raw: bytes) -> bool:
-    """NUL bytes or many control characters in the head of an input mean it is not text."""
-    head = raw[:8192]
-    if any(head.startswith(bom) for bom, _ in _BOMS):
-        return False
-    if b"\x00" in head:
-        return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return controls > len(head) * 0.05
-
-
-def decode_bytes(raw: bytes, declared: str | None = None, html: bool = False) -> str:
-    """Decode text robustly: BOM, valid UTF-8, declared / <meta> charset, detection, cp1252.
-
-    Valid UTF-8 wins over a declared charset because mislabelled UTF-8 pages are far more
-    common than Latin-1 text that happens to be valid UTF-8.
-    """
+def decode_bytes(raw: bytes, declared: str | None = None) -> str:
+    """Text of an input file; binary content is an input error, not a page."""
     if looks_binary(raw):
         raise UnreadableInput("binary content, not text")
-    for bom, codec in _BOMS:
-        if raw.startswith(bom):
-            return raw[len(bom):].decode(codec, errors="replace")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    candidates = [declared]
-    if html:
-        match = _META_CHARSET.search(raw[:4096])
-        candidates.append(match.group(1).decode("ascii", "ignore") if match else None)
-    for codec in candidates:
-        if codec and _codec_name(codec) not in (None, "utf-8"):
-            try:
-                return raw.decode(_codec_name(codec))
-            except (UnicodeDecodeError, LookupError):
-                pass
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # optional: fall back to the web's most common legacy encoding
-        best = None
-    else:
-        best = from_bytes(raw[:200_000]).best()
-    if best is not None and best.encoding:
-        return raw.decode(best.encoding, errors="replace")
-    return raw.decode("cp1252", errors="replace")
-
-
-def _codec_name(name: str) -> str | None:
-    try:
-        codec = codecs.lookup(name.strip().lower()).name
-    except LookupError:
-        return None
-    # browsers read "latin-1" labels as windows-1252 (WHATWG); so do we
-    return "cp1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec
+    return decode_body(raw, declared=declared)[0]
 
 
 def decode_html(raw: bytes, declared: str | None = None) -> str:
-    return decode_bytes(raw, declared, html=True)
+    return decode_bytes(raw, declared)
 
 
 def decode_text(raw: bytes) -> str:

@@ -26,7 +26,7 @@ from cleaning.profiles import load_profile
 from cleaning.core.schema import FeedEntry
 from scraper.discovery import (add_links, in_date_range, is_binary, is_listing_page, is_release_page, link_kind,
                                parse_html, read_signals)
-from scraper.encoding import decode_body
+from cleaning.core.charset import decode_body
 from scraper.feeds import looks_like_feed, parse_feed
 from scraper.items import RawPage
 from scraper.rawstore import RawStoreIndex, content_hash

@@ -10,7 +10,7 @@ import pytest
 
 from pressroom.sample_site import traps as T
 from pressroom.sample_site.server import serve_sample
-from scraper.encoding import decode_body
+from cleaning.core.charset import decode_body
 from tests.scraper.conftest import read_raw, run_scrapy
 
 pytestmark = pytest.mark.timeout(120)

@@ -10,7 +10,7 @@ import pytest
 
 from cleaning.core.schema import RAW_SCHEMA
 from scraper.discovery import in_date_range, is_binary, is_listing_page, is_release_page, read_signals
-from scraper.encoding import decode_body
+from cleaning.core.charset import decode_body
 from scraper.feeds import parse_feed
 from scraper.items import RawPage
 from scraper.sitemaps import SitemapTooLarge, parse_sitemap
@@ -233,7 +233,7 @@ def test_redirect_loop_is_raised_but_slash_and_chain_redirects_pass():
 
 
 def test_meta_charset_decides_when_the_header_has_none():
-    from scraper.encoding import decode_body
+    from cleaning.core.charset import decode_body
 
     text = "Zażółć gęślą jaźń"
     body = f'<html><head><meta charset="iso-8859-2"><title>{text}</title></head></html>'.encode("iso-8859-2")
