@@ -16,16 +16,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from cleaning.core.text import ends_with_ellipsis
 from cleaning.lexicon import Cues, cues, fold
 
 _RULE = re.compile(r"^\s*(?:={3,}|-{3,}|_{3,}|\*{3,}|(?:\* ){2,}\*)\s*$")
 _SUBSTANTIVE_CHARS = 120  # a body line is at least this long ...
 _SUBSTANTIVE_LINES = 2  # ... and a release has at least this many of them
 _MIN_CHROME_RUN = 3  # a page break needs at least this many chrome lines between two releases' text
-
-
-def _ends_with_ellipsis(text: str) -> bool:
-    return text.rstrip().rstrip("»\"”’') ").endswith(("...", "…"))
 
 
 def _is_hard_separator(line: str) -> bool:
@@ -59,7 +56,7 @@ def _cut_after_tail(lines: list[str], lo: int, hi: int) -> int:
     Teasers after the footer belong to the page before: cut after the last snippet line,
     at the first blank line from there if there is one.
     """
-    snippets = [j for j in range(lo, hi) if _ends_with_ellipsis(lines[j])]
+    snippets = [j for j in range(lo, hi) if ends_with_ellipsis(lines[j])]
     base = snippets[-1] + 1 if snippets else lo
     for j in range(base, hi):
         if not lines[j].strip():
@@ -90,9 +87,9 @@ def _substantive(lines: list[str], folded: list[str], counts: Counter, lo: int, 
     found = 0
     for j in range(lo, hi):
         line = lines[j].strip()
-        if len(line) < _SUBSTANTIVE_CHARS or counts[folded[j]] > 1 or _ends_with_ellipsis(line):
+        if len(line) < _SUBSTANTIVE_CHARS or counts[folded[j]] > 1 or ends_with_ellipsis(line):
             continue
-        if j + 1 < hi and _ends_with_ellipsis(lines[j + 1]):
+        if j + 1 < hi and ends_with_ellipsis(lines[j + 1]):
             continue  # a teaser title
         found += 1
         if found >= _SUBSTANTIVE_LINES:
@@ -103,9 +100,9 @@ def _substantive(lines: list[str], folded: list[str], counts: Counter, lo: int, 
 def _is_body_line(lines: list[str], folded: list[str], counts: Counter, j: int, hi: int) -> bool:
     """A line only this release has: long, met once in the dump, not a teaser card."""
     line = lines[j].strip()
-    if len(line) < _SUBSTANTIVE_CHARS or counts[folded[j]] > 1 or _ends_with_ellipsis(line):
+    if len(line) < _SUBSTANTIVE_CHARS or counts[folded[j]] > 1 or ends_with_ellipsis(line):
         return False
-    return not (j + 1 < hi and _ends_with_ellipsis(lines[j + 1]))
+    return not (j + 1 < hi and ends_with_ellipsis(lines[j + 1]))
 
 
 def _is_page_head(line: str, folded_line: str, opener: str, lexicon: Cues) -> bool:
@@ -127,8 +124,8 @@ def _soft_cuts(lines: list[str], folded: list[str], counts: Counter, lo: int, hi
     body = [j for j in range(lo, hi) if _is_body_line(lines, folded, counts, j, hi)]
     cuts: set[int] = set()
     def chrome(j: int) -> bool:
-        return (not lines[j].strip() or counts[folded[j]] > 1 or _ends_with_ellipsis(lines[j])
-                or (j + 1 < hi and _ends_with_ellipsis(lines[j + 1])))
+        return (not lines[j].strip() or counts[folded[j]] > 1 or ends_with_ellipsis(lines[j])
+                or (j + 1 < hi and ends_with_ellipsis(lines[j + 1])))
 
     for a, b in zip(body, body[1:]):
         best: tuple[int, int] | None = None  # (run length, cut)
@@ -140,7 +137,7 @@ def _soft_cuts(lines: list[str], folded: list[str], counts: Counter, lo: int, hi
             k = j
             while k < b and chrome(k):
                 k += 1
-            snippets = [x for x in range(j, k) if _ends_with_ellipsis(lines[x])]
+            snippets = [x for x in range(j, k) if ends_with_ellipsis(lines[x])]
             start = snippets[-1] + 1 if snippets else j
             heads = [x for x in range(start, k) if _is_page_head(lines[x], folded[x], opener, lexicon)]
             blanks = [x for x in range(start, k) if not lines[x].strip()]
@@ -181,7 +178,7 @@ def _soft_pieces(lines: list[str], folded: list[str], counts: Counter, lo: int, 
         if _substantive(lines, folded, counts, a, b):
             merged.append([carry if carry is not None else a, b])
             carry = None
-        elif merged and (carry is None) and any(_ends_with_ellipsis(lines[j]) for j in range(a, b)):
+        elif merged and (carry is None) and any(ends_with_ellipsis(lines[j]) for j in range(a, b)):
             merged[-1][1] = b  # teasers and tail chrome belong to the release before
         elif carry is None:
             carry = a

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from cleaning.extract.blocks import with_main
 from cleaning.core.schema import Block, BlockKind, SourceRecord
 from cleaning.core.stats import Stats
+from cleaning.core.text import ends_with_ellipsis
 
 _TOKEN = re.compile(r"\w+")
 _SHORT_BLOCK_TOKENS = 4  # shorter blocks must match right where the witness continues
@@ -43,7 +44,7 @@ def mark_main(blocks: list[Block], witnesses: list[str], stats: Stats) -> list[B
     """Flag blocks whose text a witness kept as main content."""
     flags = [False] * len(blocks)
     keys = [_token_key(b.text) for b in blocks]
-    cut = [_is_cut(b.text) for b in blocks]
+    cut = [ends_with_ellipsis(b.text) for b in blocks]
     for witness in witnesses:
         for i, hit in enumerate(_match_witness(keys, witness, cut)):
             flags[i] = flags[i] or hit
@@ -107,11 +108,6 @@ def html_to_text(html: str) -> str:
     tree = LexborHTMLParser(html)
     root = tree.body or tree.root
     return root.text(deep=True, separator=" ") if root is not None else ""
-
-
-def _is_cut(text: str) -> bool:
-    """Ends with an ellipsis: a snippet cut short (teaser cards, "breaking news" tickers)."""
-    return text.rstrip().endswith(("...", "…", "[…]", "[...]"))
 
 
 def _tokens(text: str) -> list[str]:

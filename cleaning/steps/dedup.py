@@ -14,7 +14,6 @@ and 128 integers per document), `mark_duplicates` is a per-document map again.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import combinations

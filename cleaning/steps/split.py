@@ -17,10 +17,8 @@ from cleaning.lexicon import Cues, cues, fold
 from cleaning.core.options import CleanOptions
 from cleaning.core.schema import Block, BlockKind, Document, Paragraph, Reason, Removed, Teaser
 from cleaning.core.stats import Stats
+from cleaning.core.text import ends_with_ellipsis, has_email, has_phone
 
-ELLIPSES = ("...", "…", "[…]", "(…)", "[...]")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\[email[\s\u00a0]*protected\]", re.I)
-_PHONE_RUN = re.compile(r"\+?\(?\d[\d \u00a0.\-()/]{6,}\d")
 _TITLE_END = (".", ":", ";", ",")
 _CONTACT_WORD = re.compile(r"\b(?:contact\w*|kontakt\w*|contatt\w*|press\w*|media|médias?|journalist\w*)\b")
 _BODY_CHROME_CHARS = 160  # longer lines in the body are prose even when they mention donations or cookies
@@ -34,23 +32,6 @@ _HINT_REASONS = {"cookie": Reason.COOKIE, "banner": Reason.BANNER, "donate": Rea
 
 
 # ------------------------------------------------------------------ text shapes
-
-def has_phone(text: str) -> bool:
-    """A phone number: a run of at least 9 digits (8 after '+' or a leading 0) with spacing."""
-    for match in _PHONE_RUN.finditer(text):
-        digits = sum(ch.isdigit() for ch in match.group())
-        if digits >= 9 or (digits >= 8 and match.group().lstrip("(").startswith(("+", "0"))):
-            return True
-    return False
-
-
-def has_email(text: str) -> bool:
-    return bool(_EMAIL.search(text))
-
-
-def ends_with_ellipsis(text: str) -> bool:
-    return text.rstrip().rstrip("»\"”’').] ").endswith(ELLIPSES) or text.rstrip().endswith(ELLIPSES)
-
 
 def is_title_shaped(text: str) -> bool:
     """A headline: one line, a few words, not ending like a sentence or a lead-in."""

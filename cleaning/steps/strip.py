@@ -19,16 +19,16 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import pyarrow as pa
 
-from cleaning.lexicon import load_lexicon
+from cleaning.lexicon import cue_languages, load_lexicon
 from cleaning.core.options import CleanOptions
 from cleaning.core.schema import BOILERPLATE_SCHEMA, Block, BlockKind, Document, Reason
 from cleaning.steps.sitemodel import SiteModel, fingerprint, is_pattern_key, normalise
 from cleaning.core.stats import Stats
+from cleaning.core.text import ends_with_ellipsis, has_email, has_phone
 
 # A frequent block in at least this share of its site's documents is chrome wherever it
 # stands; below it, it must also sit next to other removed blocks (teaser lists do,
@@ -50,13 +50,6 @@ GUTTED = "gutted"
 
 _QUOTE_OPENERS = ("«", "“", '"', "„", "‘", "‹", "「")
 
-
-def _is_cut(text: str) -> bool:
-    """Ends with an ellipsis: a snippet cut short (teaser cards)."""
-    return text.rstrip().endswith(("...", "…"))
-
-_PHONE = re.compile(r"(?:\+\d{1,3}[\s.\-]?(?:\(0\)\s?)?\d(?:[\s.\-]?\d){6,12})|\b0\d(?:[\s.\-]?\d\d){4}\b")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|\[email(?:&#160;|\s)protected\]")
 
 # lexicon keys (cleaning/lexicon/<lang>.toml) that name a kind of chrome
 _LEXICON_KEYS: dict[Reason, tuple[str, ...]] = {
@@ -107,11 +100,6 @@ class ChromeCues:
         return None
 
 
-def _lexicon_names() -> list[str]:
-    files = resources.files("cleaning.lexicon")
-    return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".toml") and len(p.name) == 7)
-
-
 @lru_cache(maxsize=8)
 def load_chrome_cues(langs: tuple[str, ...] | None = None) -> ChromeCues:
     """Cue phrases of every language lexicon (a page's language is not known before the strip).
@@ -119,7 +107,7 @@ def load_chrome_cues(langs: tuple[str, ...] | None = None) -> ChromeCues:
     Cached like the lexicons themselves: immutable package data, same answer every call.
     """
     cues: dict[Reason, set[str]] = {}
-    for lang in langs if langs is not None else _lexicon_names():
+    for lang in langs if langs is not None else cue_languages():
         try:
             lex = load_lexicon(lang)
         except (FileNotFoundError, ValueError):
@@ -141,9 +129,9 @@ def text_reason(text: str, cues: ChromeCues, hints: tuple[str, ...] = ()) -> Rea
     reason = cues.reason(text)
     if reason is not None:
         return reason
-    if len(text) < 400 and (_PHONE.search(text) or ("@" in text or "[email" in text) and _EMAIL.search(text)):
+    if len(text) < 400 and (has_phone(text) or has_email(text)):
         return Reason.CONTACTS
-    if _is_cut(text):
+    if ends_with_ellipsis(text):
         return Reason.TEASER
     for hint in hints:
         if hint in _HINT_REASONS:
@@ -178,7 +166,7 @@ def _is_own_title(norm: str, titles: set[str]) -> bool:
 
 
 def _is_sentence(text: str) -> bool:
-    return (text.endswith((".", "!", "?", "»", "”", '"')) and not _is_cut(text)
+    return (text.endswith((".", "!", "?", "»", "”", '"')) and not ends_with_ellipsis(text)
             and len(text.split()) >= SENTENCE_MIN_WORDS)
 
 
@@ -303,7 +291,7 @@ def strip_boilerplate(doc: Document, model: SiteModel, opts: CleanOptions, stats
             continue
         if basis[i] == "site":
             weak = share[i] < STRONG_SHARE
-            if (_is_quote(blocks[i]) and not _is_cut(texts[i])  # a teaser snippet may open with «
+            if (_is_quote(blocks[i]) and not ends_with_ellipsis(texts[i])  # a teaser snippet may open with «
                     and (weak or kept_body(i - 1) or kept_body(i + 1))):
                 continue  # a quote cited by a few other releases
             if i == title_at:
@@ -351,7 +339,7 @@ def _drop_sandwiched(texts: list[str], protected: list[bool], drop: list[bool], 
                 and not any(protected[k] or _is_sentence(texts[k]) for k in run)):
             for k in run:
                 drop[k], why[k] = True, "sandwich"
-        elif i > 0 and j == n and len(run) == 1 and _is_cut(texts[i]) and not protected[i]:
+        elif i > 0 and j == n and len(run) == 1 and ends_with_ellipsis(texts[i]) and not protected[i]:
             drop[i], why[i] = True, "sandwich"  # the last teaser's cut snippet, after its stripped title
         i = j
 

@@ -6,7 +6,8 @@ import pytest
 
 from cleaning.core.options import DEFAULT_OPTIONS
 from cleaning.core.schema import Block, BlockKind, Document, PageMeta, Reason, Removed
-from cleaning.steps.split import has_phone, split_document, split_kicker
+from cleaning.core.text import has_phone
+from cleaning.steps.split import split_document, split_kicker
 from cleaning.core.stats import Stats
 
 
