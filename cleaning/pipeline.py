@@ -1,6 +1,6 @@
 """The cleaning stage as a list of steps, and the runners that apply it.
 
-read -> extract -> pass 1 (site model) -> pass 2: strip -> split -> annotate -> quotes -> dedup -> write
+read -> extract -> pass 1 (site model) -> pass 2: strip -> split -> annotate -> quotes -> measure -> dedup -> write
 
 Pass 1 and pass 2 are maps over batches of documents with one merge in between (the
 site model), so the same functions run in-process, on a local process pool or on Dask.
