@@ -16,7 +16,7 @@ from cleaning.steps.strip import GUTTED, strip_boilerplate, write_boilerplate
 from pressroom.inspect_boilerplate import print_boilerplate
 
 OPTS = CleanOptions()
-SEED = Path(__file__).resolve().parents[1] / "fixtures" / "dumps" / "seed_fr_amnesty.txt"
+SEED = Path(__file__).resolve().parents[2] / "fixtures" / "dumps" / "seed_fr_amnesty.txt"
 WORDS = ("rapport droits enquête sanctions justice cour victimes états assemblée session décret "
          "organisation militants pétition accord climat santé personnes mondial gouvernement").split()
 CONTACT = ["Espace journalistes", "Contact presse", "Pour toute demande d'interview :", "+33 6 76 94 37 05"]

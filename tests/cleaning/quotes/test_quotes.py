@@ -13,7 +13,7 @@ from cleaning.quotes import attribute_quotes, find_quotes
 from cleaning.core.schema import Document, Paragraph, Reason
 from cleaning.core.stats import Stats
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO))
 
 from bench import quotes as quotes_bench  # noqa: E402

@@ -9,7 +9,7 @@ import pytest
 
 from cleaning.extract.segment import segment_dump
 
-DUMPS = Path(__file__).resolve().parents[1] / "fixtures" / "dumps"
+DUMPS = Path(__file__).resolve().parents[2] / "fixtures" / "dumps"
 
 
 def lines_of(name: str) -> list[str]:

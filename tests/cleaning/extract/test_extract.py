@@ -21,9 +21,9 @@ from cleaning.core.stats import Stats
 from cleaning.core.urls import normalize_url, registered_domain
 from cleaning.extract.witness import main_content_text
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 WP_URL = "https://www.amnistie-exemple.fr/actualites/monde-les-etats-doivent-proteger-la-cour/?utm_source=x&fbclid=y"
-ZYTE = Path(__file__).resolve().parents[3] / "shared" / "bench" / "zyte"
+ZYTE = Path(__file__).resolve().parents[4] / "shared" / "bench" / "zyte"
 
 
 def html_doc(html: str, url: str | None = None, feed: FeedEntry | None = None, opts=CleanOptions(), stats=None):

@@ -20,7 +20,7 @@ from cleaning.core.options import CleanOptions
 from cleaning.core.schema import Document, Paragraph
 from cleaning.core.stats import Stats
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from bench.dedup import plant, score  # noqa: E402
 
 OPTS = CleanOptions()
