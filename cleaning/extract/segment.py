@@ -17,7 +17,7 @@ import re
 from collections import Counter
 
 from cleaning.core.text import ends_with_ellipsis
-from cleaning.lexicon import Cues, cues, fold
+from cleaning.lexicon import Cues, cues, fold_cue
 
 _RULE = re.compile(r"^\s*(?:={3,}|-{3,}|_{3,}|\*{3,}|(?:\* ){2,}\*)\s*$")
 _SUBSTANTIVE_CHARS = 120  # a body line is at least this long ...
@@ -43,9 +43,9 @@ def _footer_title_line(lines: list[str], lo: int, hi: int, title: str, lexicon: 
     """The last line in [lo, hi) that is the headline a footer names (with or without its kicker)."""
     from cleaning.steps.split import split_kicker  # split owns kicker rules; imported late to keep modules light
 
-    wanted = {fold(title), fold(split_kicker(title, lexicon)[1])}
+    wanted = {fold_cue(title), fold_cue(split_kicker(title, lexicon)[1])}
     for j in range(hi - 1, lo - 1, -1):
-        if fold(lines[j]) in wanted or fold(split_kicker(lines[j], lexicon)[1]) in wanted:
+        if fold_cue(lines[j]) in wanted or fold_cue(split_kicker(lines[j], lexicon)[1]) in wanted:
             return j
     return None
 
@@ -201,7 +201,7 @@ def segment_dump(lines: list[str]) -> list[tuple[int, int]]:
     if not any(line.strip() for line in lines):
         return []
     lexicon = cues()
-    folded = [fold(line) if line.strip() else "" for line in lines]
+    folded = [fold_cue(line) if line.strip() else "" for line in lines]
     counts = Counter(f for f in folded if f)
     ranges: list[tuple[int, int]] = []
     for start, end in _hard_sections(lines):

@@ -32,7 +32,7 @@ def cue_languages() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1 << 16)  # a pure function called many times per block; the cache only saves time
-def fold(text: str) -> str:
+def fold_cue(text: str) -> str:
     """Text as cues are matched: NFKC, one apostrophe, case-folded, single spaces, no trailing ':' or '.'."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
     text = re.sub(r"\s+", " ", text).strip()
@@ -60,35 +60,35 @@ class Cues:
     statement_cues: tuple[str, ...]  # reporting verbs that introduce the release's own date
 
     def is_contact_heading(self, text: str) -> bool:
-        return fold(text) in self.contacts
+        return fold_cue(text) in self.contacts
 
     def is_notes_heading(self, text: str) -> bool:
-        folded = fold(text)
+        folded = fold_cue(text)
         if folded in self.notes:
             return True
         return len(folded) <= 80 and not text.rstrip().endswith((".", "!", "?")) and folded.startswith(self.notes_prefixes)
 
     def is_end_marker(self, text: str) -> bool:
-        return fold(text) in self.end_markers or fold(text).strip("-–— ") in self.end_markers
+        return fold_cue(text) in self.end_markers or fold_cue(text).strip("-–— ") in self.end_markers
 
     def is_banner(self, text: str) -> bool:
-        return len(text) <= 400 and fold(text).startswith(self.banner)
+        return len(text) <= 400 and fold_cue(text).startswith(self.banner)
 
     def is_cookie(self, text: str) -> bool:
-        folded = fold(text)
+        folded = fold_cue(text)
         return len(text) <= 600 and any(cue in folded for cue in self.cookie)
 
     def is_share(self, text: str) -> bool:
-        folded = fold(text)
+        folded = fold_cue(text)
         words = re.findall(r"\w+", folded)
         return folded in self.share or (len(folded) <= 40 and bool(words) and words[0] in self.share and bool(
             set(words) & {"facebook", "twitter", "linkedin", "x", "bluesky", "whatsapp", "mail", "email"}))
 
     def is_teaser_heading(self, text: str) -> bool:
-        return fold(text) in self.teaser_headings
+        return fold_cue(text) in self.teaser_headings
 
     def is_navigation(self, text: str) -> bool:
-        return fold(text) in self.navigation
+        return fold_cue(text) in self.navigation
 
     def feed_footer(self, text: str) -> tuple[str, str] | None:
         """(title, site) named by a "The post <title> appeared first on <site>." line, else None."""
@@ -120,12 +120,12 @@ def cues() -> Cues:
         for key, value in lexicon.items():
             if isinstance(value, list):
                 merged.setdefault(key, []).extend(value)
-        months.update({fold(k): v for k, v in lexicon.get("months", {}).items()})
+        months.update({fold_cue(k): v for k, v in lexicon.get("months", {}).items()})
         ordinals.extend(lexicon.get("dates", {}).get("ordinals", []))
-        statement.extend(fold(c) for c in lexicon.get("dates", {}).get("statement_cues", []))
+        statement.extend(fold_cue(c) for c in lexicon.get("dates", {}).get("statement_cues", []))
 
     def folded(key: str) -> list[str]:
-        return [fold(v) if not v.endswith(" ") else fold(v) + " " for v in merged.get(key, [])]
+        return [fold_cue(v) if not v.endswith(" ") else fold_cue(v) + " " for v in merged.get(key, [])]
 
     return Cues(
         contacts=frozenset(folded("contacts")),

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from cleaning.quotes.attributions import reported_speech
 from cleaning.core.options import CleanOptions
 from cleaning.quotes.pullquotes import link_pulls, pull_candidates
-from cleaning.quotes.lexicon import QuoteLexicon, fold, quote_lexicon
+from cleaning.quotes.lexicon import QuoteLexicon, fold_same_length, quote_lexicon
 from cleaning.quotes.marks import quoted_segments, strip_marks
 from cleaning.quotes.units import (
     FoundQuote, PARAGRAPH_SEP, QuoteUnit, build_units, classify_unit, merge_continued, merge_in_paragraph, unit_text,
@@ -73,7 +73,7 @@ def _replace(quote: Quote, **changes) -> Quote:
 
 
 def _body_quotes(texts: list[str], kinds: list[str], skip: set[int], lex: QuoteLexicon) -> list[FoundQuote]:
-    folded = [fold(t) for t in texts]
+    folded = [fold_same_length(t) for t in texts]
     units = build_units(texts, skip)
     for p, kind in enumerate(kinds):  # <blockquote> without marks: the block is the quote
         if kind == "quote" and p not in skip and not any(u.pieces[0][0] == p for u in units) and texts[p].strip():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cleaning.quotes.lexicon import QuoteLexicon, SPACES, WORD, fold, is_capitalised, words_in
+from cleaning.quotes.lexicon import QuoteLexicon, SPACES, WORD, fold_same_length, is_capitalised, words_in
 from cleaning.quotes.marks import is_title_like, quoted_segments
 from cleaning.core.schema import QuoteKind
 from cleaning.quotes.sentences import sentence_end, sentence_start
@@ -60,10 +60,10 @@ def _past_adjunct(text: str, start: int, stop: int, lex: QuoteLexicon) -> tuple[
     """"estime dans un entretien au Monde l’ancienne ministre Rama Yade": the speaker after a where / when phrase."""
     found = list(WORD.finditer(text, start, stop))[:12]
     for k, m in enumerate(found[1:], 1):
-        word = fold(m.group())
+        word = fold_same_length(m.group())
         if not (word in lex.determiners or re.match(r"^[ld]'", word) or is_capitalised(m.group())):
             continue
-        if fold(found[k - 1].group()) in PREPOSITIONS:
+        if fold_same_length(found[k - 1].group()) in PREPOSITIONS:
             continue  # the object of "auprès de", "au": l’AFP, Monde — not the speaker
         head = parse_chunk(text[m.start():stop].split(",")[0], lex)
         if head.kind in ("name", "role") and head.complete:
@@ -98,10 +98,10 @@ def subject_cue(text: str, folded: str, lo: int, hi: int, lex: QuoteLexicon) -> 
 
 def tail_is_adjunct(text: str, lex: QuoteLexicon, cue: str) -> bool:
     """After "said": nothing, or only when / where / to whom ("on Monday", "in a statement", "told reporters")."""
-    tail = fold(text).strip(" .,;:!?…»”\"'")
+    tail = fold_same_length(text).strip(" .,;:!?…»”\"'")
     if not tail:
         return True
-    if fold(cue).endswith(("told", "tells")) and len(words_in(tail)) <= 6:
+    if fold_same_length(cue).endswith(("told", "tells")) and len(words_in(tail)) <= 6:
         return True
     first = tail.split(",")[0].strip()
     # once a when / where phrase opens the tail, what follows hangs on it ("on 3 March, as talks opened, where …")
@@ -178,7 +178,7 @@ def before_attribution(text: str, folded: str, open_at: int, lex: QuoteLexicon, 
     if subject is not None:
         attribution, cue_end = subject
         tail = text[cue_end:body_end]
-        if tail_is_adjunct(tail, lex, attribution.cue) or fold(attribution.cue).endswith(("told", "tells", "dit", "a dit")):
+        if tail_is_adjunct(tail, lex, attribution.cue) or fold_same_length(attribution.cue).endswith(("told", "tells", "dit", "a dit")):
             return Attribution(attribution.speaker, attribution.cue, lo, open_at), mixed
     if stripped.endswith(":") and not mixed:
         bare = speaker_backward(text[lo:body_end], lex)
@@ -249,15 +249,15 @@ def reported_speech(text: str, folded: str, s: int, e: int, lex: QuoteLexicon) -
 
 def _that_clause(tail: str, lex: QuoteLexicon, cue: str) -> int | None:
     """Where the reported clause starts after the verb: "that …", "on Monday that …", "que …", or a bare clause after "said"."""
-    folded = fold(tail)
+    folded = fold_same_length(tail)
     m = lex.that.match(folded)
     if m:
         return m.end()
     m = re.search(r"\s(?:that|que|qu')(?:\s|(?<='))", folded)
-    if m and m.start() < 80 and (starts_adjunct(folded.strip(), lex) or fold(cue).endswith(("told", "tells"))):
+    if m and m.start() < 80 and (starts_adjunct(folded.strip(), lex) or fold_same_length(cue).endswith(("told", "tells"))):
         return m.end()
     words = words_in(folded)
-    if fold(cue).split()[-1] in lex.clause_verbs and len(words) >= 4 and not starts_adjunct(folded.strip(), lex) \
+    if fold_same_length(cue).split()[-1] in lex.clause_verbs and len(words) >= 4 and not starts_adjunct(folded.strip(), lex) \
             and not folded.lstrip().startswith((",", ":")):
         return len(folded) - len(folded.lstrip())
     return None

@@ -60,14 +60,14 @@ def quote_lexicon() -> QuoteLexicon:
     langs = [raw[k] for k in raw if k not in ("names", "naming")]
 
     def every(key: str) -> list[str]:
-        return [fold(w) for lang in langs for w in lang.get(key, [])]
+        return [fold_same_length(w) for lang in langs for w in lang.get(key, [])]
 
     verbs, participles = _alternation(every("verbs")), _alternation(every("participles"))
     fr = raw.get("fr", {})
-    aux_fr = _alternation(fold(w) for w in fr.get("auxiliaries", []))
-    aux_en = _alternation(fold(w) for w in raw.get("en", {}).get("auxiliaries", []))
+    aux_fr = _alternation(fold_same_length(w) for w in fr.get("auxiliaries", []))
+    aux_en = _alternation(fold_same_length(w) for w in raw.get("en", {}).get("auxiliaries", []))
     adverbs = _alternation(every("adverbs"))
-    pron_fr = _alternation(fold(w) for w in fr.get("pronouns", []) if w not in ("lui", "eux"))
+    pron_fr = _alternation(fold_same_length(w) for w in fr.get("pronouns", []) if w not in ("lui", "eux"))
     cue = re.compile(
         rf"(?<![\w'-])(?:"
         rf"(?P<pinv>(?:{aux_fr})-t?-?(?:{pron_fr})\s+(?:(?:{adverbs})\s+)?(?:{participles})"
@@ -89,24 +89,24 @@ def quote_lexicon() -> QuoteLexicon:
         adjunct=re.compile(rf"(?:{_alternation(every('adjuncts'))})(?:(?<=')|\s|$)"),
         role_words=frozenset(every("role_words")),
         speaker_nouns=frozenset(every("speaker_nouns")),
-        particles=frozenset(fold(w) for w in names.get("particles", [])),
+        particles=frozenset(fold_same_length(w) for w in names.get("particles", [])),
         stops=frozenset(names.get("stops", [])),
-        abbreviations=frozenset(fold(w) for w in names.get("abbreviations", [])),
-        org_words=frozenset(fold(w) for w in names.get("organisation_words", [])),
-        not_person=frozenset(fold(w) for w in names.get("not_person", [])),
+        abbreviations=frozenset(fold_same_length(w) for w in names.get("abbreviations", [])),
+        org_words=frozenset(fold_same_length(w) for w in names.get("organisation_words", [])),
+        not_person=frozenset(fold_same_length(w) for w in names.get("not_person", [])),
         after_cue=re.compile(rf"\s*(?:{_alternation(every('after_cue'))})(?=[\s,])[\s,]*"),
         documents=frozenset(every("documents")),
         clause_words=frozenset(every("clause_words")),
-        name_breaks=frozenset(fold(w) for w in names.get("breaks", [])),
+        name_breaks=frozenset(fold_same_length(w) for w in names.get("breaks", [])),
         clause_verbs=frozenset({"said", "says", "told", "added", "adds", "warned", "argued", "insisted"}),
-        titles=frozenset(fold(w) for w in naming.get("titles", [])),
-        feminine=frozenset(fold(w) for w in naming.get("feminine", [])),
-        masculine=frozenset(fold(w) for w in naming.get("masculine", [])),
-        org_anaphors=frozenset(fold(w) for w in naming.get("organisation_anaphors", [])),
+        titles=frozenset(fold_same_length(w) for w in naming.get("titles", [])),
+        feminine=frozenset(fold_same_length(w) for w in naming.get("feminine", [])),
+        masculine=frozenset(fold_same_length(w) for w in naming.get("masculine", [])),
+        org_anaphors=frozenset(fold_same_length(w) for w in naming.get("organisation_anaphors", [])),
     )
 
 
-def fold(text: str) -> str:
+def fold_same_length(text: str) -> str:
     """Lower case, one apostrophe, plain hyphens and spaces — same length as the input."""
     folded = text.translate(_FOLD_TABLE)
     lowered = folded.lower()

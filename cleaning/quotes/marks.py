@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cleaning.quotes.lexicon import QuoteLexicon, SPACES, fold, is_capitalised, words_in
+from cleaning.quotes.lexicon import QuoteLexicon, SPACES, fold_same_length, is_capitalised, words_in
 
 _OPENERS = {"«": "»", "“": "”\"", "„": "“”", '"': '"', "‘": "’", "'": "'", "‹": "›"}
 
@@ -84,7 +84,7 @@ def _single_close(text: str, opener: int) -> int | None:
 
 def is_title_like(text: str, lex: QuoteLexicon) -> bool:
     """« Intellexa Leaks », “Write for Rights”: a name or a title, not somebody's words."""
-    words = [w for w in words_in(text) if fold(w) not in lex.particles]
+    words = [w for w in words_in(text) if fold_same_length(w) not in lex.particles]
     if not words or len(words) > 8:
         return False
     return sum(is_capitalised(w) for w in words) / len(words) >= 0.6 and not text.rstrip().endswith((".", "!", "?"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from cleaning.quotes.lexicon import WORD, QuoteLexicon, fold, is_capitalised, words_in
+from cleaning.quotes.lexicon import WORD, QuoteLexicon, fold_same_length, is_capitalised, words_in
 from cleaning.quotes.speakers import Speaker, is_org
 
 _CAP_WORD = r"[^\W\d_a-zß-ÿ][\w'’\-]*"
@@ -26,10 +26,10 @@ def _leading_titles(name: str, lex: QuoteLexicon) -> tuple[list[str], str]:
         if len(words) < 2:
             return titles, rest
         cut = None
-        two = fold(rest[:words[1].end()])
+        two = fold_same_length(rest[:words[1].end()])
         if two in lex.titles:
             cut = words[1].end()
-        elif fold(words[0].group()) in lex.titles or fold(rest[:words[0].end() + 1]) in lex.titles:
+        elif fold_same_length(words[0].group()) in lex.titles or fold_same_length(rest[:words[0].end() + 1]) in lex.titles:
             cut = words[0].end()
         if cut is None:
             return titles, rest
@@ -44,12 +44,12 @@ def gender_of(speaker: Speaker, lex: QuoteLexicon) -> str | None:
     """"f" / "m" from the speaker's title or the head noun of the role ("directrice", "spokesman")."""
     titles, _ = _leading_titles(speaker.speaker or "", lex)
     for title in titles:
-        folded = fold(title).rstrip(".")
+        folded = fold_same_length(title).rstrip(".")
         if folded in lex.feminine:
             return "f"
         if folded in lex.masculine:
             return "m"
-    for word in words_in(fold(speaker.role or ""))[:4]:
+    for word in words_in(fold_same_length(speaker.role or ""))[:4]:
         if word in lex.feminine:
             return "f"
         if word in lex.masculine:
@@ -61,8 +61,8 @@ def _full_name(surname: str, before: str, lex: QuoteLexicon) -> str | None:
     """The last "Given [Middle] Surname" in the text before, for a lone surname."""
     found = None
     for m in re.finditer(rf"((?:{_CAP_WORD}\s+){{1,3}}){re.escape(surname)}(?![\w'’-])", before):
-        given = [w for w in m.group(1).split() if fold(w).rstrip(".") not in lex.titles and w not in lex.stops
-                 and fold(w) not in lex.determiners and not is_org(w, lex)]
+        given = [w for w in m.group(1).split() if fold_same_length(w).rstrip(".") not in lex.titles and w not in lex.stops
+                 and fold_same_length(w) not in lex.determiners and not is_org(w, lex)]
         # keep the given names right before the surname only
         words = m.group(1).split()
         while words and words[0] not in given:
@@ -74,7 +74,7 @@ def _full_name(surname: str, before: str, lex: QuoteLexicon) -> str | None:
 
 def is_org_anaphor(name: str | None, lex: QuoteLexicon) -> bool:
     """"L’ONG", "the charity", "l’association": an organisation by its common noun."""
-    words = words_in(fold(name or ""))
+    words = words_in(fold_same_length(name or ""))
     if words and (words[0] in lex.determiners or words[0] in ("l", "l'")):
         words = words[1:]
     elif words and re.match(r"^l'", words[0]):
@@ -93,10 +93,10 @@ def _org_antecedent(before: str, lex: QuoteLexicon) -> str | None:
         if lead:  # "La Cimade a publié …", "The Trussell Trust said …": the article is not the name
             start += lead.end()
         run, end = _name_run(before[start:], lex)
-        if not run or run[0].group() in lex.stops or fold(run[0].group()) in lex.determiners:
+        if not run or run[0].group() in lex.stops or fold_same_length(run[0].group()) in lex.determiners:
             continue
         more = words_in(before[start + end:start + end + 30])
-        if more and fold(more[0]) in lex.particles:  # "Reporters sans frontières", not "Greenpeace France publie"
+        if more and fold_same_length(more[0]) in lex.particles:  # "Reporters sans frontières", not "Greenpeace France publie"
             end = _extend_name(before[start:], end, lex)
         name = before[start:start + end].strip()
         nxt = words_in(before[start + end:start + end + 40])
@@ -117,7 +117,7 @@ def display_speaker(speaker: Speaker, text_so_far: Callable[[], str], lex: Quote
         antecedent = _org_antecedent(text_so_far(), lex) or last_org
         return Speaker(antecedent, speaker.role, speaker.pronoun, speaker.gender) if antecedent else speaker
     noun = re.match(r"(?:[lL]['’]|[Tt]he\s+|[Ll][ae]\s+)?([\w-]+)\s+(?=[^\W\d_a-z])", name)
-    if noun and fold(noun.group(1)) in lex.org_anaphors and (noun.group(1).isupper() or noun.group(1).islower()):
+    if noun and fold_same_length(noun.group(1)) in lex.org_anaphors and (noun.group(1).isupper() or noun.group(1).islower()):
         # "The NGO Global Witness", "l’association Droit au logement": the name, not its kind
         # (a capitalised "Association des maires …" is the name itself)
         return Speaker(name[noun.end():], speaker.role, speaker.pronoun, speaker.gender)

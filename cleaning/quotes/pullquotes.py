@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from cleaning.quotes.lexicon import QuoteLexicon, fold
+from cleaning.quotes.lexicon import QuoteLexicon, fold_same_length
 from cleaning.quotes.marks import strip_marks
 from cleaning.quotes.units import FoundQuote
 from cleaning.core.schema import Quote, QuoteKind
@@ -24,7 +24,7 @@ PULL_REACH = 40  # paragraphs either side where the repeated sentence may be (ke
 
 def _norm_tokens(text: str) -> list[str]:
     """Tokens for overlap: accents, case and apostrophes folded away."""
-    text = unicodedata.normalize("NFKD", fold(text))
+    text = unicodedata.normalize("NFKD", fold_same_length(text))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.findall(r"[^\W_]+", text.replace("'", " "))
 

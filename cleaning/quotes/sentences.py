@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from cleaning.quotes.lexicon import QuoteLexicon, SPACES, fold
+from cleaning.quotes.lexicon import QuoteLexicon, SPACES, fold_same_length
 
 _TERMINATORS = ".!?…;"
 
@@ -36,7 +36,7 @@ def _is_abbreviation(text: str, dot: int, lex: QuoteLexicon) -> bool:
     word = m.group(1)
     if len(word) == 1 and word.isupper():
         return True  # an initial: "J. Smith"
-    return fold(word).rstrip(".") in lex.abbreviations
+    return fold_same_length(word).rstrip(".") in lex.abbreviations
 
 
 def sentence_spans(text: str, guarded: list[tuple[int, int]], lex: QuoteLexicon) -> list[tuple[int, int]]:

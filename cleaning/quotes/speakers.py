@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cleaning.quotes.lexicon import QuoteLexicon, WORD, fold, is_capitalised, is_possessive, words_in
+from cleaning.quotes.lexicon import QuoteLexicon, WORD, fold_same_length, is_capitalised, is_possessive, words_in
 
 
 def _clean(text: str) -> str:
@@ -34,7 +34,7 @@ class Speaker:
 
 def pronoun_gender(text: str) -> str | None:
     """"f" for elle / she, "m" for il / he, None for they / on / nous."""
-    words = set(fold(text).replace("-", " ").split())
+    words = set(fold_same_length(text).replace("-", " ").split())
     if words & {"elle", "elles", "she", "her"}:
         return "f"
     if words & {"il", "ils", "he", "him"}:
@@ -60,7 +60,7 @@ def _name_run(text: str, lex: QuoteLexicon) -> tuple[list[re.Match], int]:
         gap = text[prev_end:m.start()]
         if (run or pending) and gap.strip():
             last = (pending or run)[-1].group()
-            if not (gap.strip() == "." and ((len(last) == 1 and last.isupper()) or fold(last) in lex.abbreviations)):
+            if not (gap.strip() == "." and ((len(last) == 1 and last.isupper()) or fold_same_length(last) in lex.abbreviations)):
                 break
         elif not run and gap.strip():
             break
@@ -69,7 +69,7 @@ def _name_run(text: str, lex: QuoteLexicon) -> tuple[list[re.Match], int]:
             run.extend(pending)
             pending = []
             run.append(m)
-        elif run and fold(word) in lex.particles:
+        elif run and fold_same_length(word) in lex.particles:
             pending.append(m)
         elif run and re.match(r"^[dl]['’]", word) and is_capitalised(word):
             run.extend(pending)
@@ -86,19 +86,19 @@ def _split_role_name(text: str, run: list[re.Match], lex: QuoteLexicon) -> tuple
     """("Agnès Callamard", "Amnesty International’s Secretary General") from one capitalised run."""
     last_role = None
     for i, m in enumerate(run):
-        parts = fold(m.group()).replace("'s", "").split("-")
-        if is_possessive(m.group()) or any(p in lex.role_words for p in parts) or fold(m.group()) in lex.role_words:
+        parts = fold_same_length(m.group()).replace("'s", "").split("-")
+        if is_possessive(m.group()) or any(p in lex.role_words for p in parts) or fold_same_length(m.group()) in lex.role_words:
             last_role = i
     if last_role is None:
         return text[run[0].start():run[-1].end()], None
     if last_role == len(run) - 1:
         return None, text[run[0].start():run[-1].end()]
     rest = run[last_role + 1:]
-    if fold(rest[0].group()) in lex.particles:
+    if fold_same_length(rest[0].group()) in lex.particles:
         # "High Commissioner for Human Rights Volker Türk": the person is the last capitalised words
         tail = []
         for m in reversed(rest):
-            if fold(m.group()) in lex.particles or fold(m.group()) in lex.not_person or len(tail) == 3:
+            if fold_same_length(m.group()) in lex.particles or fold_same_length(m.group()) in lex.not_person or len(tail) == 3:
                 break
             tail.insert(0, m)
         if len(tail) < 2 or len(tail) == len(rest):
@@ -118,7 +118,7 @@ def _phrase_words(text: str) -> list[str]:
     """The words of a phrase before its first preposition ("the group's aid coordinator" of "… for Europe")."""
     out: list[str] = []
     for word in words_in(text):
-        folded = fold(word)
+        folded = fold_same_length(word)
         if out and (folded in PREPOSITIONS or re.match(r"^[dl]'", folded)):
             break
         out.append("" if re.search(r"(?:'s|s')$", folded) else folded)
@@ -133,7 +133,7 @@ def _is_role_phrase(text: str, lex: QuoteLexicon) -> bool:
         words = words[1:]
     if not words or len(words) > 4 or len(words_in(text)) > 14:
         return False
-    if any(fold(w) in lex.clause_words for w in words_in(text)):
+    if any(fold_same_length(w) in lex.clause_words for w in words_in(text)):
         return False  # "the authorities of X must end …" is a clause, not a title
     def is_role(word: str) -> bool:
         forms = {word, word[:-1] if word.endswith(("s", "x")) else word}  # plurals: "les représentants"
@@ -151,14 +151,14 @@ def _extend_name(body: str, end: int, lex: QuoteLexicon) -> int:
     words = list(WORD.finditer(tail[:stop]))
     taken = 0
     for i, w in enumerate(words):
-        folded = fold(w.group())
-        rest = fold(tail[w.start():stop])
+        folded = fold_same_length(w.group())
+        rest = fold_same_length(tail[w.start():stop])
         if starts_adjunct(rest, lex) and folded not in lex.particles or folded in lex.role_words \
                 or folded in lex.pronouns or (folded in lex.determiners and folded not in lex.particles and i == 0) \
                 or folded in lex.name_breaks or lex.cue.match(rest):
             break
         taken = i + 1
-    while taken and fold(words[taken - 1].group()) in lex.particles | lex.determiners:
+    while taken and fold_same_length(words[taken - 1].group()) in lex.particles | lex.determiners:
         taken -= 1
     if not taken or taken > 5:
         return end
@@ -169,15 +169,15 @@ def parse_chunk(text: str, lex: QuoteLexicon) -> _Chunk:
     """What one comma-separated piece of an attribution is: a name, a role, a pronoun, an adjunct."""
     text = text.strip(" \t\u00a0\u202f—–-")
     words = words_in(text)
-    while words and fold(words[0]) in _CONJUNCTIONS and len(words) > 1:
+    while words and fold_same_length(words[0]) in _CONJUNCTIONS and len(words) > 1:
         text = text[text.index(words[0]) + len(words[0]):].strip()
         words = words_in(text)
-    folded = fold(text)
+    folded = fold_same_length(text)
     if not text or not words:
         return _Chunk("other")
     if folded in lex.pronouns:
         return _Chunk("pronoun", speaker=text)
-    first = fold(words[0])
+    first = fold_same_length(words[0])
     body = text
     if first in lex.determiners or re.match(r"^[ld]'", first):
         cut = len(words[0]) if first in lex.determiners else 2
@@ -190,7 +190,7 @@ def parse_chunk(text: str, lex: QuoteLexicon) -> _Chunk:
         run, end = _name_run(body, lex)
         if run:
             tail = body[end:].strip()
-            if is_possessive(run[-1].group()) or (tail and fold(words_in(tail)[0] if words_in(tail) else "") in lex.role_words):
+            if is_possessive(run[-1].group()) or (tail and fold_same_length(words_in(tail)[0] if words_in(tail) else "") in lex.role_words):
                 found = _trailing_name(text, lex)
                 if found:
                     return _Chunk("name", speaker=found[0], role=_clean(found[1]))
@@ -210,7 +210,7 @@ def parse_chunk(text: str, lex: QuoteLexicon) -> _Chunk:
                 end = _extend_name(body, end, lex)
                 role = body[:end].strip()
                 tail = body[end:].strip()
-            complete = not tail or starts_adjunct(fold(tail), lex) or tail.startswith("(")
+            complete = not tail or starts_adjunct(fold_same_length(tail), lex) or tail.startswith("(")
             if name is None:
                 return _Chunk("role", role=role, speaker=role, complete=complete)
             return _Chunk("name", speaker=name, role=role, complete=complete)
@@ -227,19 +227,19 @@ def parse_chunk(text: str, lex: QuoteLexicon) -> _Chunk:
 
 def _org_then_person(text: str, run: list[re.Match], lex: QuoteLexicon) -> tuple[str, str] | None:
     """("Irina Dobreva", "Vigie Internationale") from the run "Vigie Internationale Irina Dobreva"."""
-    folded = [fold(m.group()) for m in run]
+    folded = [fold_same_length(m.group()) for m in run]
     last_org = max((i for i, w in enumerate(folded) if w in lex.org_words), default=None)
     if last_org is None:
         return None
     tail = run[last_org + 1:]
-    if not 2 <= len(tail) <= 3 or any(fold(m.group()) in lex.particles | lex.not_person | lex.org_words for m in tail):
+    if not 2 <= len(tail) <= 3 or any(fold_same_length(m.group()) in lex.particles | lex.not_person | lex.org_words for m in tail):
         return None
     return text[tail[0].start():tail[-1].end()], text[run[0].start():run[last_org].end()]
 
 
 def _person_of_org(name: str, lex: QuoteLexicon) -> tuple[str, str | None]:
     """("Jane Moyo", "Amnesty International") from "Jane Moyo of Amnesty International"."""
-    m = re.search(r"\s(?:(?:of|from|at|de|du|chez)\s+|d')(?=\S)", fold(name))
+    m = re.search(r"\s(?:(?:of|from|at|de|du|chez)\s+|d')(?=\S)", fold_same_length(name))
     if not m:
         return name, None
     person, org = name[:m.start()], name[m.end():]
@@ -252,20 +252,20 @@ def _trailing_name(text: str, lex: QuoteLexicon) -> tuple[str, str] | None:
     """("Jane Doe", "the organisation's director") from "the organisation's director Jane Doe"."""
     matches = list(WORD.finditer(text))
     i = len(matches)
-    while i > 0 and is_capitalised(matches[i - 1].group()) and fold(matches[i - 1].group()) not in lex.role_words \
+    while i > 0 and is_capitalised(matches[i - 1].group()) and fold_same_length(matches[i - 1].group()) not in lex.role_words \
             and not is_possessive(matches[i - 1].group()) and not re.match(r"^[dlDL]['’]", matches[i - 1].group()):
         i -= 1
     if i == len(matches) or i == 0 or len(matches) - i > 5:
         return None
     if text[matches[i - 1].end():matches[i].start()].strip():
         return None
-    before = fold(matches[i - 1].group())
+    before = fold_same_length(matches[i - 1].group())
     # "de l’hôpital Bichat": a common noun with an elided article, then a name: a place or body, not a person
     if before in lex.particles or before in lex.determiners or before in PREPOSITIONS \
-            or re.match(r"^[dl]'", fold(matches[i].group())) \
+            or re.match(r"^[dl]'", fold_same_length(matches[i].group())) \
             or (re.match(r"^[dl]'", before) and not is_capitalised(matches[i - 1].group())):
         return None
-    if any(fold(m.group()) in lex.not_person for m in matches[i:]):
+    if any(fold_same_length(m.group()) in lex.not_person for m in matches[i:]):
         return None
     return text[matches[i].start():].strip(), text[:matches[i].start()].strip()
 
@@ -273,7 +273,7 @@ def _trailing_name(text: str, lex: QuoteLexicon) -> tuple[str, str] | None:
 def _cut_adjunct_tail(text: str, lex: QuoteLexicon) -> str:
     """"le porte-parole du ministère" from "le porte-parole du ministère jeudi"."""
     for m in WORD.finditer(text):
-        if m.start() and fold(m.group()) in {"lors", "jeudi", "lundi", "mardi", "mercredi", "vendredi", "samedi",
+        if m.start() and fold_same_length(m.group()) in {"lors", "jeudi", "lundi", "mardi", "mercredi", "vendredi", "samedi",
                                               "dimanche", "today", "yesterday", "on", "in", "aujourd'hui", "hier"}:
             return _clean(text[:m.start()])
     return _clean(text)
@@ -295,7 +295,7 @@ def top_chunks(text: str) -> list[tuple[int, int]]:
 
 
 def _role_valid(chunk: _Chunk, text: str, previous_role: bool, lex: QuoteLexicon) -> bool:
-    folded = fold(text.strip())
+    folded = fold_same_length(text.strip())
     first = (words_in(folded) or [""])[0]
     if previous_role and first in {"de", "du", "des", "d", "of", "and", "et", "at", "à", "for", "pour", "in", "en"} | {"d'"}:
         return True
@@ -364,7 +364,7 @@ def speaker_forward(text: str, lex: QuoteLexicon, strict: bool) -> tuple[Speaker
     for s, e in pieces[idx:]:
         piece = text[s:e]
         info = parse_chunk(piece, lex)
-        if info.kind == "adjunct" or starts_adjunct(fold(piece), lex) and not re.match(r"^\s*(?:à|at|of|de|du|des)\s", fold(piece)):
+        if info.kind == "adjunct" or starts_adjunct(fold_same_length(piece), lex) and not re.match(r"^\s*(?:à|at|of|de|du|des)\s", fold_same_length(piece)):
             after_adjunct = True
             end = e
             continue
@@ -394,7 +394,7 @@ def speaker_backward(text: str, lex: QuoteLexicon) -> tuple[Speaker, int] | None
         if info.kind == "pronoun":
             return Speaker(None, None, pronoun=True, gender=pronoun_gender(piece)), s
         if info.kind == "adjunct" and i > 0 and not role_parts:
-            if re.match(r"^\s*\d+\s*(?:ans|years?)", fold(piece)):
+            if re.match(r"^\s*\d+\s*(?:ans|years?)", fold_same_length(piece)):
                 role_parts.append(piece.strip())
             i -= 1
             continue
@@ -415,7 +415,7 @@ def speaker_backward(text: str, lex: QuoteLexicon) -> tuple[Speaker, int] | None
                     return Speaker(info.speaker, None), s
         led_by_article = info.kind == "other" and (words_in(piece) or [""])[0].casefold() in lex.determiners and i > 0
         if info.kind in ("role", "name") or led_by_article or (
-                role_parts and re.match(r"^\s*(?:du|des|de|d'|of|and|et)\b", fold(piece))):
+                role_parts and re.match(r"^\s*(?:du|des|de|d'|of|and|et)\b", fold_same_length(piece))):
             role_parts.append(piece.strip())
             i -= 1
             continue
@@ -428,7 +428,7 @@ def attribution_line(text: str, lex: QuoteLexicon) -> Speaker | None:
     body = text.strip().lstrip("—–-~ ").strip()
     if not body or len(words_in(body)) > 30 or not is_capitalised(body):
         return None
-    if lex.cue.search(fold(body)) and not words_in(body)[0][0].isupper():
+    if lex.cue.search(fold_same_length(body)) and not words_in(body)[0][0].isupper():
         return None
     if re.search(r"[.!?]\s+\S", body) and not re.search(r"\b[A-Z]\.\s", body):
         return None
@@ -437,7 +437,7 @@ def attribution_line(text: str, lex: QuoteLexicon) -> Speaker | None:
     if first.kind != "name" or not first.complete:
         return None
     first_text = body[pieces[0][0]:pieces[0][1]]
-    if not all(is_capitalised(w) or fold(w) in lex.particles | lex.determiners for w in words_in(first_text)):
+    if not all(is_capitalised(w) or fold_same_length(w) in lex.particles | lex.determiners for w in words_in(first_text)):
         return None  # "Nobody told them why" is a sentence, not a name line
     roles = [first.role] if first.role else []
     roles += [body[s:e].strip() for s, e in pieces[1:] if body[s:e].strip()]
@@ -459,7 +459,7 @@ def mentioned_person(sentence: str, lex: QuoteLexicon) -> Speaker | None:
         return Speaker(first.speaker, first.role or role)
     words = list(WORD.finditer(sentence))
     i = 0
-    while i < len(words) and fold(words[i].group()) in lex.determiners:
+    while i < len(words) and fold_same_length(words[i].group()) in lex.determiners:
         i += 1
     titled = i
     while i < len(words) and i - titled < 4 and words[i].group().islower():
@@ -479,18 +479,18 @@ def mentioned_person(sentence: str, lex: QuoteLexicon) -> Speaker | None:
 def _looks_like_person(name: str | None, lex: QuoteLexicon) -> bool:
     """Capitalised words only, not opening with a preposition ("Under the law" is no one)."""
     words = words_in(name or "")
-    return bool(words) and fold(words[0]) not in PREPOSITIONS and not starts_adjunct(fold(words[0]), lex) \
-        and all(is_capitalised(w) or fold(w) in lex.particles for w in words)
+    return bool(words) and fold_same_length(words[0]) not in PREPOSITIONS and not starts_adjunct(fold_same_length(words[0]), lex) \
+        and all(is_capitalised(w) or fold_same_length(w) in lex.particles for w in words)
 
 
 def speaker_ok(speaker: Speaker, lex: QuoteLexicon) -> bool:
     if speaker.pronoun:
         return True
     name = speaker.speaker or ""
-    first = fold(words_in(name)[0]) if words_in(name) else ""
+    first = fold_same_length(words_in(name)[0]) if words_in(name) else ""
     # "Jane Doe", "the group", "L’association": a name, or a phrase led by an article (elided ones too)
     return bool(name) and (is_capitalised(name) or first in lex.determiners or bool(re.match(r"^l'\w", first)))
 
 
 def is_org(name: str | None, lex: QuoteLexicon) -> bool:
-    return bool(name) and any(fold(w) in lex.org_words for w in words_in(name))
+    return bool(name) and any(fold_same_length(w) in lex.org_words for w in words_in(name))

@@ -13,7 +13,7 @@ from functools import lru_cache
 from langdetect import detector_factory
 from langdetect.lang_detect_exception import LangDetectException
 
-from cleaning.lexicon import Cues, cues, fold
+from cleaning.lexicon import Cues, cues, fold_cue
 from cleaning.core.options import CleanOptions
 from cleaning.extract.pagemeta import as_utc
 from cleaning.core.schema import Document, Reason
@@ -89,7 +89,7 @@ def find_statement_date(text: str, lexicon: Cues | None = None) -> datetime | No
     """The first date that follows a reporting verb ("X said on 1 December 2025", "a déclaré X le …")."""
     lexicon = lexicon or cues()
     for offset, date in text_dates(text, lexicon):
-        window = fold(text[max(0, offset - _STATEMENT_WINDOW):offset])
+        window = fold_cue(text[max(0, offset - _STATEMENT_WINDOW):offset])
         if any(re.search(rf"(?<!\w){re.escape(cue)}(?!\w)", window) for cue in lexicon.statement_cues):
             return date
     return None

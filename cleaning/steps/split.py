@@ -13,7 +13,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from cleaning.lexicon import Cues, cues, fold
+from cleaning.lexicon import Cues, cues, fold_cue
 from cleaning.core.options import CleanOptions
 from cleaning.core.schema import Block, BlockKind, Document, Paragraph, Reason, Removed, Teaser
 from cleaning.core.stats import Stats
@@ -52,7 +52,7 @@ def split_kicker(title: str, lexicon: Cues | None = None) -> tuple[str | None, s
         return None, title
     kicker, rest = match.group("kicker").strip(), match.group("rest").strip()
     words = kicker.split()
-    if (len(words) > (6 if _region_label(words) else 4) or not (kicker[0].isupper() or kicker[0].isdigit()) or fold(kicker) in lexicon.abbreviations
+    if (len(words) > (6 if _region_label(words) else 4) or not (kicker[0].isupper() or kicker[0].isdigit()) or fold_cue(kicker) in lexicon.abbreviations
             or re.search(r"(?:^|\s)\w$", kicker) or len(rest.split()) < 2
             or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "«\"“‘'")):
         return None, title
@@ -84,7 +84,7 @@ def is_attribution_line(text: str) -> bool:
 
 
 def _tokens(text: str) -> list[str]:
-    return re.findall(r"\w+", fold(text))
+    return re.findall(r"\w+", fold_cue(text))
 
 
 def repeats_body_sentence(text: str, others: list[str], threshold: float = 0.9) -> bool:
@@ -109,7 +109,7 @@ def repeats_body_sentence(text: str, others: list[str], threshold: float = 0.9) 
 
 def _contact_cue_line(text: str, lexicon: Cues) -> bool:
     """A line that is a contact heading, or starts with one ("Media contact: Jane Doe")."""
-    folded = fold(text)
+    folded = fold_cue(text)
     if folded in lexicon.contacts:
         return True
     if len(text) > 200:
@@ -167,7 +167,7 @@ class _Split:
     lead: list[str] = field(default_factory=list)
 
     def add_contact(self, text: str) -> None:
-        if fold(text) not in {fold(c) for c in self.contacts}:
+        if fold_cue(text) not in {fold_cue(c) for c in self.contacts}:
             self.contacts.append(text)
 
 
@@ -181,10 +181,10 @@ def _find_title(blocks: list[Block], doc: Document, footer_title: str | None, le
 
     wanted = [t for t in (footer_title, doc.meta.h1, doc.meta.title, doc.feed.title if doc.feed else None) if t]
     for candidate in wanted:
-        folded = fold(candidate)
-        kicker_less = fold(split_kicker(candidate, lexicon)[1])
+        folded = fold_cue(candidate)
+        kicker_less = fold_cue(split_kicker(candidate, lexicon)[1])
         for i, block in enumerate(blocks):
-            text = fold(block.text)
+            text = fold_cue(block.text)
             same = text in (folded, kicker_less) or (  # "<title>Headline - Site</title>"
                 len(text) >= 20 and folded.startswith(text) and len(text) >= 0.6 * len(folded))
             if same and plausible(i) and not lexicon.feed_footer(block.text):
@@ -216,7 +216,7 @@ def _find_title(blocks: list[Block], doc: Document, footer_title: str | None, le
 
 def _looks_like_dateline(text: str, lexicon: Cues) -> bool:
     """"18 December 2025", "Paris, le 3 mars 2025": a date line, not a headline."""
-    words = re.findall(r"\w+", fold(text))
+    words = re.findall(r"\w+", fold_cue(text))
     return len(words) <= 6 and any(w in lexicon.months for w in words) and any(w.isdigit() for w in words)
 
 
@@ -274,7 +274,7 @@ def _tail_snippet(blocks: list[Block], j: int, lexicon: Cues) -> str | None:
 def _dump_kicker_line(text: str, footer: tuple[str, str] | None, lexicon: Cues) -> str | None:
     """A dump's kicker on its own line above the title ("Climate", "PRESS RELEASE"); never the site's own name."""
     label = _label_line(text, lexicon)
-    if label and footer and fold(label) in (fold(footer[1]), fold(footer[1]).rstrip(".")):
+    if label and footer and fold_cue(label) in (fold_cue(footer[1]), fold_cue(footer[1]).rstrip(".")):
         return None
     return label
 
