@@ -292,7 +292,9 @@ def run_pressroom_batch(pages: list[Page], alone: SystemRun) -> SystemRun:
     return run
 
 
-def run_all(pages: list[Page], progress: Callable[[str], None] = lambda s: None) -> list[SystemRun]:
+def run_all(pages: list[Page], progress: Callable[[str], None] = lambda s: None,
+            systems: tuple[str, ...] = SYSTEMS) -> list[SystemRun]:
+    """Every system in `systems` (all of them by default; pressroom page-alone always runs) over `pages`."""
     import trafilatura
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -300,9 +302,10 @@ def run_all(pages: list[Page], progress: Callable[[str], None] = lambda s: None)
     alone = run_pressroom_alone(pages)
     progress(f"{OURS}: {alone.seconds:.0f}s")
     runs.append(alone)
-    batch = run_pressroom_batch(pages, alone)
-    progress(f"{BATCH}: {batch.seconds:.0f}s (multi-page domains only)")
-    runs.append(batch)
+    if BATCH in systems:
+        batch = run_pressroom_batch(pages, alone)
+        progress(f"{BATCH}: {batch.seconds:.0f}s (multi-page domains only)")
+        runs.append(batch)
     calls = {
         BASELINE: lambda p: trafilatura.extract(p.html),
         "trafilatura zyte.py call": lambda p: trafilatura.extract(p.html, url=p.url or None),
@@ -310,6 +313,8 @@ def run_all(pages: list[Page], progress: Callable[[str], None] = lambda s: None)
         "trafilatura favor_recall": lambda p: trafilatura.extract(p.html, url=p.url or None, favor_recall=True),
     }
     for name, call in calls.items():
+        if name not in systems:
+            continue
         runs.append(run_per_page(name, call, pages))
         progress(f"{name}: {runs[-1].seconds:.0f}s")
     for run in runs:
@@ -318,6 +323,7 @@ def run_all(pages: list[Page], progress: Callable[[str], None] = lambda s: None)
 
 
 def figures_by_group(pages: list[Page], runs: list[SystemRun]) -> dict[str, dict[str, dict]]:
+    """{group: {system: figures}} for the groups present in `pages`."""
     by_group: dict[str, list[Page]] = defaultdict(list)
     for p in pages:
         by_group[p.group].append(p)
@@ -444,10 +450,36 @@ def per_page_json(pages: list[Page], runs: list[SystemRun]) -> list[dict]:
 
 
 def run_bench(data_dir: Path, limit: int | None = None, sample: int | None = None,
-              progress: Callable[[str], None] = lambda s: None) -> tuple[list[Page], list[SystemRun], dict]:
+              progress: Callable[[str], None] = lambda s: None,
+              systems: tuple[str, ...] = SYSTEMS) -> tuple[list[Page], list[SystemRun], dict]:
     pages = load_all(data_dir, limit, sample)
-    runs = run_all(pages, progress)
+    runs = run_all(pages, progress, systems)
     return pages, runs, figures_by_group(pages, runs)
+
+
+GATED_SYSTEMS = (OURS, BATCH)
+GATED_FIGURES = ("word_f1", "with", "zyte_f1")  # higher is better; zyte_f1 on the Zyte pages only
+FLOORS_FILE = REPO / "bench" / "extraction-floors.json"
+
+
+def floors_from(figs: dict[str, dict[str, dict]], margin: float) -> dict[str, dict[str, dict[str, float]]]:
+    """{group: {system: {figure: measured - margin}}} for pressroom's systems."""
+    return {g: {name: {k: round(by_sys[name][k] - margin, 4) for k in GATED_FIGURES if k in by_sys[name]}
+                for name in GATED_SYSTEMS if name in by_sys} for g, by_sys in figs.items()}
+
+
+def below_floors(figs: dict[str, dict[str, dict]], floors: dict) -> list[str]:
+    """Every pinned figure under its floor, as 'group / system / figure: measured < floor'."""
+    out = []
+    for group, by_sys in floors.items():
+        for name, pinned in by_sys.items():
+            got = (figs.get(group) or {}).get(name)
+            for key, floor in pinned.items():
+                if got is None or key not in got:
+                    out.append(f"{group} / {name} / {key}: not measured (floor {floor})")
+                elif got[key] < floor:
+                    out.append(f"{group} / {name} / {key}: {got[key]:.4f} < floor {floor:.4f}")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -458,6 +490,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, metavar="OUT", help="write per-page scores here")
     parser.add_argument("--worst", type=int, default=20, help="list the K pages where pressroom loses most")
     parser.add_argument("--results", type=Path, help="update this benchmark's section of this Markdown file")
+    parser.add_argument("--write-floors", type=Path, metavar="FILE",
+                        help="pin pressroom's measured figures minus --margin as floors in FILE (the gate reads it)")
+    parser.add_argument("--margin", type=float, default=0.005, help="noise margin under the measured figures")
     args = parser.parse_args(argv)
 
     data_dir = find_data_dir(args.data)
@@ -501,6 +536,22 @@ def main(argv: list[str] | None = None) -> int:
             "worst": worst, "per_page": per_page_json(pages, runs),
         }, indent=1, ensure_ascii=False), encoding="utf-8")
         print(f"wrote {args.json}", file=sys.stderr)
+    if args.write_floors:
+        args.write_floors.write_text(json.dumps({
+            "about": "Floors for tests/bench/test_extraction_gate.py: pressroom's figures measured by "
+                     "bench/extraction.py on these pages, minus the margin. Regenerate with "
+                     f"`.venv/bin/python bench/extraction.py --sample {args.sample or 1} --write-floors FILE`; "
+                     "never edit by hand.",
+            "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "sample": args.sample or 1, "limit": args.limit, "pages": len(pages), "margin": args.margin,
+            "versions": versions,
+            "measured": {g: {n: {k: round(v[k], 4) for k in GATED_FIGURES if k in v} for n, v in by.items()
+                             if n in GATED_SYSTEMS} for g, by in figs.items()},
+            "trafilatura_default": {g: {k: round(by[BASELINE][k], 4) for k in GATED_FIGURES if k in by[BASELINE]}
+                                    for g, by in figs.items()},
+            "floors": floors_from(figs, args.margin),
+        }, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.write_floors}", file=sys.stderr)
     if args.results:
         write_results_section(args.results, markdown_section(figs, runs, pages, versions, seconds, causes, load,
                                                              data_dir, args.sample, args.limit))
