@@ -34,7 +34,10 @@ def extract_page_meta(tree, url: str | None = None, html: str | None = None) -> 
             break
     canonical = canonical or metas.get("og:url")
     if canonical and url:
-        canonical = urljoin(url, canonical)
+        try:
+            canonical = urljoin(url, canonical)
+        except ValueError:  # malformed href ("http://[bad"): no canonical URL, the page still counts
+            canonical = None
     if canonical and not canonical.startswith(("http://", "https://")):
         canonical = None
 

@@ -106,7 +106,7 @@ def tail_is_adjunct(text: str, lex: QuoteLexicon, cue: str) -> bool:
     first = tail.split(",")[0].strip()
     # once a when / where phrase opens the tail, what follows hangs on it ("on 3 March, as talks opened, where …")
     return bool(first) and (starts_adjunct(first, lex) or (
-        len(words_in(first)) <= 3 and words_in(first)[0] in ("à", "au", "to", "aux")))
+        len(words_in(first)) <= 3 and (words_in(first) or [""])[0] in ("à", "au", "to", "aux")))  # "—": no word
 
 
 def find_incise(text: str, folded: str, start: int, end: int, lex: QuoteLexicon) -> Attribution | None:
