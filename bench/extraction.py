@@ -244,7 +244,7 @@ def run_pressroom_alone(pages: list[Page]) -> SystemRun:
 
 
 def _domain(url: str) -> str:
-    from cleaning.urls import registered_domain
+    from cleaning.core.urls import registered_domain
 
     try:
         return registered_domain(url) or url
@@ -255,7 +255,7 @@ def _domain(url: str) -> str:
 def run_pressroom_batch(pages: list[Page], alone: SystemRun) -> SystemRun:
     """clean_pages per (set, registered domain); a one-page domain is the page-alone record."""
     from cleaning.pipeline import clean_pages
-    from cleaning.stats import Stats
+    from cleaning.core.stats import Stats
 
     run = SystemRun(BATCH)
     groups: dict[tuple[str, str], list[Page]] = defaultdict(list)

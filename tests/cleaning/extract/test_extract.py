@@ -315,6 +315,7 @@ def _token_shingles(text: str) -> list[tuple[str, ...]]:
     return [tuple(tokens[i:i + 4]) for i in range(max(1, len(tokens) - 3))]
 
 
+@pytest.mark.bench_data
 @pytest.mark.skipif(not (ZYTE / "html").is_dir(), reason="zyte benchmark data not present")
 def test_main_blocks_cover_trafilatura_on_real_pages():
     truth = json.loads((ZYTE / "ground-truth.json").read_text(encoding="utf-8"))

@@ -2,8 +2,8 @@
 
 import pytest
 
-from cleaning.attributions import tail_is_adjunct
-from cleaning.quote_lexicon import quote_lexicon
+from cleaning.quotes.attributions import tail_is_adjunct
+from cleaning.quotes.lexicon import quote_lexicon
 
 
 @pytest.mark.parametrize("tail", [" — , as talks opened", " *** ", " – -, then"])
