@@ -34,7 +34,10 @@ def extract_page_meta(tree, url: str | None = None, html: str | None = None) -> 
             break
     canonical = canonical or metas.get("og:url")
     if canonical and url:
-        canonical = urljoin(url, canonical)
+        try:
+            canonical = urljoin(url, canonical)
+        except ValueError:  # e.g. 'Invalid IPv6 URL': no canonical, the page itself stays
+            canonical = None
     if canonical and not canonical.startswith(("http://", "https://")):
         canonical = None
 
