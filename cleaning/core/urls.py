@@ -17,7 +17,7 @@ import hashlib
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from w3lib.url import canonicalize_url
+from w3lib.url import canonicalize_url, safe_url_string
 
 # The one list of query parameters that never change what a page says.
 NOISE_PARAM_RE = re.compile(
@@ -41,7 +41,7 @@ def canonical_url(url: str) -> str:
     """The URL identity (see the module docstring). Never raises: a URL it cannot parse comes back stripped."""
     url = url.strip()
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(safe_url_string(url))  # spaces and non-ASCII percent-encoded, as they are requested
         scheme, port = parts.scheme.lower(), parts.port
         base = canonicalize_url(urlunsplit((scheme, parts.netloc, PATH_SESSION_RE.sub("", parts.path) or "/", "", "")))
     except ValueError:  # 'Invalid IPv6 URL', a port out of range, ...

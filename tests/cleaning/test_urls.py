@@ -113,3 +113,8 @@ def test_malformed_canonical_is_ignored_not_the_page():
                                stats=stats))
     assert len(records) == 1 and records[0]["canonical_url"] == "https://ex.org/news/a/"
     assert stats["extract/errors"] == 0
+
+
+def test_unsafe_query_characters_are_encoded_once():
+    assert canonical_url("https://ex.org/forum/?threads/a b.1/&q=é") == \
+        canonical_url("https://ex.org/forum/?q=%C3%A9&threads/a%20b.1/") == "https://ex.org/forum/?q=%C3%A9&threads/a%20b.1/"
