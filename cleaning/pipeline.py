@@ -1,6 +1,6 @@
 """The cleaning stage as a list of steps, and the runners that apply it.
 
-read -> extract -> pass 1 (site model) -> pass 2: strip -> split -> annotate -> quotes -> measure -> dedup -> write
+read -> extract -> pass 1 (site model) -> ids -> pass 2: strip -> split -> annotate -> quotes -> measure -> dedup -> write
 
 Pass 1 and pass 2 are maps over batches of documents with one merge in between (the
 site model), so the same functions run in-process, on a local process pool or on Dask.
@@ -26,6 +26,7 @@ from cleaning.io.readers import read_inputs
 from cleaning.core.schema import Document, SourceRecord, document_to_record
 from cleaning.steps.sitemodel import (SiteModel, build_site_model, collect_samples, count_fingerprints, merge_counts,
                                 merge_samples)
+from cleaning.steps.ids import IdDecisions, apply_ids, id_claims, resolve_ids
 from cleaning.steps.measure import measure_document
 from cleaning.steps.split import split_document
 from cleaning.core.stats import Stats
@@ -65,9 +66,10 @@ def extract_batch(sources: Sequence[SourceRecord], opts: CleanOptions) -> tuple[
     return docs, stats
 
 
-def finish_batch(docs: Sequence[Document], model: SiteModel, opts: CleanOptions) -> tuple[list[Document], Stats]:
+def finish_batch(docs: Sequence[Document], model: SiteModel, opts: CleanOptions,
+                 ids: IdDecisions | None = None) -> tuple[list[Document], Stats]:
     stats, finished = Stats(), []
-    for doc in docs:
+    for doc in apply_ids(docs, ids):
         try:
             finished.append(finish_document(doc, model, opts, stats))
         except StepFailed:
@@ -86,10 +88,10 @@ def sign_batch(docs: Sequence[Document], opts: CleanOptions) -> tuple[list[Dedup
     return sigs, stats
 
 
-def finish_and_sign_batch(docs: Sequence[Document], model: SiteModel,
-                          opts: CleanOptions) -> tuple[tuple[list[Document], list[DedupSignature]], Stats]:
+def finish_and_sign_batch(docs: Sequence[Document], model: SiteModel, opts: CleanOptions,
+                          ids: IdDecisions | None = None) -> tuple[tuple[list[Document], list[DedupSignature]], Stats]:
     """Pass 2 and dedup's map step in one task, so documents travel to a worker once."""
-    finished, stats = finish_batch(docs, model, opts)
+    finished, stats = finish_batch(docs, model, opts, ids)
     sigs, sign_stats = sign_batch(finished, opts)
     return (finished, sigs), stats.merge(sign_stats)
 
@@ -144,8 +146,8 @@ class FinishStaged:
 
     __name__ = finish_and_sign_batch.__name__
 
-    def __call__(self, path: str, model: SiteModel, opts: CleanOptions):
-        (finished, sigs), stats = finish_and_sign_batch(_load(path), model, opts)
+    def __call__(self, path: str, model: SiteModel, opts: CleanOptions, ids: IdDecisions | None = None):
+        (finished, sigs), stats = finish_and_sign_batch(_load(path), model, opts, ids)
         _spill(finished, path)
         return (path, sigs), stats
 
@@ -177,9 +179,10 @@ def clean_batches(source_batches: list[list[SourceRecord]], opts: CleanOptions, 
     stats.inc("sitemodel/state_bytes", model.nbytes)
     if out_dir is not None:
         write_boilerplate(model, out_dir)  # the audit table: DIR/boilerplate/
+    ids = resolve_ids(engine.map(on(id_claims), batches, opts, sizes=docs), stats)  # one doc_id per page, shared ids listed
     finished, sigs = [], []
     for (handle, batch_sigs), batch_stats in engine.map(FinishStaged() if staged else finish_and_sign_batch,
-                                                        batches, model, opts, sizes=docs):
+                                                        batches, model, opts, ids, sizes=docs):
         finished.append(handle)
         sigs.extend(batch_sigs)
         stats.merge(batch_stats)

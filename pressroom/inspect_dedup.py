@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyarrow.dataset as ds
 
-from cleaning.steps.dedup import url_key
+from cleaning.core.urls import url_key
 from cleaning.core.schema import ARTICLES_SCHEMA
 from cleaning.io.writers import data_files
 

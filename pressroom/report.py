@@ -477,6 +477,18 @@ def section_duplicates(data: RunData) -> Section:
                    [f"duplicates: {folded} folded, largest cluster {clusters[0]['size']} documents"])
 
 
+def section_shared_ids(data: RunData) -> Section:
+    """Inputs that shared one doc_id (cleaning's `notes.ids`): which was kept and why."""
+    title = "Shared document ids"
+    notes = [n for stats in data.stats_files.values() for n in (stats.get("notes") or {}).get("ids", [])]
+    if not notes:
+        return Section(title, "<p>No two inputs shared a doc_id.</p>", ["shared doc ids: none"])
+    rows = [[n.get("doc_id"), _clip(n.get("kept"), 60), _clip(n.get("dropped") or "; ".join(n.get("inputs", [])), 90),
+             n.get("why")] for n in notes]
+    return Section(title, html_table(["doc_id", "kept", "other inputs", "why"], rows),
+                   [f"shared doc ids: {len(notes)} listed in reports/clean-stats.json"])
+
+
 def section_errors(data: RunData) -> Section:
     title = "Crawl and cleaning errors"
     if data.raw is None and not data.stats_files:
@@ -507,7 +519,7 @@ def section_settings(data: RunData) -> Section:
 
 
 SECTIONS = (section_overview, section_releases, section_languages, section_lengths, section_speakers,
-            section_boilerplate, section_duplicates, section_errors, section_settings)
+            section_boilerplate, section_duplicates, section_shared_ids, section_errors, section_settings)
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1000px;color:#222;padding:0 1rem}

@@ -61,7 +61,7 @@ from scrapy import signals
 from scrapy.utils.misc import load_object
 from twisted.internet import task
 
-from scraper.urls import url_key
+from cleaning.core.urls import url_key
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from protego import Protego
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
-from scraper.urls import canonical_url
+from cleaning.core.urls import canonical_url
 
 
 class CrawlDelayMiddleware:

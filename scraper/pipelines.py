@@ -9,7 +9,7 @@ from scrapy.exceptions import DropItem
 
 from scraper.items import RawPage
 from scraper.rawstore import RawStoreWriter
-from scraper.urls import url_key
+from cleaning.core.urls import url_key
 
 
 class UniquePagePipeline:

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from cleaning.core.schema import RAW_SCHEMA
 from cleaning.io.atomic import atomic_write_table
-from scraper.urls import url_key
+from cleaning.core.urls import url_key
 
 INDEX_COLUMNS = ["url", "final_url", "fetched_at", "is_release", "content_hash", "etag", "last_modified"]
 

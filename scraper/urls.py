@@ -1,10 +1,7 @@
-"""URL canonicalisation and URL-shape judgements, before anything reaches the dupefilter.
+"""URL-shape judgements, and the request fingerprinter over the one URL identity.
 
-`canonical_url` is the URL we request and store, and what Scrapy's dupefilter compares
-(`CanonicalFingerprinter`, also used by JOBDIR and scrapy-redis); `url_key` also ignores
-a trailing slash and is what the spider and the raw store compare. The dupefilter must
-keep the slash: a server redirecting /slug to /slug/ would otherwise see its redirect
-filtered as a duplicate of itself and the page lost.
+`canonical_url` and `url_key` live in `cleaning.core.urls` (the crawler, the raw store, doc ids and
+dedup share them); the fingerprinter below uses the first.
 """
 
 from __future__ import annotations
@@ -12,15 +9,9 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-from courlan.clean import TRACKERS_RE
-from w3lib.url import canonicalize_url
-
-SESSION_PARAM_RE = re.compile(
-    r"^(?:phpsessid|jsessionid|sid|sessionid|session_id|sess|aspsessionid\w*|cfid|cftoken|zenid|osCsid)$", re.I)
-EXTRA_TRACKERS_RE = re.compile(r"^(?:fbclid|gclid|gclsrc|dclid|msclkid|mc_cid|mc_eid|_hs\w+|ref_src|at_\w+)$", re.I)
-PATH_SESSION_RE = re.compile(r";(?:jsessionid|phpsessid|sid)=[^/?#]*", re.I)
+from cleaning.core.urls import canonical_url
 
 ASSET_EXT_RE = re.compile(
     r"\.(?:pdf|jpe?g|png|gif|webp|svg|ico|bmp|tiff?|mp[34]|m4a|mov|avi|webm|ogg|wav|zip|gz|tgz|rar|7z|"
@@ -41,31 +32,6 @@ CALENDAR_RE = re.compile(
     r"/(?:calendar|calendrier|agenda|events?|evenements?)/.*(?:\d{4}-\d{2}|\d{4}/\d{2})|"
     r"[?&](?:date|month|year|day|mois|annee|ical|tribe-bar-date|eventDate)=|/(?:ical|ics)/?$", re.I)
 YEAR_SEGMENT_RE = re.compile(r"^([12]\d{3})(?:-\d{1,2})?$")
-
-
-def _drop_param(name: str) -> bool:
-    return bool(TRACKERS_RE.search(name) or EXTRA_TRACKERS_RE.match(name) or SESSION_PARAM_RE.match(name))
-
-
-def canonical_url(url: str) -> str:
-    """The URL to request and store: no tracking or session parameters, sorted query, no fragment,
-    lower-case scheme and host, no default port, percent-encoding normalised."""
-    parts = urlsplit(url.strip())
-    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
-    port = parts.port
-    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
-    if parts.username:
-        netloc = f"{parts.username}@{netloc}"
-    path = PATH_SESSION_RE.sub("", parts.path) or "/"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _drop_param(k)])
-    return canonicalize_url(urlunsplit((scheme, netloc, path, query, "")))
-
-
-def url_key(url: str) -> str:
-    """What makes two URLs the same page: the canonical URL, trailing slash ignored."""
-    parts = urlsplit(canonical_url(url))
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
 def host_of(url: str) -> str:

@@ -11,8 +11,6 @@ and sites). Pages trafilatura gives up on (tiny ones) get `main` from landmarks 
 
 from __future__ import annotations
 
-import hashlib
-
 from cleaning.core.charset import looks_binary
 from cleaning.extract.blocks import norm_space, walk_page
 from cleaning.extract.cfemail import decode_cfemails
@@ -21,7 +19,7 @@ from cleaning.extract.pagemeta import extract_page_meta
 from cleaning.core.schema import Block, BlockKind, Document, SourceRecord
 from cleaning.extract.segment import segment_dump
 from cleaning.core.stats import Stats
-from cleaning.core.urls import normalize_url, registered_domain, trusted_canonical
+from cleaning.core.urls import canonical_url, doc_id_for, registered_domain, trusted_canonical
 from cleaning.extract.witness import extend_main_along_paths, main_witnesses, mark_main
 
 
@@ -48,9 +46,9 @@ def extract_dump_documents(rec: SourceRecord, opts: CleanOptions, stats: Stats) 
         blocks = [Block(text=text, kind=BlockKind.PARAGRAPH, position=i)
                   for i, text in enumerate(t for t in (norm_space(x) for x in lines[start:end]) if t)]
         content = "\n".join(b.text for b in blocks)
-        canonical = normalize_url(rec.url) if rec.url and len(ranges) == 1 else None
+        canonical = canonical_url(rec.url) if rec.url and len(ranges) == 1 else None
         docs.append(Document(
-            doc_id=_hash_id(canonical or content),
+            doc_id=doc_id_for(canonical or content),
             input=f"{rec.input}:L{start + 1}-{end}",
             source=rec.source,
             blocks=blocks,
@@ -62,10 +60,6 @@ def extract_dump_documents(rec: SourceRecord, opts: CleanOptions, stats: Stats) 
         ))
     stats.inc("extract/dump_documents", len(docs))
     return docs
-
-
-def _hash_id(value: str) -> str:
-    return hashlib.sha1(value.encode("utf-8")).hexdigest()[:16]
 
 
 def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -> Document:
@@ -85,7 +79,7 @@ def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -
         stats.inc("extract/truncated")
     if looks_binary(html):
         stats.error(rec.input, "extract", "binary content, not HTML")
-        return Document(doc_id=_hash_id(html), input=rec.input, source=rec.source, url=rec.url,
+        return Document(doc_id=doc_id_for(html), input=rec.input, source=rec.source, url=rec.url,
                         site=rec.site or opts.site or registered_domain(rec.url), fetched_at=rec.fetched_at,
                         feed=rec.feed, flags=[*flags, "binary"])
     html = decode_cfemails(html)
@@ -106,11 +100,11 @@ def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -
         stats.inc("extract/no_blocks")
         stats.error(rec.input, "extract", "no text in the page (empty, or HTML without a body)")
     url_for_id = trusted_canonical(meta.canonical_url, rec.url) or rec.url
-    canonical = normalize_url(url_for_id) if url_for_id else None
+    canonical = canonical_url(url_for_id) if url_for_id else None
     stats.inc("extract/pages")
     stats.inc("extract/blocks", len(blocks))
     return Document(
-        doc_id=_hash_id(canonical or html),
+        doc_id=doc_id_for(canonical or html),
         input=rec.input,
         source=rec.source,
         blocks=blocks,

@@ -19,16 +19,15 @@ from collections.abc import Iterable
 from itertools import combinations
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
 
 import numpy as np
-from courlan import normalize_url
 from rensa import RMinHash
 
 from cleaning.core.text import normalise_for_hash
 from cleaning.core.options import CleanOptions
 from cleaning.core.schema import Document
 from cleaning.core.stats import Stats
+from cleaning.core.urls import url_key
 
 NEAR_MIN_WORDS = 30  # shorter bodies are only folded when exactly equal: too little text to judge
 # "the same release with a paragraph added": most of the smaller text inside the larger one,
@@ -65,20 +64,6 @@ class Assignment:
 
 
 # ---------------------------------------------------------------- per document
-
-
-def url_key(url: str | None) -> str | None:
-    """The URL with scheme, `www.`, tracking parameters, fragment and trailing slash folded away."""
-    if not url:
-        return None
-    try:
-        normalised = normalize_url(url.strip())
-    except Exception:  # noqa: BLE001 - courlan rejects odd URLs; fall back to the raw string
-        normalised = url.strip()
-    parts = urlsplit(normalised)
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    key = host + (parts.path.rstrip("/") or "")
-    return key + (f"?{parts.query}" if parts.query else "") if host else normalised
 
 
 def word_shingles(text: str, size: int) -> list[str]:

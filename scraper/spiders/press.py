@@ -31,7 +31,8 @@ from scraper.feeds import looks_like_feed, parse_feed
 from scraper.items import RawPage
 from scraper.rawstore import RawStoreIndex, content_hash
 from scraper.sitemaps import SitemapTooLarge, parse_sitemap, sitemap_urls_from_robots
-from scraper.urls import canonical_url, in_domains, is_asset_url, is_feed_url, is_sitemap_url, is_trap_url, url_key
+from cleaning.core.urls import canonical_url, url_key
+from scraper.urls import in_domains, is_asset_url, is_feed_url, is_sitemap_url, is_trap_url
 
 # higher first: learn the site's map before walking it, fetch releases last
 PRIORITY = {"robots": 100, "feed": 60, "sitemap": 50, "listing": 20, "start": 30, "link": 10, "release": 0}

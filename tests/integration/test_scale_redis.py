@@ -204,7 +204,7 @@ def test_feed_hints_cross_processes_and_the_richest_wins(redis_url, prefix, monk
     from scrapy import Request
 
     from cleaning.core.schema import FeedEntry
-    from scraper.urls import url_key
+    from cleaning.core.urls import url_key
 
     reader, reader_spider = open_scheduler(redis_url, prefix, monkeypatch)  # the process that read the feed
     fetcher, fetcher_spider = open_scheduler(redis_url, prefix, monkeypatch)  # the one that fetches the page

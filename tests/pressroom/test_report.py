@@ -136,3 +136,12 @@ def test_partition_folders_named_apart_from_the_columns(tmp_path: Path):
     assert data.missing.get("articles") is None
     assert data.articles.column("site").to_pylist() == ["example.org"]
     assert data.articles.column("word_count").to_pylist() == [5]
+
+
+def test_shared_doc_ids_are_listed_with_the_kept_input(tmp_path):
+    from pressroom.report import RunData, section_shared_ids
+
+    note = {"doc_id": "abc", "kept": "second", "dropped": "first", "why": "same URL fetched more than once"}
+    section = section_shared_ids(RunData(tmp_path, stats_files={"clean-stats.json": {"notes": {"ids": [note]}}}))
+    assert "second" in section.html and "same URL" in section.html and section.summary[0].startswith("shared doc ids: 1")
+    assert section_shared_ids(RunData(tmp_path)).summary == ["shared doc ids: none"]

@@ -14,7 +14,8 @@ from cleaning.core.charset import decode_body
 from scraper.feeds import parse_feed
 from scraper.items import RawPage
 from scraper.sitemaps import SitemapTooLarge, parse_sitemap
-from scraper.urls import canonical_url, is_trap_url, looks_like_release_url, url_key
+from cleaning.core.urls import canonical_url, url_key
+from scraper.urls import is_trap_url, looks_like_release_url
 
 
 def test_raw_page_mirrors_raw_schema():

@@ -18,7 +18,7 @@ from cleaning.core.options import CleanOptions
 from cleaning.extract.pagemeta import extract_page_meta
 from cleaning.core.schema import BlockKind, FeedEntry, SourceRecord
 from cleaning.core.stats import Stats
-from cleaning.core.urls import normalize_url, registered_domain
+from cleaning.core.urls import canonical_url, registered_domain
 from cleaning.extract.witness import main_content_text
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -242,7 +242,7 @@ def test_jsonld_publisher_and_author_string():
 
 
 def test_url_helpers():
-    assert normalize_url("HTTPS://Ex.org/a/?b=2&utm_medium=x&a=1&gclid=z#frag") == "https://ex.org/a/?a=1&b=2"
+    assert canonical_url("HTTPS://Ex.org/a/?b=2&utm_medium=x&a=1&gclid=z#frag") == "https://ex.org/a/?a=1&b=2"
     assert registered_domain("https://www.amnesty.org.uk/press/x") == "amnesty.org.uk"
     assert registered_domain(None) is None
 

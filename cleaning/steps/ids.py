@@ -1,0 +1,118 @@
+"""One doc_id per page: canonical clashes undone, every shared doc_id counted and listed.
+
+Extraction gives each page the id of its trusted rel=canonical (else of its own URL). Across
+all documents of a run (a merge, like the site model's): when pages fetched at different URLs
+with different text claim one canonical, the canonical does not identify them, so each is kept
+under its own URL (`ids/canonical_clash`). Inputs still sharing an id are one page (the same
+URL fetched twice, or one canonical with the same text, or a dump with the same content): the
+newest fetch is kept (the last input on a tie), the others leave the run. Both go to the stats
+list `ids`, which lands in reports/clean-stats.json with which input was kept and why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from cleaning.core.options import CleanOptions
+from cleaning.core.schema import Document
+from cleaning.core.stats import Stats
+from cleaning.core.urls import canonical_url, doc_id_for
+
+_EPOCH = datetime.min.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True, slots=True)
+class IdClaim:
+    """What the id merge needs of one document."""
+
+    order: tuple[int, int]  # (batch, position): input order
+    input: str
+    doc_id: str
+    canonical: str | None
+    own_url: str | None  # canonical_url of the fetched URL
+    text_hash: str
+    fetched_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class IdDecisions:
+    """Per input: a new (doc_id, canonical_url), or leave the run (a copy of the kept one)."""
+
+    renamed: dict[str, tuple[str, str]] = field(default_factory=dict)
+    dropped: frozenset[str] = frozenset()
+
+
+def _text_hash(doc: Document) -> str:
+    blocks = [b.text for b in doc.blocks if b.main] or [b.text for b in doc.blocks]
+    return hashlib.sha1("\n".join(blocks).encode("utf-8")).hexdigest()
+
+
+def id_claims(docs: Sequence[Document], opts: CleanOptions) -> list[IdClaim]:
+    """Map step: one claim per document of a batch (order within the batch; the merge adds the batch)."""
+    return [IdClaim((0, i), d.input, d.doc_id, d.canonical_url, canonical_url(d.url) if d.url else None,
+                    _text_hash(d), d.fetched_at) for i, d in enumerate(docs)]
+
+
+def _newest(claim: IdClaim) -> tuple:
+    return (claim.fetched_at or _EPOCH, claim.order)
+
+
+def resolve_ids(batches: Iterable[list[IdClaim]], stats: Stats) -> IdDecisions:
+    """Merge step over every batch's claims, in batch order (input order breaks ties, whatever the engine)."""
+    claims = [dataclasses.replace(c, order=(b, c.order[1])) for b, batch in enumerate(batches) for c in batch]
+    groups: dict[str, list[IdClaim]] = defaultdict(list)
+    for c in claims:
+        groups[c.doc_id].append(c)
+    renamed: dict[str, tuple[str, str]] = {}
+    final: dict[str, list[IdClaim]] = defaultdict(list)
+    for doc_id, members in groups.items():
+        urls = {c.own_url for c in members if c.own_url}
+        texts = {c.text_hash for c in members}
+        clash = len(urls) > 1 and len(texts) > 1 and all(c.own_url for c in members)
+        if clash:
+            stats.inc("ids/canonical_clash")
+            stats.note("ids", {"doc_id": doc_id, "canonical": members[0].canonical,
+                               "inputs": [c.input for c in members], "kept": "all",
+                               "why": "pages with different text claim one rel=canonical: each kept under its own URL"})
+        for c in members:
+            if clash and doc_id_for(c.own_url) != doc_id:
+                renamed[c.input] = (doc_id_for(c.own_url), c.own_url)
+            final[renamed.get(c.input, (doc_id,))[0]].append(c)
+    dropped = set()
+    for doc_id, members in final.items():
+        if len(members) < 2:
+            continue
+        kept = max(members, key=_newest)
+        for c in members:
+            if c is kept:
+                continue
+            dropped.add(c.input)
+            if c.own_url and c.own_url == kept.own_url:
+                why = "same URL fetched more than once: the newest fetch kept"
+            elif c.own_url and kept.own_url:
+                why = "same rel=canonical and the same text: the newest fetch kept"
+            else:
+                why = "same content: the last input kept"
+            stats.inc("ids/shared")
+            stats.note("ids", {"doc_id": doc_id, "kept": kept.input, "dropped": c.input, "why": why})
+    return IdDecisions(renamed, frozenset(dropped))
+
+
+def apply_ids(docs: Sequence[Document], decisions: IdDecisions | None) -> list[Document]:
+    """Map step: rename clashing documents, leave out the copies."""
+    if decisions is None:
+        return list(docs)
+    out = []
+    for doc in docs:
+        if doc.input in decisions.dropped:
+            continue
+        if doc.input in decisions.renamed:
+            doc_id, url = decisions.renamed[doc.input]
+            doc = doc.replace(doc_id=doc_id, canonical_url=url)
+        out.append(doc)
+    return out

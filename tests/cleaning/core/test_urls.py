@@ -1,0 +1,120 @@
+"""cleaning.core.urls and cleaning.steps.ids: one URL identity, trusted canonicals, no silent shared doc_id."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaning.core.stats import Stats
+from cleaning.core.urls import canonical_url, doc_id_for, trusted_canonical, url_key
+from cleaning.pipeline import clean_pages
+
+DISTINCT = [  # pages a site routes by query or path case: each its own identity
+    ("https://blog.example.org/?p=123", "https://blog.example.org/?p=124"),
+    ("https://forum.example.org/viewtopic.php?t=1&f=2", "https://forum.example.org/viewtopic.php?t=2&f=2"),
+    ("https://forum.example.org/forum/?threads/some-thread.123/", "https://forum.example.org/forum/?threads/other.124/"),
+    ("https://forum.example.org/forum/?threads/some-thread.123/", "https://forum.example.org/forum/"),
+    ("https://ex.org/index.php?option=com_content&view=article&id=7",
+     "https://ex.org/index.php?option=com_content&view=article&id=8"),
+    ("https://ex.org/Press/Release-A", "https://ex.org/press/release-a"),
+    ("https://ex.org/search?ref=1", "https://ex.org/search?ref=2"),  # only known trackers go
+]
+
+SAME = [  # one page: tracking parameters, fragments, host case, default port, parameter order
+    ("https://blog.example.org/?p=123&utm_source=rss&utm_medium=feed", "https://blog.example.org/?p=123"),
+    ("https://forum.example.org/viewtopic.php?f=2&t=1&fbclid=IwAR0", "https://forum.example.org/viewtopic.php?t=1&f=2"),
+    ("https://forum.example.org/forum/?threads/some-thread.123/&gclid=x#post-9",
+     "https://forum.example.org/forum/?threads/some-thread.123/"),
+    ("https://Ex.ORG:443/index.php?id=7&view=article&option=com_content&mc_cid=ab&mc_eid=cd",
+     "https://ex.org/index.php?option=com_content&view=article&id=7"),
+    ("HTTP://Ex.org:80/Press/Release-A#top", "http://ex.org/Press/Release-A"),
+    ("https://bücher.example/presse/a?PHPSESSID=1", "https://xn--bcher-kva.example/presse/a"),
+]
+
+
+@pytest.mark.parametrize("a, b", DISTINCT)
+def test_distinct_pages_stay_distinct(a, b):
+    assert canonical_url(a) != canonical_url(b)
+    assert url_key(a) != url_key(b)
+
+
+@pytest.mark.parametrize("a, b", SAME)
+def test_the_same_page_folds_into_one(a, b):
+    assert canonical_url(a) == canonical_url(b)
+    assert url_key(a) == url_key(b)
+
+
+def test_identity_keeps_query_verbatim_and_path_case():
+    assert canonical_url("https://F.example.org/forum/?threads/Some-Thread.123/#x") == \
+        "https://f.example.org/forum/?threads/Some-Thread.123/"
+    assert canonical_url("https://ex.org/?utm_source=a") == "https://ex.org/"
+    assert canonical_url("https://München.example/A") == "https://xn--mnchen-3ya.example/A"
+    assert canonical_url("http://[bad/x") == "http://[bad/x"  # never raises
+
+
+@pytest.mark.parametrize("canonical, url, trusted", [
+    ("https://ex.org/news/a/", "https://ex.org/news/a/?utm_source=x", True),
+    ("https://www.ex.org/news/a/", "https://ex.org/?p=5", True),  # same registered domain
+    ("https://ex.org/", "https://ex.org/news/a/", False),  # an inner page pointing at the home page
+    ("https://ex.org/", "https://ex.org/?p=5", False),
+    ("https://syndicator.net/copy/a/", "https://ex.org/news/a/", False),  # another domain
+    ("http://[bad/x", "https://ex.org/news/a/", False),  # 'Invalid IPv6 URL'
+])
+def test_trusted_canonical(canonical, url, trusted):
+    assert (trusted_canonical(canonical, url) == canonical) is trusted
+
+
+def page(title: str, text: str, canonical: str | None = None) -> str:
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    return (f"<html><head><title>{title}</title>{link}</head><body><article><h1>{title}</h1>"
+            f"<p>{text}</p></article></body></html>")
+
+
+def test_pages_with_different_text_claiming_one_canonical_both_survive():
+    shared = "https://ex.org/news/the-one/"
+    stats = Stats()
+    records = list(clean_pages([
+        {"url": "https://ex.org/news/a/", "html": page("A", "The first release says one thing entirely.", shared)},
+        {"url": "https://ex.org/news/b/", "html": page("B", "The second release talks about something else.", shared)},
+    ], stats=stats))
+    assert len(records) == 2
+    assert {r["doc_id"] for r in records} == {doc_id_for("https://ex.org/news/a/"), doc_id_for("https://ex.org/news/b/")}
+    assert {r["canonical_url"] for r in records} == {"https://ex.org/news/a/", "https://ex.org/news/b/"}
+    assert stats["ids/canonical_clash"] == 1
+    [note] = stats.to_dict()["notes"]["ids"]
+    assert note["canonical"] == shared and note["kept"] == "all"
+
+
+def test_same_page_twice_is_one_record_listed_with_the_kept_input():
+    html = page("A", "One release, fetched once plainly and once from a newsletter link.")
+    stats = Stats()
+    records = list(clean_pages([
+        {"input": "first", "url": "https://ex.org/news/a/?utm_source=newsletter", "html": html},
+        {"input": "second", "url": "https://ex.org/news/a/", "html": html},
+    ], stats=stats))
+    assert len(records) == 1 and records[0]["doc_id"] == doc_id_for("https://ex.org/news/a/")
+    assert stats["ids/shared"] == 1
+    [note] = stats.to_dict()["notes"]["ids"]
+    assert (note["kept"], note["dropped"]) == ("second", "first") and "same URL" in note["why"]
+
+
+def test_forum_threads_keep_their_own_records():
+    stats = Stats()
+    records = list(clean_pages([
+        {"url": "https://f.example.org/forum/?threads/first-thread.1/", "html": page("T1", "First thread text here.")},
+        {"url": "https://f.example.org/forum/?threads/second-thread.2/", "html": page("T2", "Second thread, other text.")},
+    ], stats=stats))
+    assert len({r["doc_id"] for r in records}) == 2 and stats["ids/shared"] == 0
+    assert not any(r["dup_of"] for r in records)
+
+
+def test_malformed_canonical_is_ignored_not_the_page():
+    stats = Stats()
+    records = list(clean_pages([{"url": "https://ex.org/news/a/", "html": page("A", "Text of a release.", "http://[x")}],
+                               stats=stats))
+    assert len(records) == 1 and records[0]["canonical_url"] == "https://ex.org/news/a/"
+    assert stats["extract/errors"] == 0
+
+
+def test_unsafe_query_characters_are_encoded_once():
+    assert canonical_url("https://ex.org/forum/?threads/a b.1/&q=é") == \
+        canonical_url("https://ex.org/forum/?q=%C3%A9&threads/a%20b.1/") == "https://ex.org/forum/?q=%C3%A9&threads/a%20b.1/"
