@@ -85,15 +85,18 @@ def main_content_text(html: str, url: str | None = None) -> str:
     n_precise = len(_TOKEN.findall(precise))
     if n_precise >= PRECISION_CHECK_TOKENS:
         return precise
-    default = _trafilatura_text(html, url, favor_precision=False)
+    # The check runs default mode twice: as is, and with trafilatura's fallback extractors, which
+    # recover list-style articles its own pass keeps a fragment of (and sometimes keep less).
+    default = max((_trafilatura_text(html, url, favor_precision=False, fast=fast) for fast in (True, False)),
+                  key=lambda text: len(_TOKEN.findall(text)))
     return default if n_precise < PRECISION_MIN_SHARE * len(_TOKEN.findall(default)) else precise
 
 
-def _trafilatura_text(html: str, url: str | None, favor_precision: bool) -> str:
+def _trafilatura_text(html: str, url: str | None, favor_precision: bool, fast: bool = True) -> str:
     import trafilatura
 
     try:
-        result = trafilatura.bare_extraction(html, url=url, include_comments=False, with_metadata=False, fast=True,
+        result = trafilatura.bare_extraction(html, url=url, include_comments=False, with_metadata=False, fast=fast,
                                              favor_precision=favor_precision)
     except Exception:  # noqa: BLE001 - trafilatura may fail on odd markup; blocks stay non-main
         return ""
