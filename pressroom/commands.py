@@ -20,7 +20,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     check_dataset(args.out)
     started = time.monotonic()
     path, stats = clean_into(args, args.inputs)
-    print_run_summary(args.out, path, stats, seconds=time.monotonic() - started)
+    print_run_summary(args.out, path, stats, seconds=time.monotonic() - started, verbose=args.verbose)
     return clean_exit_code(path, stats)
 
 
@@ -46,7 +46,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     path, stats = clean_into(args, [str(args.out / "raw")])
     report = write_report_quietly(args.out) if path is not None else None
     print_run_summary(args.out, path, stats, crawl_stats=read_crawl_stats(args.out), report=report,
-                      seconds=time.monotonic() - started)
+                      seconds=time.monotonic() - started, verbose=args.verbose)
     return clean_exit_code(path, stats)
 
 

@@ -76,8 +76,10 @@ def _row(label: str, value) -> str:
 
 
 def print_run_summary(out: Path, path: Path | None, stats, *, crawl_stats: dict | None = None,
-                      report: Path | None = None, seconds: float | None = None, file=None) -> None:
-    """The closing summary of demo, run and clean; the errors go to stderr, one explained line each."""
+                      report: Path | None = None, seconds: float | None = None, verbose: bool = False,
+                      file=None) -> None:
+    """The closing summary of demo, run and clean; the errors go to stderr, one explained line each
+    (with --verbose, followed by the traceback the run kept in reports/clean-stats.json)."""
     from pressroom.errors import explain
 
     out = Path(out)
@@ -114,3 +116,5 @@ def print_run_summary(out: Path, path: Path | None, stats, *, crawl_stats: dict 
         say(line, file)
     for err in stats.errors:
         say_error(explain(err))
+        if verbose and err.get("traceback"):
+            say_error("  " + err["traceback"].rstrip().replace("\n", "\n  "))

@@ -49,5 +49,5 @@ def run_demo(args: argparse.Namespace) -> int:
         print("demo: cleaning produced no records")
         return EXIT_NOTHING
     print_run_summary(out, path, stats, crawl_stats=read_crawl_stats(out), report=write_report_quietly(out),
-                      seconds=time.monotonic() - started)
+                      seconds=time.monotonic() - started, verbose=args.verbose)
     return clean_exit_code(path, stats)

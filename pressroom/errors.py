@@ -164,4 +164,4 @@ def explain(problem: object, subject: str | None = None) -> str:
     if p.kind == HTTP:
         return f"the server refused {where} ({_reason(p.message)}) — check the URL in a browser; other pages went on"
     step = f"{p.step}: " if p.step else ""
-    return f"error: {where}: {step}{p.message} — rerun with --verbose for details"
+    return f"error: {where}: {step}{p.message} — rerun with --verbose for the traceback (kept in reports/clean-stats.json)"

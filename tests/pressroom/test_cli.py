@@ -161,3 +161,27 @@ def test_report_months_are_singular_for_one_month(tmp_path, capsys):
     assert main(["report", str(tmp_path / "out")]) == EXIT_OK
     shown = capsys.readouterr().out
     assert re.search(r"^months: (\d{4}-\d\d) … \1 \(1 month\)$", shown, re.M), shown
+
+
+def test_verbose_prints_the_traceback_a_failed_step_left_in_the_stats(tmp_path, monkeypatch, capsys):
+    import json
+
+    import cleaning.pipeline as pipeline
+    from cleaning.core.step import Step
+    from pressroom.cli import main
+
+    def fragile(doc, opts, stats):
+        raise KeyError("no such block")
+
+    monkeypatch.setattr(pipeline, "DOCUMENT_STEPS", (Step("fragile", fragile),))
+    dump = tmp_path / "in" / "release.txt"
+    dump.parent.mkdir()
+    dump.write_text("A title for the release\n\n" + "The ministry must publish the reports now. " * 8, encoding="utf-8")
+    for verbose in (False, True):
+        out = tmp_path / f"out-{verbose}"
+        main(["clean", str(dump.parent), "--out", str(out), "-q", *(["--verbose"] if verbose else [])])
+        err = capsys.readouterr().err
+        assert "fragile: KeyError: 'no such block'" in err
+        assert ("Traceback" in err and "in fragile" in err) is verbose, err
+        saved = json.loads((out / "reports" / "clean-stats.json").read_text())["errors"]
+        assert "in fragile" in saved[0]["traceback"]

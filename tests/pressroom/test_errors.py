@@ -130,7 +130,8 @@ def test_permission_denied_from_errno():
 
 def test_unknown_errors_still_give_one_line_with_a_next_step():
     err = {"input": "page#3", "step": "split", "error": "KeyError: 'x'"}
-    assert explain(err) == "error: page#3: split: KeyError: 'x' — rerun with --verbose for details"
+    assert explain(err) == ("error: page#3: split: KeyError: 'x' — rerun with --verbose for the traceback "
+                            "(kept in reports/clean-stats.json)")
 
 
 def test_clean_command_prints_one_explained_line_per_bad_input(tmp_path: Path, capsys):
