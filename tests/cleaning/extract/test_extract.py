@@ -364,18 +364,24 @@ def test_witness_is_trafilatura_precision_mode_unless_it_kept_only_a_fragment(mo
     calls = []
 
     def fake(texts):
-        def run(html, url, favor_precision):
-            calls.append(favor_precision)
-            return texts[favor_precision]
+        def run(html, url, favor_precision, fast=True):
+            calls.append((favor_precision, fast))
+            return texts[(favor_precision, fast)] if (favor_precision, fast) in texts else texts[favor_precision]
         return run
 
     long_text = " ".join(f"word{i}" for i in range(150))
     monkeypatch.setattr(witness, "_trafilatura_text", fake({True: long_text, False: long_text + " related"}))
-    assert witness.main_content_text("<html></html>") == long_text and calls == [True]  # long: no second run
+    assert witness.main_content_text("<html></html>") == long_text and calls == [(True, True)]  # long: no second run
     calls.clear()
     fragment, full = "A caption only.", " ".join(f"word{i}" for i in range(80))
     monkeypatch.setattr(witness, "_trafilatura_text", fake({True: fragment, False: full}))
-    assert witness.main_content_text("<html></html>") == full and calls == [True, False]
+    assert witness.main_content_text("<html></html>") == full
+    assert calls == [(True, True), (False, True), (False, False)]  # short: default run, fast and with fallbacks
+    calls.clear()
+    fallback_full = full + " " + " ".join(f"more{i}" for i in range(40))  # the fallback extractors recover more
+    monkeypatch.setattr(witness, "_trafilatura_text",
+                        fake({True: fragment, (False, True): full, (False, False): fallback_full}))
+    assert witness.main_content_text("<html></html>") == fallback_full
     short_but_most = " ".join(f"word{i}" for i in range(60))  # short, but over half the default: kept
     monkeypatch.setattr(witness, "_trafilatura_text", fake({True: short_but_most, False: full}))
     assert witness.main_content_text("<html></html>") == short_but_most
