@@ -281,9 +281,11 @@ def run_pressroom_batch(pages: list[Page], alone: SystemRun) -> SystemRun:
                 run.errors[p.key] = _err(exc)
         run.seconds += time.perf_counter() - start
         by_input = {r["input"]: r for r in records}
+        # A page folded into another (same canonical, same text) is scored on the record that kept it.
+        folded_into = {n["dropped"]: n["kept"] for n in stats.notes.get("ids", [])}
         stage_errors = {e["input"]: f"{e['step']}: {e['error']}" for e in stats.errors}
         for p in group:
-            rec = by_input.get(p.key)
+            rec = by_input.get(p.key) or by_input.get(folded_into.get(p.key, ""))
             run.predictions[p.key] = (rec or {}).get("body_text") or ""
             if rec is not None:
                 run.records[p.key] = rec

@@ -41,3 +41,17 @@ def test_pressroom_stays_above_its_floors():
     assert len(pages) == pinned["pages"], "the bench data changed: re-measure the floors"
     failures = extraction.below_floors(figs, pinned["floors"])
     assert not failures, "below the pinned floors:\n" + "\n".join(failures)
+
+
+def test_batch_mode_scores_a_page_folded_into_its_duplicate_on_the_kept_record():
+    """Two fetches of one page (same canonical, same text) give one record; the dropped fetch is not an error."""
+    body = " ".join(f"Sentence number {i} of a long article about river restoration work." for i in range(12))
+    html = ('<html><head><title>River work</title>'
+            '<link rel="canonical" href="https://news.example.org/river"></head>'
+            f'<body><article><h1>River work</h1><p>{body}</p></article></body></html>')
+    pages = [extraction.Page("t", pid, "article", url, html, body)
+             for pid, url in (("1", "https://news.example.org/river"), ("2", "https://news.example.org/river/"))]
+    alone = extraction.SystemRun(extraction.OURS)
+    batch = extraction.run_pressroom_batch(pages, alone)
+    assert batch.errors == {}
+    assert batch.predictions["t/1"] == batch.predictions["t/2"] and "river restoration" in batch.predictions["t/1"]
