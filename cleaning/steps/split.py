@@ -383,6 +383,36 @@ def _main_siblings(blocks: list[Block]) -> set[int]:
     return found
 
 
+def _body_words(out: "_Split") -> int:
+    return sum(len(t.split()) for t in out.lead) + sum(len(p.text.split()) for p in out.paragraphs)
+
+
+def _notes_section_end(blocks: list[Block], start: int, lexicon: Cues) -> int:
+    """A notes heading ("About X", "Background") opens a section that runs to the next heading
+    opening something else: the article may go on after it."""
+    for j in range(start + 1, len(blocks)):
+        if blocks[j].kind == BlockKind.HEADING and not lexicon.is_notes_heading(blocks[j].text.strip()):
+            return j
+    return len(blocks)
+
+
+def _trails_the_body(blocks: list[Block], start: int, end: int, body_words: int, lexicon: Cues) -> bool:
+    """Background trails a release and is shorter than it: a "notes" section holding more words
+    than all the body before it is the article itself under a heading that looks like a cue.
+
+    The section's words are counted up to where the release's tail begins (contacts, an end
+    marker, the feed footer): what follows them is not the section's own text.
+    """
+    words = 0
+    for b in blocks[start + 1:end]:
+        text = b.text.strip()
+        if _contact_cue_line(text, lexicon) or lexicon.is_end_marker(text) or lexicon.feed_footer(text):
+            break
+        if b.main and b.stripped is None:
+            words += len(text.split())
+    return words <= body_words
+
+
 def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
     """Decide every block's role and fill title, kicker, lead, paragraphs, notes, contacts, teasers, removed."""
     lexicon = cues()
@@ -411,10 +441,13 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
     state = "head" if title_at is not None else "body"
     section: str | None = None
     i = 0
+    notes_end = len(blocks)  # where the open notes section stops (the next heading opening something else)
     while i < len(blocks):
         block = blocks[i]
         text = block.text.strip()
         hints = set(block.hints)
+        if state == "notes" and i >= notes_end:
+            state = "body"
         if i == title_at:
             drop(i, Reason.TITLE)
             state, i = "body", i + 1
@@ -434,7 +467,7 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
             continue
         if "notes" in hints and not stripped[i] and state in ("body", "notes"):
             if lexicon.is_notes_heading(text) or block.kind == BlockKind.HEADING:
-                state = "notes"
+                state, notes_end = "notes", _notes_section_end(blocks, i, lexicon)
             else:
                 out.notes.append(text)
             i += 1
@@ -471,10 +504,13 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
                 drop(j, Reason.TEASER)
             i = end
             continue
-        if (lexicon.is_notes_heading(text) or lexicon.is_end_marker(text)) and state in ("body", "notes"):
-            if lexicon.is_end_marker(text):
-                drop(i, Reason.NAVIGATION)
-            state = "notes"
+        if lexicon.is_end_marker(text) and state in ("body", "notes"):
+            drop(i, Reason.NAVIGATION)
+            state, notes_end = "notes", len(blocks)  # "-ENDS-": the rest of the release is background
+        elif (lexicon.is_notes_heading(text) and state in ("body", "notes")
+              and _trails_the_body(blocks, i, section_end := _notes_section_end(blocks, i, lexicon),
+                                   _body_words(out), lexicon)):
+            state, notes_end = "notes", section_end
         elif stripped[i]:
             pass  # strip's verdict stands for anything that is not a contact, teaser or title
         elif (state == "head" and not (has_hints and block.main)) or not block.main:

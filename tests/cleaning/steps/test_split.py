@@ -89,6 +89,43 @@ def test_about_heading_opens_notes_and_contacts_leave_the_body():
     assert doc.notes == ["River Watch is a network of river keepers in 30 countries."]
 
 
+def _headed(lines: list[tuple[str, str]]) -> Document:
+    kinds = {"h": BlockKind.HEADING, "p": BlockKind.PARAGRAPH}
+    blocks = [Block(text=t, kind=kinds[k], position=i) for i, (k, t) in enumerate(lines)]
+    return Document(doc_id="d", input="x.html", source="html", blocks=blocks, meta=PageMeta(h1=lines[0][1]))
+
+
+def test_a_notes_section_ends_at_the_next_heading_and_the_article_goes_on():
+    doc = split(_headed([("h", "A guide to plants that tolerate low light"), ("p", LONG), ("p", LONG2),
+                         ("h", "About the phrase 'low light tolerant'"), ("p", LONG2),
+                         ("h", "Snake plant"), ("p", LONG), ("h", "ZZ plant"), ("p", LONG2)]))
+    assert doc.notes == [LONG2]
+    assert [p.text for p in doc.paragraphs] == [LONG, LONG2, "Snake plant", LONG, "ZZ plant", LONG2]
+
+
+def test_a_notes_heading_before_most_of_the_text_is_an_ordinary_heading():
+    """Background trails the body: a "notes" section longer than all the body before it is the body."""
+    doc = split(_headed([("h", "The best VPNs of the year"), ("p", "A short introduction to this guide."),
+                         ("h", "About our methodology and testing"), ("p", LONG), ("p", LONG2),
+                         ("h", "Our picks"), ("p", LONG)]))
+    assert doc.notes == []
+    assert [p.text for p in doc.paragraphs] == ["A short introduction to this guide.", "About our methodology and testing", LONG, LONG2,
+                                                "Our picks", LONG]
+
+
+def test_a_trailing_about_section_before_contacts_and_teasers_stays_notes():
+    """What follows the release's tail (contacts, the feed footer, teaser cards) is not counted in the section."""
+    teaser = ("Another long release title that the site lists under the footer for readers to click on, "
+              "with an excerpt cut short like this one, and then some more words to make it long enough to outweigh…")
+    lines = ["A plain title for the release", LONG, "About River Watch",
+             "River Watch is a network of river keepers in 30 countries.",
+             "Media contact: Jane Doe, +44 20 7946 0321",
+             "The post A plain title for the release appeared first on River Watch.", teaser, teaser]
+    doc = split(dump_doc(lines))
+    assert doc.notes == ["River Watch is a network of river keepers in 30 countries."]
+    assert [p.text for p in doc.paragraphs] == [LONG]
+
+
 def test_a_contact_heading_with_no_number_is_not_a_contact_block():
     lines = ["Press room", "Press releases", "World. Rivers need a binding treaty", LONG, LONG2]
     doc = split(dump_doc(lines))
