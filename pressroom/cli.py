@@ -152,7 +152,30 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write an HTML report and print a summary", description="Write a self-contained HTML report of OUT and print a summary.")
     p.add_argument("dir", type=Path, nargs="?", default=Path("data"), help="the --out folder of a run (default: data/)")
     _add_output_format(p)
+    _add_export_parser(sub)
     return parser
+
+
+def _add_export_parser(sub) -> None:
+    from pressroom.export import FORMATS, TABLES
+
+    p = sub.add_parser(
+        "export", help="write a table of a run as JSON lines or CSV (streamed from the Parquet)",
+        description="Write the articles (or boilerplate) table of a run as JSON lines or CSV, streamed from the "
+                    "Parquet batch by batch. JSON lines keep nested columns (quotes, paragraphs) nested; CSV puts "
+                    "them in their cell as JSON. Timestamps are ISO 8601. An output file is written whole or not "
+                    "at all.",
+        epilog="examples: pressroom export data -o articles.jsonl;  pressroom export data --format csv "
+               "--table boilerplate > boilerplate.csv")
+    p.add_argument("dir", type=Path, nargs="?", default=Path("data"),
+                   help="the --out folder of a run, or a table's own folder (default: data/)")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="jsonl (one JSON object per row) or csv (default: from the -o suffix, else jsonl)")
+    p.add_argument("--table", choices=TABLES, default="articles",
+                   help="articles (one row per release, the default) or boilerplate (every stripped block)")
+    p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
+                   help="write to FILE (atomically: temp file, then rename) instead of stdout; - is stdout")
+    p.add_argument("-q", "--quiet", action="store_true", help="no closing line on stderr, errors only")
 
 
 def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
