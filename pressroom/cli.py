@@ -79,6 +79,16 @@ def _add_output_format(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the figures as one JSON object on stdout")
 
 
+def _add_config(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", type=Path, metavar="FILE",
+                   help="TOML file: [clean] CleanOptions fields, [crawl] Scrapy settings (the command line wins)")
+
+
+def _add_clean_profile(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--profile", metavar="NAME|FILE",
+                   help="site profile (a TOML file, or a bundled profile's name): its [clean] knobs apply")
+
+
 def _add_out(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=Path("data"), help="output root (default: data/)")
 
@@ -117,15 +127,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("crawl", help="crawl press releases into OUT/raw/", description="Crawl press releases into OUT/raw/.")
     _add_crawl_args(p); _add_scrapy_settings(p); _add_out(p); _add_verbosity(p); _add_log_file(p)
+    _add_config(p)
 
     p = sub.add_parser("clean", help="clean raw Parquet / HTML / WARC / JSONL / text dumps into OUT/articles/",
                        description="Clean inputs (raw Parquet, HTML folders, WARC, JSONL, text dumps) into OUT/articles/.")
     p.add_argument("inputs", nargs="+", help="files or folders")
     _add_clean_args(p); _add_out(p); _add_verbosity(p); _add_log_file(p)
+    _add_config(p); _add_clean_profile(p)
 
     p = sub.add_parser("run", help="crawl, then clean what was crawled", description="Crawl, then clean.")
     _add_crawl_args(p); _add_scrapy_settings(p); _add_clean_args(p); _add_out(p); _add_verbosity(p)
     _add_log_file(p)
+    _add_config(p)
 
     p = sub.add_parser("demo", help="serve the bundled sample press site, crawl it, clean it, summarise",
                        description="Serve the bundled sample press site on 127.0.0.1, crawl, clean, summarise. "
@@ -188,6 +201,14 @@ def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Non
         raise SystemExit(EXIT_USAGE)
 
 
+def _apply_config(args: argparse.Namespace) -> None:
+    """--config and --profile, read and checked before any work (a bad key is a usage error, exit 2)."""
+    if args.command in ("crawl", "clean", "run"):
+        from pressroom.config import apply_config
+
+        apply_config(args)
+
+
 def _terminated(signum, frame):
     raise KeyboardInterrupt  # SIGTERM ends a job as Ctrl-C does: cleanly, exit 130
 
@@ -227,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         open_log_file(args.log_file, verbose=args.verbose, argv=sys.argv[1:] if argv is None else argv)
     previous = signal.signal(signal.SIGTERM, _terminated) if _in_main_thread() else None
     try:
+        _apply_config(args)
         code = handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
         logging.getLogger("pressroom").info("exit %d", code)
