@@ -118,11 +118,41 @@ def _add_clean_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: LocalCluster)")
 
 
+COMPLETION_SHELLS = ("bash", "zsh", "tcsh")
+
+
+class PrintCompletion(argparse.Action):
+    """`--print-completion SHELL`: the completion script shtab writes from this parser (imported only here)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=None, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        import shtab
+
+        _mark_paths(parser, shtab.FILE)
+        print(shtab.complete(parser, shell=values))
+        parser.exit(0)
+
+
+def _mark_paths(parser: argparse.ArgumentParser, complete: dict) -> None:
+    """Arguments that take paths (type Path, the inputs of clean, a profile) complete file names."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                _mark_paths(sub, complete)
+        elif action.type is Path or action.dest in ("inputs", "profile"):
+            action.complete = complete
+
+
 def build_parser() -> argparse.ArgumentParser:
     from pressroom import __version__
 
     parser = Parser(prog="pressroom", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"pressroom {__version__}")
+    parser.add_argument("--print-completion", action=PrintCompletion, choices=COMPLETION_SHELLS, metavar="SHELL",
+                        help="print a tab-completion script for SHELL (bash, zsh, tcsh) and exit, e.g. "
+                             "pressroom --print-completion bash > ~/.local/share/bash-completion/completions/pressroom")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("crawl", help="crawl press releases into OUT/raw/", description="Crawl press releases into OUT/raw/.")
