@@ -100,7 +100,7 @@ def _add_verbosity(p: argparse.ArgumentParser) -> None:
 
 def _add_crawl_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("urls", nargs="*", help="site roots, listing pages, feed or sitemap URLs")
-    p.add_argument("--profile", type=Path, help="site profile (TOML)")
+    p.add_argument("--profile", type=Path, help="site profile: a TOML file, or a bundled profile's name")
     p.add_argument("--max-pages", type=positive_int, default=None, help="stop after this many pages")
     p.add_argument("--fast", action="store_true", help="no throttling (local or permitted hosts only)")
     p.add_argument("--all-pages", action="store_true", help="store every page, not only releases")

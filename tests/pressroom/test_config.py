@@ -96,3 +96,11 @@ def test_an_unknown_key_in_a_profiles_clean_table_is_a_usage_error(tmp_path, cap
 def test_a_missing_config_or_profile_is_a_usage_error(tmp_path, capsys, args):
     assert main(["clean", FIXTURE, "--out", str(tmp_path / "out"), *args]) == EXIT_USAGE
     assert "no-such" in capsys.readouterr().err
+
+
+def test_crawl_takes_a_bundled_profile_by_name_too():
+    from pressroom.crawl import spider_arguments
+
+    args = build_parser().parse_args(["crawl", "--profile", "example-ngo"])
+    apply_config(args)
+    assert spider_arguments(args)["profile"] == str(REPO / "cleaning" / "profiles" / "example.toml")

@@ -28,8 +28,9 @@ def feeds(tmp_path_factory):
         start = [srv.base_url + "/en/press-releases/"]
         jobs = {
             "base64": scrapy_command(start, base / "base64") + ["-O", str(base / "base64.jsonl")],
-            "omit": scrapy_command(start, base / "omit", settings={"PRESSROOM_FEED_BODY": "omit"})
+            "omit": scrapy_command(start, base / "omit", settings={"PRESSROOM_FEED_BODY": "omit", "LOG_LEVEL": "INFO"})
             + ["-O", str(base / "omit.jsonl")],
+            "csv": scrapy_command(start, base / "csv") + ["-O", str(base / "csv.csv")],
             "bad": scrapy_command(start, base / "bad", settings={"PRESSROOM_FEED_BODY": "hex"})
             + ["-O", str(base / "bad.jsonl")],
         }
@@ -38,7 +39,7 @@ def feeds(tmp_path_factory):
         results = {}
         for name, proc in procs.items():
             _, stderr = proc.communicate(timeout=90)
-            results[name] = (proc.returncode, stderr, base / name, base / f"{name}.jsonl")
+            results[name] = (proc.returncode, stderr, base / name, base / f"{name}.{'csv' if name == 'csv' else 'jsonl'}")
         yield results
 
 
@@ -73,6 +74,25 @@ def test_feed_body_omit_leaves_the_body_out_of_the_feed_only(feeds):
     assert all("body" not in item and item["url"] and item["content_hash"] for item in items)
     assert all(row["body"] for row in rows)  # the raw Parquet still holds every body
     assert set(items[0]) == {name for name in rows[0] if name != "body"}
+
+
+def test_a_csv_feed_has_one_row_per_stored_page(feeds):
+    import csv
+
+    code, stderr, out, feed = feeds["csv"]
+    assert code == 0, stderr[-3000:]
+    rows = {r["url"]: r for r in read_raw(out)}
+    with feed.open(newline="", encoding="utf-8") as fh:
+        items = list(csv.DictReader(fh))
+    assert len(items) == len(rows) > 10
+    for item in items:
+        assert base64.b64decode(item["body"], validate=True) == rows[item["url"]]["body"]
+        assert datetime.fromisoformat(item["fetched_at"]) == rows[item["url"]]["fetched_at"]
+
+
+def test_the_crawl_logs_where_it_writes(feeds):
+    code, stderr, out, feed = feeds["omit"]
+    assert f"raw pages go to {(out / 'raw').resolve()}" in stderr
 
 
 def test_an_unknown_feed_body_choice_stops_the_crawl_naming_the_setting(feeds):
