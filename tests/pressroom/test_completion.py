@@ -50,3 +50,22 @@ def test_other_shells_get_a_script_naming_every_subcommand(shell):
 def test_an_unknown_shell_is_a_usage_error():
     proc = _script("fish")
     assert proc.returncode == 2 and "fish" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_every_argument_of_every_subcommand_has_help_text():
+    import argparse
+
+    from pressroom.cli import build_parser
+
+    missing = []
+
+    def walk(parser, name):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub_name, sub in action.choices.items():
+                    walk(sub, sub_name)
+            elif not action.help:
+                missing.append(f"{name} {action.dest}")
+
+    walk(build_parser(), "pressroom")
+    assert missing == []
