@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import csv
 import json
+import math
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime, time
@@ -92,7 +93,9 @@ def scan_batches(files: list[Path], table: str, batch_rows: int | None = None) -
 
 
 def _plain(value):
-    """A value JSON can hold: ISO 8601 for times, base64 for bytes, lists and dicts walked."""
+    """A value JSON can hold: ISO 8601 for times, base64 for bytes, null for NaN, lists and dicts walked."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, bytes):
@@ -109,7 +112,7 @@ def _json(value) -> str:
 
 
 def _cell(value) -> str:
-    if value is None:
+    if value is None or isinstance(value, float) and not math.isfinite(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"

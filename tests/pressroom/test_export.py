@@ -170,3 +170,26 @@ def test_export_help_describes_every_option(capsys):
     text = capsys.readouterr().out
     for option in ("--format", "--table", "-o FILE", "--quiet", "streamed from the"):
         assert option in text
+
+
+def test_values_json_cannot_hold_become_null_and_times_keep_their_offset():
+    from datetime import timezone
+
+    import pyarrow as pa
+
+    from pressroom.export import write_rows
+
+    batch = pa.RecordBatch.from_pylist(
+        [{"x": float("nan"), "t": datetime(2025, 1, 2, 3, 4, tzinfo=timezone.utc), "l": [1.5, float("inf")], "b": True},
+         {"x": 2.5, "t": None, "l": None, "b": None}],
+        schema=pa.schema([("x", pa.float64()), ("t", pa.timestamp("us", "UTC")), ("l", pa.list_(pa.float64())),
+                          ("b", pa.bool_())]))
+    out = io.StringIO()
+    assert write_rows(iter([batch]), batch.schema.names, "jsonl", out) == 2
+    assert [json.loads(line) for line in out.getvalue().splitlines()] == [
+        {"x": None, "t": "2025-01-02T03:04:00+00:00", "l": [1.5, None], "b": True},
+        {"x": 2.5, "t": None, "l": None, "b": None}]
+    out = io.StringIO()
+    write_rows(iter([batch]), batch.schema.names, "csv", out)
+    assert list(csv.reader(io.StringIO(out.getvalue()))) == [
+        ["x", "t", "l", "b"], ["", "2025-01-02T03:04:00+00:00", "[1.5, null]", "true"], ["2.5", "", "", ""]]
