@@ -24,13 +24,12 @@ import sys
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import pyarrow as pa
-
-from cleaning.core.schema import LAYOUTS
-from cleaning.io.writers import data_files
 from pressroom.errors import DamagedDataset, UsageError
+
+if TYPE_CHECKING:  # pyarrow is imported by the work, not by `pressroom --help`
+    import pyarrow as pa
 
 FORMATS = ("jsonl", "csv")
 TABLES = ("articles", "boilerplate")
@@ -67,6 +66,8 @@ def table_files(dir: Path, table: str) -> list[Path]:
     """
     import pyarrow.parquet as pq
 
+    from cleaning.io.writers import data_files
+
     root = table_root(dir, table)
     files = data_files(root)
     if not files:
@@ -86,6 +87,8 @@ def table_files(dir: Path, table: str) -> list[Path]:
 def scan_batches(files: list[Path], table: str, batch_rows: int | None = None) -> Iterator[pa.RecordBatch]:
     """The table's rows in the table's schema, batch by batch (files older than a column give nulls)."""
     import pyarrow.dataset as ds
+
+    from cleaning.core.schema import LAYOUTS
 
     dataset = ds.dataset([str(f) for f in files], schema=LAYOUTS[table].schema, format="parquet")
     scanner = dataset.scanner(batch_size=batch_rows or BATCH_ROWS, batch_readahead=1, fragment_readahead=1)
@@ -142,6 +145,7 @@ def write_rows(batches: Iterator[pa.RecordBatch], names: list[str], fmt: str, ou
 
 def export(dir: Path, fmt: str, table: str = "articles", output: Path | None = None, *, quiet: bool = False) -> int:
     """`pressroom export`: exit code; rows to `output` (atomically) or to stdout."""
+    from cleaning.core.schema import LAYOUTS
     from cleaning.io.atomic import atomic_text_file
     from pressroom.console import plural
     from pressroom.exitcodes import EXIT_OK
