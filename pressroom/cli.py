@@ -79,6 +79,16 @@ def _add_output_format(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the figures as one JSON object on stdout")
 
 
+def _add_config(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", type=Path, metavar="FILE",
+                   help="TOML file: [clean] CleanOptions fields, [crawl] Scrapy settings (the command line wins)")
+
+
+def _add_clean_profile(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--profile", metavar="NAME|FILE",
+                   help="site profile (a TOML file, or a bundled profile's name): its [clean] knobs apply")
+
+
 def _add_out(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=Path("data"), help="output root (default: data/)")
 
@@ -90,7 +100,7 @@ def _add_verbosity(p: argparse.ArgumentParser) -> None:
 
 def _add_crawl_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("urls", nargs="*", help="site roots, listing pages, feed or sitemap URLs")
-    p.add_argument("--profile", type=Path, help="site profile (TOML)")
+    p.add_argument("--profile", type=Path, help="site profile: a TOML file, or a bundled profile's name")
     p.add_argument("--max-pages", type=positive_int, default=None, help="stop after this many pages")
     p.add_argument("--fast", action="store_true", help="no throttling (local or permitted hosts only)")
     p.add_argument("--all-pages", action="store_true", help="store every page, not only releases")
@@ -108,24 +118,57 @@ def _add_clean_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: LocalCluster)")
 
 
+COMPLETION_SHELLS = ("bash", "zsh", "tcsh")
+
+
+class PrintCompletion(argparse.Action):
+    """`--print-completion SHELL`: the completion script shtab writes from this parser (imported only here)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=None, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        import shtab
+
+        _mark_paths(parser, shtab.FILE)
+        print(shtab.complete(parser, shell=values))
+        parser.exit(0)
+
+
+def _mark_paths(parser: argparse.ArgumentParser, complete: dict) -> None:
+    """Arguments that take paths (type Path, the inputs of clean, a profile) complete file names."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                _mark_paths(sub, complete)
+        elif action.type is Path or action.dest in ("inputs", "profile"):
+            action.complete = complete
+
+
 def build_parser() -> argparse.ArgumentParser:
     from pressroom import __version__
 
     parser = Parser(prog="pressroom", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"pressroom {__version__}")
+    parser.add_argument("--print-completion", action=PrintCompletion, choices=COMPLETION_SHELLS, metavar="SHELL",
+                        help="print a tab-completion script for SHELL (bash, zsh, tcsh) and exit, e.g. "
+                             "pressroom --print-completion bash > ~/.local/share/bash-completion/completions/pressroom")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("crawl", help="crawl press releases into OUT/raw/", description="Crawl press releases into OUT/raw/.")
     _add_crawl_args(p); _add_scrapy_settings(p); _add_out(p); _add_verbosity(p); _add_log_file(p)
+    _add_config(p)
 
     p = sub.add_parser("clean", help="clean raw Parquet / HTML / WARC / JSONL / text dumps into OUT/articles/",
                        description="Clean inputs (raw Parquet, HTML folders, WARC, JSONL, text dumps) into OUT/articles/.")
     p.add_argument("inputs", nargs="+", help="files or folders")
     _add_clean_args(p); _add_out(p); _add_verbosity(p); _add_log_file(p)
+    _add_config(p); _add_clean_profile(p)
 
     p = sub.add_parser("run", help="crawl, then clean what was crawled", description="Crawl, then clean.")
     _add_crawl_args(p); _add_scrapy_settings(p); _add_clean_args(p); _add_out(p); _add_verbosity(p)
     _add_log_file(p)
+    _add_config(p)
 
     p = sub.add_parser("demo", help="serve the bundled sample press site, crawl it, clean it, summarise",
                        description="Serve the bundled sample press site on 127.0.0.1, crawl, clean, summarise. "
@@ -152,7 +195,30 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write an HTML report and print a summary", description="Write a self-contained HTML report of OUT and print a summary.")
     p.add_argument("dir", type=Path, nargs="?", default=Path("data"), help="the --out folder of a run (default: data/)")
     _add_output_format(p)
+    _add_export_parser(sub)
     return parser
+
+
+def _add_export_parser(sub) -> None:
+    from pressroom.export import FORMATS, TABLES
+
+    p = sub.add_parser(
+        "export", help="write a table of a run as JSON lines or CSV (streamed from the Parquet)",
+        description="Write the articles (or boilerplate) table of a run as JSON lines or CSV, streamed from the "
+                    "Parquet batch by batch. JSON lines keep nested columns (quotes, paragraphs) nested; CSV puts "
+                    "them in their cell as JSON. Timestamps are ISO 8601. An output file is written whole or not "
+                    "at all.",
+        epilog="examples: pressroom export data -o articles.jsonl;  pressroom export data --format csv "
+               "--table boilerplate > boilerplate.csv")
+    p.add_argument("dir", type=Path, nargs="?", default=Path("data"),
+                   help="the --out folder of a run, or a table's own folder (default: data/)")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="jsonl (one JSON object per row) or csv (default: from the -o suffix, else jsonl)")
+    p.add_argument("--table", choices=TABLES, default="articles",
+                   help="articles (one row per release, the default) or boilerplate (every stripped block)")
+    p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
+                   help="write to FILE (atomically: temp file, then rename) instead of stdout; - is stdout")
+    p.add_argument("-q", "--quiet", action="store_true", help="no closing line on stderr, errors only")
 
 
 def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -163,6 +229,14 @@ def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Non
                              "could match — swap them")
         print(explain(problem), file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+def _apply_config(args: argparse.Namespace) -> None:
+    """--config and --profile, read and checked before any work (a bad key is a usage error, exit 2)."""
+    if args.command in ("crawl", "clean", "run"):
+        from pressroom.config import apply_config
+
+        apply_config(args)
 
 
 def _terminated(signum, frame):
@@ -204,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         open_log_file(args.log_file, verbose=args.verbose, argv=sys.argv[1:] if argv is None else argv)
     previous = signal.signal(signal.SIGTERM, _terminated) if _in_main_thread() else None
     try:
+        _apply_config(args)
         code = handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
         logging.getLogger("pressroom").info("exit %d", code)

@@ -88,3 +88,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     from pressroom.report import write_report
 
     return write_report(args.dir, quiet=args.quiet, as_json=args.json)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pressroom.export import export, format_for
+
+    return export(args.dir, format_for(args.output, args.format), args.table, args.output, quiet=args.quiet)

@@ -11,9 +11,10 @@ from pressroom.exitcodes import EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL
 
 
 def clean_options(args: argparse.Namespace):
+    """The CleanOptions --config / --profile / --site made (pressroom.config), else the defaults."""
     from cleaning.core.options import CleanOptions
 
-    return CleanOptions(site=getattr(args, "site", None))
+    return getattr(args, "clean_options", None) or CleanOptions(site=getattr(args, "site", None))
 
 
 def save_failed_run(stats, args: argparse.Namespace, inputs: list[str], exc: BaseException) -> None:

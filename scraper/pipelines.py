@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pyarrow as pa
@@ -45,6 +46,9 @@ class RawStorePipeline:
         settings = crawler.settings
         return cls(crawler, Path(settings.get("PRESSROOM_OUT", "data")) / "raw",
                    settings.getint("PRESSROOM_BATCH_SIZE", 100))
+
+    def open_spider(self):
+        logging.getLogger(__name__).info("raw pages go to %s", self.writer.raw_dir.resolve())
 
     def process_item(self, item: RawPage):
         stats = self.crawler.stats

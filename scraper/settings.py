@@ -5,6 +5,7 @@ Defaults are polite (robots.txt with Crawl-delay, AutoThrottle, 2 requests per h
 """
 
 import os
+from pathlib import Path
 
 from scraper.frontier import LOCAL_FRONTIER as _FRONTIER
 
@@ -50,11 +51,16 @@ SCHEDULER = _FRONTIER["SCHEDULER"]
 DUPEFILTER_CLASS = _FRONTIER["DUPEFILTER_CLASS"]
 
 # --- output
-PRESSROOM_OUT = "data"
+# Where `scrapy crawl press` writes without `-s PRESSROOM_OUT=DIR`: the project's data/ folder, beside
+# scrapy.cfg, whatever the current directory (`pressroom crawl --out` always passes its own). Without a
+# scrapy.cfg beside the package (an installed copy) it is ./data; the crawl logs the folder it writes.
+_PROJECT = Path(__file__).resolve().parents[1]
+PRESSROOM_OUT = str(_PROJECT / "data") if (_PROJECT / "scrapy.cfg").is_file() else "data"
 PRESSROOM_BATCH_SIZE = 100  # rows per raw Parquet file; a crash loses at most this many
 PRESSROOM_RESUME = False
 PRESSROOM_STATS_FILE = None
 PRESSROOM_WARC_FILE = None
+PRESSROOM_FEED_BODY = "base64"  # feed exports (-O items.jsonl): the body as base64 text, or "omit" (scraper.feedexport)
 PRESSROOM_PROGRESS = False  # `pressroom crawl` turns it on unless -q; `scrapy crawl` has Scrapy's LogStats
 PRESSROOM_PARENT_PID = 0  # `pressroom crawl` gives its pid: the crawl closes if that process goes (scraper.parentwatch)
 PRESSROOM_PARENT_CHECK_S = 1.0
@@ -68,6 +74,7 @@ ITEM_PIPELINES = {
     "scraper.pipelines.UniquePagePipeline": 100,
     "scraper.pipelines.RawStorePipeline": 800,
 }
+ADDONS = {"scraper.feedexport.FeedBodyAddon": 0}
 EXTENSIONS = {
     "scraper.warc.WarcExtension": 100,
     "scraper.progress.CrawlProgress": 110,

@@ -7,7 +7,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -17,12 +17,22 @@ if TYPE_CHECKING:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
+    with atomic_text_file(path) as fh:
+        fh.write(text)
+
+
+@contextlib.contextmanager
+def atomic_text_file(path: Path, newline: str | None = None) -> Iterator[TextIO]:
+    """A text file written bit by bit under a temp name, renamed to `path` only when the block ends well.
+
+    An exception (or Ctrl-C) inside the block removes the temp file: `path` keeps its old content, if any.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
