@@ -38,6 +38,22 @@ class UnreadableInput(ValueError):
     """An input that cannot be turned into text; the message says why, for the run summary."""
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]+")
+MAX_MESSAGE = 300
+
+
+def printable(text: str) -> str:
+    """Error text safe for a terminal and a one-line log: control characters (escapes, CR, NUL) shown as
+    `?`, newlines and tabs as spaces, cut to MAX_MESSAGE characters."""
+    text = _CONTROL.sub("?", text.replace("\n", " ").replace("\t", " "))
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE - 1] + "…"
+
+
+def report(stats: Stats, input_: str, message: str) -> None:
+    """One read error: the input and the message, both made printable (file names can hold escapes too)."""
+    stats.error(printable(input_), "read", printable(message))
+
+
 # ------------------------------------------------------------------ entry point
 
 
@@ -69,14 +85,14 @@ def keep_latest_fetch(records: Iterable[SourceRecord], stats: Stats) -> list[Sou
 def _read_paths(paths: Iterable[str | Path], stats: Stats) -> Iterator[SourceRecord]:
     for path in map(Path, paths):
         if not path.exists():
-            stats.error(str(path), "read", "no such file or directory")
+            report(stats, str(path), "no such file or directory")
             continue
         if path.is_dir():
             all_files = [p for p in path.rglob("*") if p.is_file()]
             files = sorted(p for p in all_files if not _is_hidden(p, path))
             stats.inc("read/skipped_hidden", len(all_files) - len(files))
             if not files:
-                stats.error(str(path), "read", "folder holds no input files")
+                report(stats, str(path), "folder holds no input files")
             for file in files:
                 yield from _read_reported(file, stats)
         else:
@@ -94,9 +110,9 @@ def _read_reported(file: Path, stats: Stats) -> Iterator[SourceRecord]:
             stats.inc(f"read/{rec.source}")
             yield rec
     except UnreadableInput as exc:
-        stats.error(str(file), "read", str(exc))
+        report(stats, str(file), str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad input never ends the run
-        stats.error(str(file), "read", f"{type(exc).__name__}: {exc}")
+        report(stats, str(file), f"{type(exc).__name__}: {exc}")
 
 
 def _read_file(file: Path, stats: Stats) -> Iterator[SourceRecord]:
@@ -208,7 +224,7 @@ def _page_html(body: bytes, content_type: str | None, encoding: str | None, inpu
     try:
         return decode_html(body, encoding)
     except UnreadableInput as exc:
-        stats.error(input_, "read", str(exc))
+        report(stats, input_, str(exc))
         return None
 
 
@@ -230,41 +246,41 @@ def _feed_entry(row: dict) -> FeedEntry | None:
 
 
 def read_warc(file: Path, stats: Stats) -> Iterator[SourceRecord]:
-    """HTML response records of a WARC file (gzipped or not); other records are counted and skipped."""
-    from warcio.archiveiterator import ArchiveIterator
+    """HTML response records of a WARC file (gzipped or not); other records are counted and skipped.
+
+    A damaged stretch (cleaning.io.warc) is one error line with its byte range, and reading goes
+    on at the next good record; a record whose content fails its digest is reported and skipped.
+    """
     from warcio.exceptions import ArchiveLoadFailed
 
-    _check_warc_header(file)
-    found = 0
-    with file.open("rb") as fh:
+    from cleaning.io.warc import Skipped, is_gzip, warc_records
+
+    size = file.stat().st_size
+    index = 0
+    for item in warc_records(file):
+        if isinstance(item, Skipped):
+            if index == 0 and item.start == 0 and item.end >= size:
+                if is_gzip(file):
+                    raise UnreadableInput(f"bad gzip data: {item.reason}, and no WARC record further on")
+                raise UnreadableInput("not a WARC file: it does not start with a WARC/ record header, "
+                                      "and no WARC record further on")
+            after = "reading resumed at the next record" if item.end < size else "no record after it"
+            report(stats, str(file), f"damaged WARC data skipped at bytes {item.start}-{item.end} of {size} "
+                                     f"({item.end - item.start} bytes): {item.reason}; {after}")
+            stats.inc("read/warc_bytes_skipped", item.end - item.start)
+            continue
+        offset, record = item
+        input_ = f"{file}#{index}"
+        index += 1
         try:
-            for index, record in enumerate(ArchiveIterator(fh)):
-                found += 1
-                rec = _warc_record(record, f"{file}#{index}", stats)
-                if rec is not None:
-                    yield rec
-        except (ArchiveLoadFailed, OSError, EOFError, zlib.error) as exc:
-            message = f"broken WARC after {found} record(s): {exc}" if found else f"not a WARC file: {exc}"
-            raise UnreadableInput(message) from exc
-    if not found:
+            rec = _warc_record(record, input_, stats)
+        except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
+            report(stats, input_, f"damaged WARC record at byte {offset} skipped: {exc}")
+            continue
+        if rec is not None:
+            yield rec
+    if not index:
         raise UnreadableInput("not a WARC file: no records found")
-
-
-def _check_warc_header(file: Path) -> None:
-    """warcio reads almost anything leniently; a WARC file must open with "WARC/"."""
-    with file.open("rb") as fh:
-        head = fh.read(2)
-    try:
-        if head == b"\x1f\x8b":
-            with gzip.open(file, "rb") as fh:
-                head = fh.read(5)
-        else:
-            with file.open("rb") as fh:
-                head = fh.read(5)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise UnreadableInput(f"bad gzip data: {exc}") from exc
-    if head != b"WARC/":
-        raise UnreadableInput("not a WARC file: it does not start with a WARC/ record header")
 
 
 def _warc_record(record, input_: str, stats: Stats) -> SourceRecord | None:
@@ -316,10 +332,10 @@ def read_jsonl(file: Path, stats: Stats) -> Iterator[SourceRecord]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            stats.error(input_, "read", f"invalid JSON: {exc}")
+            report(stats, input_, f"invalid JSON: {exc}")
             continue
         if not isinstance(obj, dict) or not isinstance(obj.get("html") or obj.get("text"), str):
-            stats.error(input_, "read", 'expected an object with a string "html" or "text"')
+            report(stats, input_, 'expected an object with a string "html" or "text"')
             continue
         good += 1
         html = obj.get("html") if isinstance(obj.get("html"), str) else None
