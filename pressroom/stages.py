@@ -13,7 +13,8 @@ from pressroom.exitcodes import EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL
 def clean_options(args: argparse.Namespace):
     from cleaning.core.options import CleanOptions
 
-    return CleanOptions(site=getattr(args, "site", None))
+    return CleanOptions(site=getattr(args, "site", None), include=tuple(getattr(args, "include", None) or ()),
+                        exclude=tuple(getattr(args, "exclude", None) or ()))
 
 
 def save_failed_run(stats, args: argparse.Namespace, inputs: list[str], exc: BaseException) -> None:

@@ -88,6 +88,9 @@ def keep_latest_fetch(records: Iterable[SourceRecord], stats: Stats) -> list[Sou
 def _read_paths(paths: Iterable[str | Path], stats: Stats, include: tuple[str, ...] = (),
                 exclude: tuple[str, ...] = ()) -> Iterator[SourceRecord]:
     for path in map(Path, paths):
+        if str(path) == STDIN:
+            yield from _read_stdin(stats)
+            continue
         if not path.exists():
             report(stats, str(path), "no such file or directory")
             continue
@@ -170,9 +173,32 @@ def _matches(rel: str, name: str, globs: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(rel, g) or fnmatch.fnmatchcase(name, g) for g in globs)
 
 
-def _read_reported(file: Path, stats: Stats, explicit: bool = True) -> Iterator[SourceRecord]:
+STDIN = "-"
+
+
+def _read_stdin(stats: Stats) -> Iterator[SourceRecord]:
+    """Standard input as one input, typed by its content (JSONL, HTML, WARC, gzip of these, else a text
+    dump); copied to a temporary file first, so it is read like any file, and named "-" in records and errors."""
+    import dataclasses
+    import shutil
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="pressroom-stdin-") as tmp:
+        file = Path(tmp) / "stdin"
+        with file.open("wb") as fh:
+            shutil.copyfileobj(sys.stdin.buffer, fh)
+        first_error = len(stats.errors)
+        for rec in _read_reported(file, stats, explicit=True, stdin=True):
+            yield dataclasses.replace(rec, input=STDIN + rec.input[len(str(file)):])
+        for error in stats.errors[first_error:]:
+            if error["input"].startswith(str(file)):
+                error["input"] = STDIN + error["input"][len(str(file)):]
+
+
+def _read_reported(file: Path, stats: Stats, explicit: bool = True, stdin: bool = False) -> Iterator[SourceRecord]:
     try:
-        for rec in _read_file(file, stats, explicit):
+        for rec in _read_file(file, stats, explicit, stdin):
             stats.inc(f"read/{rec.source}")
             yield rec
     except UnreadableInput as exc:
@@ -181,11 +207,11 @@ def _read_reported(file: Path, stats: Stats, explicit: bool = True) -> Iterator[
         report(stats, str(file), f"{type(exc).__name__}: {exc}")
 
 
-def _read_file(file: Path, stats: Stats, explicit: bool = True) -> Iterator[SourceRecord]:
+def _read_file(file: Path, stats: Stats, explicit: bool = True, stdin: bool = False) -> Iterator[SourceRecord]:
     """One file's records. Inside a folder, a file that is no input (an asset, a feed) is counted, not reported."""
     if explicit and file.stat().st_size == 0:
         raise UnreadableInput("empty file")
-    kind = classify(file)
+    kind = classify(file, stdin=stdin)
     if kind.kind is None:
         if explicit:
             raise UnreadableInput(kind.reason)

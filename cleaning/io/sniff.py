@@ -93,12 +93,14 @@ def sniff(head: bytes) -> str | None:
     if head.startswith(b"PAR1"):
         return "parquet"
     text = head.lstrip(b"\xef\xbb\xbf")
+    if _ROBOTS.match(text):
+        return "not-page"
+    if not text.lstrip().startswith(b"<"):  # JSON, CSS or a script that mentions <html> is none of these
+        return None
     if _XML_NOT_PAGE.search(text[:4096]) and not _HTML_ANYWHERE.search(text):
         return "not-page"
     if _HTML_START.match(text) or _HTML_ANYWHERE.search(text):
         return "html"
-    if _ROBOTS.match(text):
-        return "not-page"
     return None
 
 
@@ -118,9 +120,23 @@ def _suffix(name: str) -> str:
     return "." + name.rsplit(".", 1)[1] if "." in name else ""
 
 
-def classify(file: Path) -> Kind:
-    """The input kind of a file, from its name and its first bytes (see the module docstring)."""
+def classify(file: Path, stdin: bool = False) -> Kind:
+    """The input kind of a file, from its name and its first bytes (see the module docstring).
+
+    `stdin`: the file holds standard input, which has no name: JSON objects make it JSONL, other
+    text a text dump (in a folder, a nameless JSON file is more likely an API response than pages).
+    """
     name = file.name.lower()
+    if stdin:
+        head, _ = head_bytes(file)
+        shown = sniff(head)
+        if shown in ("warc", "parquet", "html"):
+            return Kind(shown)
+        if shown == "not-page":
+            return Kind(None, "skipped_not_pages", "standard input holds a feed, sitemap or robots.txt, not a page")
+        if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            return Kind("jsonl")
+        return Kind("text")
     if name in CRAWLER_FILES or _SITEMAP_NAME.match(name):
         return Kind(None, "skipped_not_pages", f"{file.name} is a file for crawlers (robots.txt, sitemap), not a page")
     named = by_suffix(name)
