@@ -29,6 +29,7 @@ from cleaning.extract.pagemeta import as_utc
 from cleaning.core.schema import FeedEntry, SourceRecord
 from cleaning.core.stats import Stats
 from cleaning.io.sniff import SUPPORTED, classify, head_bytes  # noqa: F401 - SUPPORTED is part of this API
+from cleaning.io.warc import WarcDamage, block_digest_problem
 
 _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_.:-]+)", re.I)
 
@@ -392,7 +393,7 @@ def read_warc(file: Path, stats: Stats) -> Iterator[SourceRecord]:
         index += 1
         try:
             rec = _warc_record(record, input_, stats)
-        except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
+        except (ArchiveLoadFailed, WarcDamage, OSError, EOFError, zlib.error, ValueError) as exc:
             report(stats, input_, f"damaged WARC record at byte {offset} skipped: {exc}")
             continue
         if rec is not None:
@@ -410,7 +411,13 @@ def _warc_record(record, input_: str, stats: Stats) -> SourceRecord | None:
         stats.inc("read/skipped_status")
         return None
     content_type = record.http_headers.get_header("Content-Type")
+    if content_type and "html" not in content_type.lower():  # an image or a video: its body is never read
+        stats.inc("read/skipped_not_html")
+        return None
     body = record.content_stream().read()
+    problem = block_digest_problem(record)
+    if problem:
+        raise WarcDamage(problem)
     match = _HTTP_CHARSET.search(content_type or "")
     html = _page_html(body, content_type, match.group(1) if match else None, input_, stats)
     if html is None:

@@ -215,8 +215,7 @@ def warc_records(file: Path) -> Iterator[tuple[str, object] | Skipped]:
 
     The offset is where the record starts in the file ("member start" for a gzipped file, plus
     "+N" into the member when one member holds several records). Records are parsed by warcio,
-    with digests checked when the record carries them (a mismatch raises ArchiveLoadFailed when
-    the content is read).
+    which checks the digests the record carries as its content is read (see block_digest_problem).
     """
     from warcio.limitreader import LimitReader
     from warcio.recordloader import ArcWarcRecordLoader
@@ -226,7 +225,7 @@ def warc_records(file: Path) -> Iterator[tuple[str, object] | Skipped]:
     def parse(fh: BinaryIO, frame: Frame):
         fh.seek(frame.start)
         stream = LimitReader(fh, frame.block_end - frame.start)
-        return loader.parse_record_stream(stream, known_format="warc", check_digests="raise")
+        return loader.parse_record_stream(stream, known_format="warc", check_digests=True)
 
     size = file.stat().st_size
     with file.open("rb") as fh:
@@ -247,3 +246,16 @@ def warc_records(file: Path) -> Iterator[tuple[str, object] | Skipped]:
                     break
                 offset = str(start) if item.start == 0 else f"{start}+{item.start}"
                 yield offset, parse(spool, item)
+
+
+def block_digest_problem(record) -> str | None:
+    """After the content was read: why the record's bytes are not those written, or None.
+
+    Only WARC-Block-Digest counts: it covers the record's block byte for byte. Tools disagree on
+    what WARC-Payload-Digest covers (before or after transfer decoding), so a payload mismatch
+    alone says nothing about damage.
+    """
+    record.raw_stream.read()  # the rest of the block, so the digest covers all of it
+    checker = getattr(record, "digest_checker", None)
+    problems = [p for p in (checker.problems if checker else []) if p.startswith("block digest")]
+    return f"the record's content does not match its WARC-Block-Digest ({problems[0]})" if problems else None
