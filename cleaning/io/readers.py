@@ -4,8 +4,13 @@ Every reader yields SourceRecord objects; an unreadable input (missing, empty, b
 bad gzip, unknown type, broken record) is reported with `stats.error(input, "read", ...)`
 and skipped, never raised, so one bad file cannot end a run.
 
-`input` names the file, plus "#N" for a record inside it: the 1-based line number of a
-JSONL file, the 0-based record index of a WARC file, the 0-based row of a Parquet file.
+`input` names the file ("-" for standard input), plus "#N" for a record inside it: the 1-based
+line number of a JSONL file, the 0-based record index of a WARC file, the 0-based row of a
+Parquet file ("#first-last" for the rows of a damaged row group). Damage inside a file costs
+what it touches: a bad line, a WARC record (cleaning.io.warc resynchronises), a row group, or
+what follows the point where a gzip stream breaks off.
+
+Which files are inputs, and of which kind, is cleaning.io.sniff's: by name and by content.
 """
 
 from __future__ import annotations

@@ -45,6 +45,7 @@ def test_a_wget_mirror_cleans_its_pages_and_counts_the_rest(tmp_path, capsys):
     for name, content in {"style.css": b"body{}", "app.js": b"var x;", "logo.png": b"\x89PNG\r\n\x1a\n" + bytes(64),
                           "data.xml": b"<x/>"}.items():
         (site / "wp-content" / name).write_bytes(content)
+    (site / "wp-content" / "banner.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))  # a PNG named .html
     bare = site / "news" / "release-without-suffix"
     bare.write_bytes(releases[0].read_bytes().replace(b"<title>", b"<title>Bare "))
     assert main(["clean", str(mirror), "--out", str(tmp_path / "out"), "-q"]) == EXIT_OK
@@ -55,6 +56,24 @@ def test_a_wget_mirror_cleans_its_pages_and_counts_the_rest(tmp_path, capsys):
     assert stats["errors"] == []
     assert counts["read/html"] == 4  # three releases and the page saved without a suffix
     assert counts["read/skipped_assets"] == 4 and counts["read/skipped_not_pages"] == 3
+    assert counts["read/skipped_binary"] == 1
+
+
+def test_a_damaged_warc_cleans_its_undamaged_records_and_names_the_byte_range(tmp_path, capsys):
+    from pressroom.exitcodes import EXIT_PARTIAL
+    from tests.cleaning.io.test_warc_resync import PAGES, response, write_warc
+
+    path = tmp_path / "crawl.warc.gz"
+    index = write_warc(path, gz=True)
+    data = bytearray(path.read_bytes())
+    off, length = response(index, 2)
+    data[off + length // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert main(["clean", str(path), "--out", str(tmp_path / "out"), "-q"]) == EXIT_PARTIAL
+    err = capsys.readouterr().err
+    assert f"bytes {off}-{off + length}" in err, err
+    stats = clean_stats(tmp_path / "out")
+    assert stats["counts"]["read/warc"] == PAGES - 1 and len(stats["errors"]) == 1
 
 
 def test_include_and_exclude_pick_files_in_folders(tmp_path):
