@@ -33,7 +33,7 @@ from cleaning.core.charset import decode_body, looks_binary
 from cleaning.extract.pagemeta import as_utc
 from cleaning.core.schema import FeedEntry, SourceRecord
 from cleaning.core.stats import Stats
-from cleaning.io.sniff import SUPPORTED, classify, head_bytes  # noqa: F401 - SUPPORTED is part of this API
+from cleaning.io.sniff import HEAD_BYTES, SUPPORTED, classify, head_bytes, sniff  # noqa: F401 - SUPPORTED is API
 from cleaning.io.warc import WarcDamage, block_digest_problem
 
 _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_.:-]+)", re.I)
@@ -344,6 +344,9 @@ def _page_html(body: bytes, content_type: str | None, encoding: str | None, inpu
         return None
     if not _is_html(content_type, body):
         stats.inc("read/skipped_not_html")
+        return None
+    if sniff(body[:HEAD_BYTES]) == "not-page":  # a feed or a sitemap served as text/html
+        stats.inc("read/skipped_not_pages")
         return None
     try:
         return decode_html(body, encoding)

@@ -146,3 +146,22 @@ def test_a_symlink_loop_is_reported_in_one_line_and_the_files_read_once(tmp_path
     assert error["error"].startswith("2 symlink loop(s) not followed (news/again -> ")
     assert "1 broken link(s) skipped (gone.html)" in error["error"]
     assert stats["read/symlink_loops"] == 2 and stats["read/broken_links"] == 1
+
+
+def test_a_feed_served_as_text_html_in_a_warc_is_no_page(tmp_path):
+    import io as _io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "crawl.warc.gz"
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for url, body in (("https://ex.org/feed/", RSS), ("https://ex.org/sitemap.xml", SITEMAP),
+                          ("https://ex.org/a", PAGE)):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=_io.BytesIO(body.encode()),
+                                                          http_headers=headers))
+    records, stats = read([path])
+    assert [r.url for r in records] == ["https://ex.org/a"]
+    assert stats["read/skipped_not_pages"] == 2 and stats.errors == []
