@@ -29,6 +29,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from w3lib.encoding import read_bom
+
 from cleaning.core.charset import decode_body, looks_binary
 from cleaning.extract.pagemeta import as_utc
 from cleaning.core.schema import FeedEntry, SourceRecord
@@ -490,11 +492,10 @@ def read_jsonl(file: Path, stats: Stats) -> Iterator[SourceRecord]:
 
 def _text_lines(fh: BinaryIO, head: bytes) -> Iterator[str]:
     """The lines of a text stream, split on "\\n" only, each decoded (UTF-16/32 by BOM, else per line)."""
-    bom = next((name for bom, name in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-                if head.startswith(bom)), None)
-    if bom:
-        yield from io.TextIOWrapper(fh, encoding=bom, errors="replace", newline="\n")
+    codec, bom = read_bom(head)
+    if codec and codec != "utf-8":
+        fh.read(len(bom))
+        yield from io.TextIOWrapper(fh, encoding=codec, errors="replace", newline="\n")
         return
     for number, raw in enumerate(fh):
         if number == 0 and raw.startswith(codecs.BOM_UTF8):

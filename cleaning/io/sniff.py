@@ -92,7 +92,7 @@ def sniff(head: bytes) -> str | None:
         return "warc"
     if head.startswith(b"PAR1"):
         return "parquet"
-    text = head.lstrip(b"\xef\xbb\xbf")
+    text = _as_utf8(head)
     if _ROBOTS.match(text):
         return "not-page"
     if not text.lstrip().startswith(b"<"):  # JSON, CSS or a script that mentions <html> is none of these
@@ -102,6 +102,16 @@ def sniff(head: bytes) -> str | None:
     if _HTML_START.match(text) or _HTML_ANYWHERE.search(text):
         return "html"
     return None
+
+
+def _as_utf8(head: bytes) -> bytes:
+    """The head without its BOM, UTF-16/32 re-encoded as UTF-8 so the patterns above can see it."""
+    from w3lib.encoding import read_bom
+
+    codec, bom = read_bom(head)
+    if not codec:
+        return head
+    return head[len(bom):].decode(codec, errors="ignore").encode("utf-8")
 
 
 def by_suffix(name: str) -> str | None:

@@ -110,17 +110,22 @@ def _old_jsonl_reader(path):
 def test_streaming_gives_the_same_records_as_reading_whole(tmp_path):
     lines = _lines(30) + [json.dumps({"url": "https://ex.org/t", "text": "Café\nsecond line ☃"}, ensure_ascii=False),
                           "", json.dumps({"url": "https://ex.org/é", "html": "<p>déjà</p>"}, ensure_ascii=False)]
-    for name, data in (("a.jsonl", ("\n".join(lines) + "\n").encode()),
+    plain = tmp_path / "a.jsonl"
+    plain.write_bytes(("\n".join(lines) + "\n").encode())
+    expected = [rest for _, *rest in _old_jsonl_reader(plain)]
+    assert len(expected) == 32
+    for name, data in (("a.jsonl", plain.read_bytes()),
                        ("b.jsonl.gz", gzip.compress(("\r\n".join(lines)).encode())),
-                       ("c.jsonl", ("\ufeff" + "\n".join(lines)).encode())):
+                       ("c.jsonl", ("\ufeff" + "\n".join(lines)).encode()),  # a UTF-8 BOM
+                       ("d.jsonl", "\n".join(lines).encode("utf-16"))):  # UTF-16 with its BOM
         path = tmp_path / name
         path.write_bytes(data)
-        expected = _old_jsonl_reader(path) if not name.startswith("c") else \
-            [(f"{path}#{i}", *rest) for i, *rest in
-             [(int(x[0].rsplit("#", 1)[1]), *x[1:]) for x in _old_jsonl_reader(tmp_path / "a.jsonl")]]
         records, stats = read(path)
         assert stats.errors == []
-        assert [(r.input, r.url, r.html, r.text) for r in records] == expected, name
+        if name.startswith(("a", "b")):  # what the whole-file reader gave, input names included
+            assert [(r.input, r.url, r.html, r.text) for r in records] == _old_jsonl_reader(path), name
+        assert [[r.url, r.html, r.text] for r in records] == expected, name
+        assert [r.input for r in records] == [f"{path}#{i}" for i in (*range(1, 32), 33)], name
 
 
 def test_jsonl_memory_does_not_grow_with_the_file(tmp_path):

@@ -91,6 +91,7 @@ def test_a_folder_of_only_assets_says_so_in_one_line(tmp_path):
     ("robots.txt", b"User-agent: *\n", None),
     ("notes.txt", b"A dump\n", "text"),
     ("noname", b"User-agent: *\nDisallow: /\n", None),
+    ("page-utf16", PAGE.encode("utf-16"), "html"),
     ("posts", b'{"id": 1, "content": "<html><body><p>x</p></body></html>"}', None),  # a saved wp-json reply
 ])
 def test_the_type_comes_from_the_bytes_too(tmp_path, name, content, kind):
