@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,6 +52,8 @@ def test_a_wget_mirror_cleans_its_pages_and_counts_the_rest(tmp_path, capsys):
     assert main(["clean", str(mirror), "--out", str(tmp_path / "out"), "-q"]) == EXIT_OK
     shown = capsys.readouterr()
     assert "error" not in shown.err.lower() and "css" not in shown.out
+    assert re.search(r"^files skipped\s+8 in folders \(assets 4, feeds, sitemaps, robots.txt 3, "
+                     r"binary under a page name 1\)$", shown.out, re.M), shown.out
     stats = clean_stats(tmp_path / "out")
     counts = stats["counts"]
     assert stats["errors"] == []
