@@ -195,7 +195,11 @@ def test_damaged_html_files_in_a_folder(tmp_path):
     (tmp_path / "cut.html.gz").write_bytes(gzip.compress(_html(2).encode())[:40])
     (tmp_path / "zeros.html").write_bytes(b"\x00" * 500)
     (tmp_path / "half.html").write_text(_html(3)[:60], encoding="utf-8")  # a page cut short is still a page
+    (tmp_path / "dump.txt.gz").write_bytes(gzip.compress("Titre\nParagraphe.\n".encode() * 200)[:60])
+    (tmp_path / "dump-ok.txt").write_text("Titre\nParagraphe.\n", encoding="utf-8")
     records, stats = read(tmp_path)
-    assert sorted(r.input.rsplit("/", 1)[1] for r in records) == ["half.html", "ok.html"]
+    assert sorted(r.input.rsplit("/", 1)[1] for r in records) == ["dump-ok.txt", "half.html", "ok.html"]
     errors = {e["input"].rsplit("/", 1)[1]: e["error"] for e in stats.errors}
+    assert set(errors) == {"cut.html.gz", "zeros.html", "dump.txt.gz"}
     assert errors["cut.html.gz"].startswith("bad gzip data") and errors["zeros.html"] == "binary content, not text"
+    assert errors["dump.txt.gz"].startswith("bad gzip data")
