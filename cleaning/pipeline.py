@@ -250,7 +250,7 @@ def run_clean(inputs: list[str], out_dir: Path, opts: CleanOptions = DEFAULT_OPT
               scheduler: str | None = None, progress: Progress | None = None) -> tuple[Path | None, Stats]:
     """The `pressroom clean` job: read every input, clean, write the articles table and run stats."""
     stats = stats if stats is not None else Stats()
-    sources = list(read_inputs(inputs, stats))
+    sources = list(read_inputs(inputs, stats, include=opts.include, exclude=opts.exclude))
     small = len(sources) <= BATCH_SIZE and engine != "dask"  # a pool costs more than it saves
     runner = InlineEngine(progress) if small else make_engine(engine, workers, scheduler, progress)
     try:

@@ -100,6 +100,9 @@ def _add_verbosity(p: argparse.ArgumentParser) -> None:
 
 def _add_crawl_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("urls", nargs="*", help="site roots, listing pages, feed or sitemap URLs")
+    p.add_argument("-i", "--input-list", dest="input_lists", action="append", default=[], metavar="FILE",
+                   help="also crawl the URLs listed in FILE, one a line (# comments and blank lines ignored; "
+                        "- reads them from standard input); repeatable")
     p.add_argument("--profile", type=Path, help="site profile: a TOML file, or a bundled profile's name")
     p.add_argument("--max-pages", type=positive_int, default=None, help="stop after this many pages")
     p.add_argument("--fast", action="store_true", help="no throttling (local or permitted hosts only)")
@@ -109,6 +112,18 @@ def _add_crawl_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true", help="resume an interrupted crawl (JOBDIR under OUT)")
     p.add_argument("--warc", type=Path, help="also write request/response records to this WARC file")
     p.add_argument("--redis", help="share the frontier through scrapy-redis, e.g. redis://host:6379/0")
+
+
+def _add_input_selection(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-i", "--input-list", dest="input_lists", action="append", default=[], metavar="FILE",
+                   help="also read the inputs listed in FILE, one path a line (# comments and blank lines "
+                        "ignored; - reads the list from standard input); repeatable")
+    p.add_argument("--include", action="append", default=[], metavar="GLOB",
+                   help="in folders, read only files whose path (relative to the folder) or name matches GLOB, "
+                        "e.g. '*.html' or 'news/*'; repeatable")
+    p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                   help="in folders, skip files whose relative path or name matches GLOB (wins over --include); "
+                        "repeatable")
 
 
 def _add_clean_args(p: argparse.ArgumentParser) -> None:
@@ -161,7 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("clean", help="clean raw Parquet / HTML / WARC / JSONL / text dumps into OUT/articles/",
                        description="Clean inputs (raw Parquet, HTML folders, WARC, JSONL, text dumps) into OUT/articles/.")
-    p.add_argument("inputs", nargs="+", help="files or folders")
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
+                   help="files or folders (folders are walked; assets, feeds, sitemaps and robots.txt in them are "
+                        "counted and skipped); - reads one input (HTML, JSONL, WARC, ...) from standard input")
+    _add_input_selection(p)
     _add_clean_args(p); _add_out(p); _add_verbosity(p); _add_log_file(p)
     _add_config(p); _add_clean_profile(p)
 

@@ -4,17 +4,46 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from pressroom.console import print_run_summary
-from pressroom.errors import explain
+from pressroom.errors import UsageError, explain
 from pressroom.exitcodes import EXIT_FATAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 from pressroom.preflight import check_dataset, check_inputs, check_out
 from pressroom.stages import clean_exit_code, clean_into, read_crawl_stats, write_report_quietly
 
 
+def listed(files: list[str], command: str, what: str) -> list[str]:
+    """The entries of `-i FILE` lists: one a line, blank lines and `#` comments left out; `-` is stdin."""
+    entries: list[str] = []
+    if files.count("-") > 1:
+        raise UsageError(f"pressroom {command}: -i - given twice: standard input can be read once")
+    for name in files:
+        try:
+            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"pressroom {command}: -i {name}: cannot read this list of {what} "
+                             f"({exc.strerror if isinstance(exc, OSError) else 'not UTF-8 text'})") from None
+        entries += [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return entries
+
+
+def clean_inputs(args: argparse.Namespace) -> list[str]:
+    """The inputs of `pressroom clean`: the arguments, then the entries of each -i list."""
+    inputs = [*args.inputs, *listed(args.input_lists, args.command, "inputs")]
+    if not inputs:
+        raise UsageError(f"pressroom {args.command}: give at least one input (a file, a folder, - for standard "
+                         "input) or -i FILE with a list of them")
+    if inputs.count("-") > 1 or ("-" in inputs and "-" in args.input_lists):
+        raise UsageError(f"pressroom {args.command}: standard input can be read once: give - once, "
+                         "as an input or as -i -")
+    return inputs
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     import time
 
+    args.inputs = clean_inputs(args)
     check_inputs(args.inputs, args.command)
     check_out(args.out, args.command)
     check_dataset(args.out)
@@ -27,6 +56,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
 def cmd_crawl(args: argparse.Namespace) -> int:
     from pressroom.crawl import run_crawl
 
+    args.urls = [*args.urls, *listed(args.input_lists, args.command, "URLs")]
+    args.input_lists = []  # read once: `run` calls this before cleaning
     if not args.urls and not args.profile:
         print("pressroom crawl: give at least one URL or --profile", file=sys.stderr)
         return EXIT_USAGE

@@ -53,6 +53,11 @@ def clean_fields(table: dict, where: str) -> dict:
     for key, value in table.items():
         if key not in fields:
             raise UsageError(f"{where}: unknown key {key!r} in [clean] — known: {', '.join(sorted(fields))}")
+        if str(fields[key].type).startswith("tuple"):  # globs and other lists: TOML arrays of strings
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise UsageError(f"{where}: [clean] {key} = {value!r} should be an array of strings")
+            checked[key] = tuple(value)
+            continue
         kinds = _TYPES.get(str(fields[key].type), (object,))
         if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
             raise UsageError(f"{where}: [clean] {key} = {value!r} should be {fields[key].type} "
@@ -142,4 +147,7 @@ def apply_config(args: argparse.Namespace) -> None:
         fields.update(profile_clean_fields(args.profile))
     if getattr(args, "site", None):
         fields["site"] = args.site
+    for name in ("include", "exclude"):  # folder globs given on the command line add to the config's
+        if getattr(args, name, None):
+            fields[name] = (*fields.get(name, ()), *getattr(args, name))
     args.clean_options = CleanOptions(**fields)

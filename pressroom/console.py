@@ -75,6 +75,19 @@ def _row(label: str, value) -> str:
     return f"{label:<24} {value}"
 
 
+_SKIPPED = (("read/skipped_assets", "assets"), ("read/skipped_not_pages", "feeds, sitemaps, robots.txt"),
+            ("read/skipped_binary", "binary under a page name"), ("read/skipped_unknown", "not pages"),
+            ("read/skipped_excluded", "--include/--exclude"))
+
+
+def skipped_files_line(stats) -> str | None:
+    """The files input folders held that were no pages, in one line ("14 (assets 12, ...)"), or None."""
+    parts = [(stats[key], name) for key, name in _SKIPPED if stats[key]]
+    if not parts:
+        return None
+    return f"{sum(n for n, _ in parts):,} in folders (" + ", ".join(f"{name} {n:,}" for n, name in parts) + ")"
+
+
 def print_run_summary(out: Path, path: Path | None, stats, *, crawl_stats: dict | None = None,
                       report: Path | None = None, seconds: float | None = None, verbose: bool = False,
                       file=None) -> None:
@@ -102,6 +115,9 @@ def print_run_summary(out: Path, path: Path | None, stats, *, crawl_stats: dict 
             lines.append(_row("raw table", out / "raw"))
         lines.append(_row("articles table", path))
         lines.append(_row("report", report if report is not None else f"run `pressroom report {out}` to write one"))
+    skipped = skipped_files_line(stats)
+    if skipped:
+        lines.append(_row("files skipped", skipped))
     if stats.errors:
         lines.append(_row("inputs with errors", f"{len(stats.errors):,} (one line each on stderr)"))
     if seconds is not None:

@@ -31,7 +31,7 @@ def check_out(out: Path, command: str) -> None:
 
 def check_inputs(inputs: list[str], command: str) -> None:
     """Every input exists: a typo stops the job before any stage runs, not after all four."""
-    missing = [i for i in inputs if not Path(i).exists()]
+    missing = [i for i in inputs if i != "-" and not Path(i).exists()]  # "-" is standard input
     if missing:
         names = ", ".join(missing)
         raise UsageError(f"pressroom {command}: no such input: {names} — check the path"

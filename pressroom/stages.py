@@ -14,7 +14,9 @@ def clean_options(args: argparse.Namespace):
     """The CleanOptions --config / --profile / --site made (pressroom.config), else the defaults."""
     from cleaning.core.options import CleanOptions
 
-    return getattr(args, "clean_options", None) or CleanOptions(site=getattr(args, "site", None))
+    return getattr(args, "clean_options", None) or CleanOptions(
+        site=getattr(args, "site", None), include=tuple(getattr(args, "include", None) or ()),
+        exclude=tuple(getattr(args, "exclude", None) or ()))
 
 
 def save_failed_run(stats, args: argparse.Namespace, inputs: list[str], exc: BaseException) -> None:

@@ -21,6 +21,9 @@ class CleanOptions:
     # site / dump context
     site: str | None = None  # force a site for all inputs (dumps without URLs)
     max_input_bytes: int = 20 * 1024 * 1024  # larger pages are truncated to this before parsing
+    # inputs: fnmatch globs picking files inside input folders (cleaning.io.readers.folder_files)
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
 
 
 DEFAULT_OPTIONS = CleanOptions()

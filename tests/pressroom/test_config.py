@@ -104,3 +104,14 @@ def test_crawl_takes_a_bundled_profile_by_name_too():
     args = build_parser().parse_args(["crawl", "--profile", "example-ngo"])
     apply_config(args)
     assert spider_arguments(args)["profile"] == str(REPO / "cleaning" / "profiles" / "example.toml")
+
+
+def test_folder_globs_from_the_config_and_the_command_line_add_up(tmp_path):
+    config = _file(tmp_path / "pressroom.toml", "[clean]\nexclude = ['*/tag/*']\n")
+    args = build_parser().parse_args(["clean", FIXTURE, "--config", str(config), "--exclude", "*.txt",
+                                      "--include", "news/*"])
+    apply_config(args)
+    assert args.clean_options.exclude == ("*/tag/*", "*.txt") and args.clean_options.include == ("news/*",)
+    bad = _file(tmp_path / "bad.toml", "[clean]\nexclude = '*/tag/*'\n")
+    with pytest.raises(Exception, match="array of strings"):
+        apply_config(build_parser().parse_args(["clean", FIXTURE, "--config", str(bad)]))
