@@ -137,8 +137,14 @@ def _is_role_phrase(text: str, lex: QuoteLexicon) -> bool:
         return False  # "the authorities of X must end …" is a clause, not a title
     def is_role(word: str) -> bool:
         forms = {word, word[:-1] if word.endswith(("s", "x")) else word}  # plurals: "les représentants"
-        return bool(forms & nouns) or bool(set(word.split("-")) & nouns)
+        return bool(forms & nouns) or bool(set(word.split("-")) & nouns) or is_agent_noun(word, lex)
     return any(is_role(w) for w in words[:2]) or is_role(words[-1])
+
+
+def is_agent_noun(word: str, lex: QuoteLexicon) -> bool:
+    """A trade named by its ending: "scientist", "économiste", "hydrologue" (cleaning/lexicon/quotes.toml role_suffixes)."""
+    folded = fold_same_length(word)
+    return any(folded.endswith(suffix) and len(folded) > len(suffix) + 1 for suffix in lex.role_suffixes)
 
 
 def _extend_name(body: str, end: int, lex: QuoteLexicon) -> int:
@@ -381,9 +387,71 @@ def speaker_forward(text: str, lex: QuoteLexicon, strict: bool) -> tuple[Speaker
     return Speaker(speaker, role, pronoun), end
 
 
+def _is_apposition(piece: str, lex: QuoteLexicon) -> bool:
+    """A piece that can stand between a subject and its verb as a description of it:
+    "responsable du plaidoyer chez l’ONG X", "watershed scientist", "Terre Solidaire", "a lawyer", "42 ans"."""
+    words = words_in(piece)
+    if not words or len(words) > 16:
+        return False
+    folded = [fold_same_length(w) for w in words]
+    if folded[0] in lex.pronouns or fold_same_length(piece.strip()) in lex.pronouns:
+        return False
+    body = folded[1:] if folded[0] in lex.determiners else folded
+    if any(w in lex.clause_words or w in ("que", "qu'", "that") for w in body):
+        return False  # "the law must change": a clause, not a description
+    if lex.cue.search(fold_same_length(piece)):
+        return False
+    info = parse_chunk(piece, lex)
+    if info.kind in ("role", "name"):
+        return True
+    if re.match(r"^\s*\d+\s*(?:ans|years?)", fold_same_length(piece)):
+        return True
+    return info.kind == "other" and (words[0][0].islower() or folded[0] in lex.determiners)
+
+
+def _subject_with_appositions(body: str, pieces: list[tuple[int, int]], lex: QuoteLexicon) -> tuple[Speaker, int] | None:
+    """Speaker first, described after commas: "Sofia Berger, responsable du plaidoyer chez X, [a affirmé]".
+
+    The first piece that is not a when / where adjunct is the name; every later piece must be an
+    apposition (a role, an organisation, a description), which together make the role.
+    """
+    k = 0
+    while k < len(pieces) and parse_chunk(body[pieces[k][0]:pieces[k][1]], lex).kind == "adjunct":
+        k += 1
+    if k >= len(pieces) - 1:
+        return None  # nothing after the name: the backward reading has it
+    s, e = pieces[k]
+    head = parse_chunk(body[s:e], lex)
+    if head.kind != "name" or not head.complete or not head.speaker or not _looks_like_person(head.speaker, lex) \
+            and not is_org(head.speaker, lex):
+        return None
+    rest = [body[a:b].strip() for a, b in pieces[k + 1:]]
+    if not all(_is_apposition(piece, lex) for piece in rest):
+        return None
+    if is_org(head.speaker, lex):
+        # "Rivières Vivantes, Sophie Lachance, directrice générale": the person named after the organisation speaks
+        if any(parse_chunk(p, lex).kind == "name" and not is_org(parse_chunk(p, lex).speaker, lex) for p in rest):
+            return None
+    role = _clean(", ".join(([head.role] if head.role else []) + rest))
+    return Speaker(head.speaker, role or None), s
+
+
 def speaker_backward(text: str, lex: QuoteLexicon) -> tuple[Speaker, int] | None:
-    """Parse the subject ending text ("…, Jane Doe, director at X,"): the speaker and where it starts."""
+    """Parse the subject ending text ("…, Jane Doe, director at X,"): the speaker and where it starts.
+
+    The name may open the subject, with its descriptions after it ("Jane Doe, director at X,"), or
+    close it, with its title before ("the director of X, Jane Doe,"); the first reading wins when
+    the piece that opens the subject is a name and every later piece describes it.
+    """
     body = text.rstrip(" ,\u00a0\u202f")
+    first_name = _subject_with_appositions(body, top_chunks(body), lex)
+    found = _speaker_backward(body, lex)
+    if first_name is not None and (found is None or found[1] > first_name[1]):
+        return first_name
+    return found
+
+
+def _speaker_backward(body: str, lex: QuoteLexicon) -> tuple[Speaker, int] | None:
     pieces = [p for p in top_chunks(body)]
     role_parts: list[str] = []
     i = len(pieces) - 1
