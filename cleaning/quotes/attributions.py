@@ -201,6 +201,7 @@ def reported_speech(text: str, folded: str, s: int, e: int, lex: QuoteLexicon) -
     if lead is not None:
         comma = text.find(",", lead.end(), end)
         if comma != -1:
+            comma = _past_roles(text, comma, end, lex)
             parsed = speaker_forward(text[lead.end():comma], lex, strict=True)
             content = (comma + 1, end)
             if parsed and (parsed[0].speaker or parsed[0].pronoun) and parsed[1] >= comma - lead.end() - 1 \
@@ -245,6 +246,23 @@ def reported_speech(text: str, folded: str, s: int, e: int, lex: QuoteLexicon) -
                 att = sub[0]
                 return _with_kind(text, Attribution(att.speaker, att.cue, cs, end, (s, cs - 1)), lex)
     return None
+
+
+def _past_roles(text: str, comma: int, end: int, lex: QuoteLexicon) -> int:
+    """"Selon X, avocat des riverains, le projet …": the comma after the source's role pieces, not the first one.
+
+    A piece counts as a role when it reads as one and is not led by a definite article
+    ("le gouvernement doit …" opens the reported clause); words must remain for the clause."""
+    while True:
+        nxt = text.find(",", comma + 1, end)
+        if nxt == -1:
+            return comma
+        piece = text[comma + 1:nxt]
+        first = fold_same_length((words_in(piece) or [""])[0])
+        definite = first in lex.determiners and first not in ("un", "une", "a", "an")
+        if parse_chunk(piece, lex).kind != "role" or definite or len(words_in(text[nxt + 1:end])) < 3:
+            return comma
+        comma = nxt
 
 
 def _that_clause(tail: str, lex: QuoteLexicon, cue: str) -> int | None:

@@ -300,7 +300,7 @@ def top_chunks(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _role_valid(chunk: _Chunk, text: str, previous_role: bool, lex: QuoteLexicon) -> bool:
+def _role_valid(chunk: _Chunk, text: str, previous_role: bool, lex: QuoteLexicon, strict: bool = True) -> bool:
     folded = fold_same_length(text.strip())
     first = (words_in(folded) or [""])[0]
     if previous_role and first in {"de", "du", "des", "d", "of", "and", "et", "at", "à", "for", "pour", "in", "en"} | {"d'"}:
@@ -313,6 +313,8 @@ def _role_valid(chunk: _Chunk, text: str, previous_role: bool, lex: QuoteLexicon
         return True  # "Jane Doe, a paediatrician in Khan Younis"
     if chunk.kind == "name" and chunk.role is None and not previous_role:
         return True  # an organisation as the apposition: "Jane Doe, Amnesty International"
+    if chunk.kind == "name" and chunk.role is None and chunk.complete and not strict:
+        return True  # title then organisation: "said Jane Doe, chair, Residents for the River." (inside marks, the quote may go on)
     return bool(re.match(r"^\d+\s*(?:ans|years?)", folded))
 
 
@@ -374,7 +376,7 @@ def speaker_forward(text: str, lex: QuoteLexicon, strict: bool) -> tuple[Speaker
             after_adjunct = True
             end = e
             continue
-        if not after_adjunct and _role_valid(info, piece, bool(role_parts), lex):
+        if not after_adjunct and _role_valid(info, piece, bool(role_parts), lex, strict):
             role_parts.append(piece.strip())
             end = e
             continue

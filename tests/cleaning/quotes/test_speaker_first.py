@@ -84,3 +84,27 @@ def test_an_apposition_describes_the_subject_and_a_clause_does_not(piece, descri
     from cleaning.quotes.speakers import _is_apposition
 
     assert _is_apposition(piece, quote_lexicon()) is described
+
+
+@pytest.mark.parametrize("paragraph, speaker, role, text", [
+    ("Selon Julien Marceau, avocat des riverains, le projet menace la rivière et ses habitants.",
+     "Julien Marceau", "avocat des riverains", "le projet menace la rivière et ses habitants"),
+    ("According to Marc Ouellet, watershed scientist at Laval University, the river is already stressed.",
+     "Marc Ouellet", "watershed scientist at Laval University", "the river is already stressed"),
+    # the clause itself holds commas: only role pieces move the cut
+    ("Selon Julien Marceau, le projet menace la rivière, et rien ne garantit son avenir.",
+     "Julien Marceau", None, "le projet menace la rivière, et rien ne garantit son avenir"),
+])
+def test_a_source_role_after_selon_or_according_to_is_the_role_not_the_clause(paragraph, speaker, role, text):
+    (quote,) = find_quotes([paragraph])
+    assert (quote.speaker, quote.speaker_role, quote.text, quote.kind) == (speaker, role, text, "indirect")
+
+
+@pytest.mark.parametrize("paragraph, speaker, role", [
+    ("“We will appeal the permit as soon as it is signed,” said Tomás Ferreira, chair, Residents for the River.",
+     "Tomás Ferreira", "chair, Residents for the River"),
+    ("« Nous ferons appel dès la signature du permis », a déclaré Julien Marceau, avocat, Rivières Vivantes.",
+     "Julien Marceau", "avocat, Rivières Vivantes"),
+])
+def test_title_then_organisation_after_an_inverted_cue(paragraph, speaker, role):
+    assert _who([paragraph]) == [(speaker, role)]
