@@ -28,7 +28,7 @@ from cleaning.quotes.units import (
 )
 from cleaning.core.schema import Document, Quote, QuoteKind, Reason, Removed
 from cleaning.quotes.sentences import sentence_spans
-from cleaning.quotes.names import display_speaker, gender_of
+from cleaning.quotes.names import display_speaker, gender_of, organisations_named, speaker_type
 from cleaning.quotes.speakers import Speaker, is_org, mentioned_person
 from cleaning.core.stats import Stats
 
@@ -40,7 +40,7 @@ class _Analysis:
     attribution_lines: frozenset[int]
 
 
-def _analyse(texts: list[str], kinds: list[str] | None, lang: str | None) -> _Analysis:
+def _analyse(texts: list[str], kinds: list[str] | None, lang: str | None, organisations: tuple[str, ...] = ()) -> _Analysis:
     """Pull-quote candidates first (so they neither break a continued quote nor count twice), then body quotes;
     a candidate whose repeated sentence lies in no body quote is a plain paragraph after all (second pass).
     `lang` is a hint only: every language's cues are tried."""
@@ -65,7 +65,15 @@ def _analyse(texts: list[str], kinds: list[str] | None, lang: str | None) -> _An
             f = FoundQuote(_replace(f.quote, pull_of=order[id(target)]), f.anchor, f.source)
         final.append(f)
     lines = frozenset(line for _src, line in confirmed.values() if line is not None)
-    return _Analysis(final, frozenset(confirmed), lines)
+    return _Analysis(_typed(final, texts, lex, organisations), frozenset(confirmed), lines)
+
+
+def _typed(found: list[FoundQuote], texts: list[str], lex: QuoteLexicon, hints: tuple[str, ...]) -> list[FoundQuote]:
+    """Each quote's speaker_type, read against the organisations the whole document names."""
+    roles = [f.quote.speaker_role for f in found if f.quote.speaker_role]
+    organisations = organisations_named(texts, roles, lex, hints)
+    return [dataclasses.replace(f, quote=_replace(f.quote, speaker_type=speaker_type(
+        f.quote.speaker, f.quote.speaker_role, lex, organisations))) for f in found]
 
 
 def _replace(quote: Quote, **changes) -> Quote:
@@ -202,19 +210,27 @@ def _spans(found: list[FoundQuote], texts: list[str]) -> list[Quote]:
     return out
 
 
-def find_quotes(paragraphs: list[str], lang: str | None = None, kinds: list[str] | None = None) -> list[Quote]:
+def find_quotes(paragraphs: list[str], lang: str | None = None, kinds: list[str] | None = None,
+                organisations: tuple[str, ...] = ()) -> list[Quote]:
     """Every quote in a list of body paragraphs, pull quotes included (indexes and spans over the list as given).
 
     lang is a hint only: French and English cues are always both tried, because quotes
     cross languages ("…,” a déclaré X) and detected languages can be wrong on short text.
+    organisations: names known to be organisations (the site's name and host label).
     """
-    return _spans(_analyse(list(paragraphs), kinds, lang).found, list(paragraphs))
+    return _spans(_analyse(list(paragraphs), kinds, lang, organisations).found, list(paragraphs))
+
+
+def _site_organisations(doc: Document) -> tuple[str, ...]:
+    """The publisher as an organisation: its name, and its host's first label ("terre-solidaire" of terre-solidaire.org)."""
+    host = (doc.site or "").removeprefix("www.")
+    return tuple(n for n in (doc.site_name, host.split(".")[0] if "." in host else None) if n)
 
 
 def attribute_quotes(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
     """Fill doc.quotes; pull quotes and their name lines leave the body (doc.removed says why)."""
     texts = [p.text for p in doc.paragraphs]
-    analysis = _analyse(texts, [p.kind for p in doc.paragraphs], doc.lang)
+    analysis = _analyse(texts, [p.kind for p in doc.paragraphs], doc.lang, _site_organisations(doc))
     gone = analysis.pulls | analysis.attribution_lines
     kept = [i for i in range(len(texts)) if i not in gone]
     new_index = {old: new for new, old in enumerate(kept)}

@@ -237,6 +237,8 @@ def _org_then_person(text: str, run: list[re.Match], lex: QuoteLexicon) -> tuple
     last_org = max((i for i, w in enumerate(folded) if w in lex.org_words), default=None)
     if last_org is None:
         return None
+    if last_org == 0 and folded[0] in lex.org_anaphors | lex.speaker_nouns:
+        return None  # "Alliance Rivières Vivantes", "Fondation Abbé Pierre": the kind opens the organisation's own name
     tail = run[last_org + 1:]
     if not 2 <= len(tail) <= 3 or any(fold_same_length(m.group()) in lex.particles | lex.not_person | lex.org_words for m in tail):
         return None
@@ -266,10 +268,11 @@ def _trailing_name(text: str, lex: QuoteLexicon) -> tuple[str, str] | None:
     if text[matches[i - 1].end():matches[i].start()].strip():
         return None
     before = fold_same_length(matches[i - 1].group())
-    # "de l’hôpital Bichat": a common noun with an elided article, then a name: a place or body, not a person
+    # "de l’hôpital Bichat": a common noun with an elided article, then a name: a place or body, not a person;
+    # "de l’Alliance Rivières Vivantes": the elided article opens the name itself, an organisation
     if before in lex.particles or before in lex.determiners or before in PREPOSITIONS \
             or re.match(r"^[dl]'", fold_same_length(matches[i].group())) \
-            or (re.match(r"^[dl]'", before) and not is_capitalised(matches[i - 1].group())):
+            or re.match(r"^[dl]'", before):  # "de l’Alliance Rivières Vivantes": one name, after its article
         return None
     if any(fold_same_length(m.group()) in lex.not_person for m in matches[i:]):
         return None

@@ -95,7 +95,7 @@ def test_polars_round_trip(dataset):
     assert df.schema["quotes"] == pl.List(pl.Struct({
         "text": pl.String, "speaker": pl.String, "speaker_role": pl.String, "cue": pl.String, "kind": pl.String,
         "paragraph": pl.Int32, "paragraphs": pl.List(pl.Int32), "start": pl.Int32, "end": pl.Int32,
-        "pull_of": pl.Int32}))
+        "pull_of": pl.Int32, "speaker_type": pl.String}))
     assert df.schema["published_at"] == pl.Datetime("us", "UTC")
     assert df.schema["year"] == pl.Int16 and df.schema["word_count"] == pl.Int32
     assert df.schema["removed"] == pl.List(pl.Struct({"text": pl.String, "reason": pl.String}))
