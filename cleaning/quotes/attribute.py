@@ -28,7 +28,7 @@ from cleaning.quotes.units import (
 )
 from cleaning.core.schema import Document, Quote, QuoteKind, Reason, Removed
 from cleaning.quotes.sentences import sentence_spans
-from cleaning.quotes.names import display_speaker, gender_of, organisations_named, speaker_type
+from cleaning.quotes.names import canonical_person, display_speaker, gender_of, organisations_named, speaker_type
 from cleaning.quotes.speakers import Speaker, is_org, mentioned_person
 from cleaning.core.stats import Stats
 
@@ -119,18 +119,22 @@ def _resolve(texts, folded, items, kinds, lex) -> list[FoundQuote]:
     last: Speaker | None = None
     persons: list[tuple[Speaker, str | None]] = []  # people met so far in the section, with what says she / he
     last_org: str | None = None
+    last_is_org = False
+    named: list[str] = []  # people named so far in the whole document, as shown: a lone surname's full name
     section_of = _sections(kinds)
     last_section = None
     for (p, _pos), what, payload in items:
         if section_of[p] != last_section:
-            last, persons, last_org, last_section = None, [], None, section_of[p]
+            last, persons, last_org, last_section, last_is_org = None, [], None, section_of[p], False
         if what == "mention":
             persons.append((payload, gender_of(payload, lex)))
+            named.append(display_speaker(payload, lambda: "", lex, None).speaker or "")
             continue
         if what == "unit":
             unit: QuoteUnit = payload
             attribution = unit.attribution
-            speaker = _who(attribution.speaker if attribution else None, last, persons)
+            speaker = canonical_person(_who(attribution.speaker if attribution else None, last, persons, last_is_org),
+                                       named, lex)
             shown = _shown(speaker, texts, p, lex, last_org)
             text = unit_text(texts, unit)
             paragraphs = tuple(dict.fromkeys(q for q, _s, _e in unit.pieces))
@@ -142,7 +146,7 @@ def _resolve(texts, folded, items, kinds, lex) -> list[FoundQuote]:
             found.append(FoundQuote(quote, (first[0], first[1], last_piece[0], last_piece[2])))
         else:
             p, (attribution, kind) = payload
-            speaker = _who(attribution.speaker, last, persons)
+            speaker = canonical_person(_who(attribution.speaker, last, persons, last_is_org), named, lex)
             if speaker is None or not speaker.speaker:
                 continue  # reported speech with nobody to report it ("He said …" out of the blue)
             shown = _shown(speaker, texts, p, lex, last_org)
@@ -157,11 +161,15 @@ def _resolve(texts, folded, items, kinds, lex) -> list[FoundQuote]:
         if speaker is not None and speaker.speaker:
             said = attribution.speaker if attribution else None
             last = speaker
-            if is_org(shown.speaker, lex):
+            last_is_org = is_org(shown.speaker, lex)
+            if last_is_org:
                 last_org = shown.speaker
             else:
-                gender = gender_of(speaker, lex) or (said.gender if said is not None and said.pronoun else None)
+                known = [g for s_, g in persons if s_.speaker == speaker.speaker and g]
+                gender = gender_of(speaker, lex) or (said.gender if said is not None and said.pronoun else None) \
+                    or (known[-1] if known else None)
                 persons = [(s_, g) for s_, g in persons if s_.speaker != speaker.speaker] + [(speaker, gender)]
+                named.append(shown.speaker)
     return found
 
 
@@ -172,16 +180,25 @@ def _shown(speaker: Speaker | None, texts: list[str], p: int, lex, last_org: str
     return display_speaker(speaker, lambda: "\n".join(texts[:p + 1]), lex, last_org)
 
 
-def _who(speaker: Speaker | None, last: Speaker | None, persons: list[tuple[Speaker, str | None]]) -> Speaker | None:
-    """The speaker itself; the last one for a bare quote; for "elle" / "he" the last person who may be so called."""
+def _who(speaker: Speaker | None, last: Speaker | None, persons: list[tuple[Speaker, str | None]],
+         last_is_org: bool = False) -> Speaker | None:
+    """The speaker itself; the last one for a bare quote; for a pronoun, the person it can stand for.
+
+    "he" / "elle": the most recent person met in the section whose gender, when the lexicon can
+    tell it, agrees; nobody when none does ("he" is never an organisation; "elle" may be
+    "l’association", the last organisation that spoke). "they" / "ils" / "on": the last speaker.
+    """
     if speaker is None or (speaker.speaker is None and not speaker.pronoun):
         return last
     if speaker.pronoun:
-        if speaker.gender is not None:
-            for person, gender in reversed(persons):
-                if gender is None or gender == speaker.gender:
-                    return person
-        return persons[-1][0] if persons else last
+        if speaker.gender is None:
+            return last or (persons[-1][0] if persons else None)
+        for person, gender in reversed(persons):
+            if gender is None or gender == speaker.gender:
+                return person
+        if not speaker.personal and last_is_org:
+            return last
+        return None
     return speaker
 
 

@@ -72,6 +72,19 @@ def _full_name(surname: str, before: str, lex: QuoteLexicon) -> str | None:
     return found
 
 
+def canonical_person(speaker: Speaker | None, named: list[str], lex: QuoteLexicon) -> Speaker | None:
+    """A lone surname ("Lopez said") as the full name of the last person so named ("Maria Lopez")."""
+    name = speaker.speaker if speaker is not None else None
+    words = words_in(name or "")
+    if len(words) != 1 or not is_capitalised(words[0]) or is_org(name, lex) or words[0] in lex.stops:
+        return speaker
+    for full in reversed(named):
+        parts = words_in(full or "")
+        if len(parts) >= 2 and parts[-1] == words[0] and not is_org(full, lex):
+            return Speaker(full, speaker.role, speaker.pronoun, speaker.gender, speaker.personal)
+    return speaker
+
+
 def is_org_anaphor(name: str | None, lex: QuoteLexicon) -> bool:
     """"L’ONG", "the charity", "l’association": an organisation by its common noun."""
     words = words_in(fold_same_length(name or ""))

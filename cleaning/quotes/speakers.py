@@ -30,6 +30,7 @@ class Speaker:
     role: str | None
     pronoun: bool = False
     gender: str | None = None  # "f" / "m" when a pronoun ("elle", "he") or a title says so
+    personal: bool = False  # a pronoun only people are called by ("he", "she"; "elle" may be "l’association")
 
 
 def pronoun_gender(text: str) -> str | None:
@@ -40,6 +41,12 @@ def pronoun_gender(text: str) -> str | None:
     if words & {"il", "ils", "he", "him"}:
         return "m"
     return None
+
+
+def pronoun_speaker(text: str, lex: QuoteLexicon) -> Speaker:
+    """The speaker a pronoun cue stands for, still to be resolved: its gender, and whether only a person fits."""
+    words = set(fold_same_length(text).replace("-", " ").split())
+    return Speaker(None, None, pronoun=True, gender=pronoun_gender(text), personal=bool(words & lex.personal_pronouns))
 
 
 def starts_adjunct(folded: str, lex: QuoteLexicon) -> bool:
@@ -355,7 +362,7 @@ def speaker_forward(text: str, lex: QuoteLexicon, strict: bool) -> tuple[Speaker
         first = _document_author(text[s:e], lex) or first
     idx = 1
     if first.kind == "pronoun":
-        return Speaker(None, None, pronoun=True, gender=pronoun_gender(text[s:e])), e
+        return pronoun_speaker(text[s:e], lex), e
     if first.kind == "role" and len(pieces) > 1:
         second = parse_chunk(text[pieces[1][0]:pieces[1][1]], lex)
         if second.kind == "name":
@@ -414,6 +421,13 @@ def _is_apposition(piece: str, lex: QuoteLexicon) -> bool:
     return info.kind == "other" and (words[0][0].islower() or folded[0] in lex.determiners)
 
 
+def _described_by_article(piece: str, lex: QuoteLexicon) -> bool:
+    """"The warehouse owner", "a retired teacher": an article, a few lower-case words, no clause."""
+    words = words_in(piece)
+    return 2 <= len(words) <= 6 and fold_same_length(words[0]) in lex.determiners \
+        and all(w.islower() for w in words[1:]) and _is_apposition(piece, lex)
+
+
 def _subject_with_appositions(body: str, pieces: list[tuple[int, int]], lex: QuoteLexicon) -> tuple[Speaker, int] | None:
     """Speaker first, described after commas: "Sofia Berger, responsable du plaidoyer chez X, [a affirmé]".
 
@@ -465,7 +479,7 @@ def _speaker_backward(body: str, lex: QuoteLexicon) -> tuple[Speaker, int] | Non
         piece = body[s:e]
         info = parse_chunk(piece, lex)
         if info.kind == "pronoun":
-            return Speaker(None, None, pronoun=True, gender=pronoun_gender(piece)), s
+            return pronoun_speaker(piece, lex), s
         if info.kind == "adjunct" and i > 0 and not role_parts:
             if re.match(r"^\s*\d+\s*(?:ans|years?)", fold_same_length(piece)):
                 role_parts.append(piece.strip())
@@ -477,8 +491,11 @@ def _speaker_backward(body: str, lex: QuoteLexicon) -> tuple[Speaker, int] | Non
             if i > 0:
                 ps, pe = pieces[i - 1]
                 before = parse_chunk(body[ps:pe], lex)
-                if before.kind == "role" and (i - 1 == 0 or parse_chunk(body[pieces[i - 2][0]:pieces[i - 2][1]], lex).kind == "adjunct"):
+                opens = i - 1 == 0 or parse_chunk(body[pieces[i - 2][0]:pieces[i - 2][1]], lex).kind == "adjunct"
+                if before.kind == "role" and opens:
                     role, start = before.role, ps
+                elif before.kind == "other" and opens and _described_by_article(body[ps:pe], lex):
+                    role, start = _clean(body[ps:pe]), ps  # "The warehouse owner, Tom Briggs, said"
             if role_parts:
                 role = _clean(", ".join(([role] if role else []) + role_parts[::-1]))
             return Speaker(info.speaker, role or None), start
@@ -535,14 +552,16 @@ def mentioned_person(sentence: str, lex: QuoteLexicon) -> Speaker | None:
     while i < len(words) and fold_same_length(words[i].group()) in lex.determiners:
         i += 1
     titled = i
-    while i < len(words) and i - titled < 4 and words[i].group().islower():
-        i += 1  # "le rapporteur spécial Clément Voule"
+    titles = lex.role_words | lex.speaker_nouns | lex.org_words
+    while i < len(words) and i - titled < 4 and (words[i].group().islower() or (
+            fold_same_length(words[i].group()) in titles and i + 1 < len(words) and words[i + 1].group().islower())):
+        i += 1  # "le rapporteur spécial Clément Voule", "Council member Derek Hall"
     if i > titled and not _is_role_phrase(sentence[words[titled].start():words[i - 1].end()], lex):
         return None
     j = i
     while j < len(words) and is_capitalised(words[j].group()) and words[j].group() not in lex.stops:
         j += 1
-    if j - i >= (1 if i else 2) and j < len(words) and words[j].group().islower() and i < j:
+    if j - i >= (1 if i > titled else 2) and j < len(words) and words[j].group().islower() and i < j:
         name = sentence[words[i].start():words[j - 1].end()]
         if not is_org(name, lex) and _looks_like_person(name, lex):
             return Speaker(name, _clean(sentence[words[0].start():words[i].start()]) or None if i else None)
