@@ -276,10 +276,12 @@ def _trailing_name(text: str, lex: QuoteLexicon) -> tuple[str, str] | None:
         return None
     before = fold_same_length(matches[i - 1].group())
     # "de l’hôpital Bichat": a common noun with an elided article, then a name: a place or body, not a person;
-    # "de l’Alliance Rivières Vivantes": the elided article opens the name itself, an organisation
+    # "de l’Alliance Rivières Vivantes", "de l’ONG Terre Solidaire": an organisation's kind opens the name after
+    # its article (while "la ministre de l’Intérieur Catherine Vautrin" names a person after the ministry)
     if before in lex.particles or before in lex.determiners or before in PREPOSITIONS \
             or re.match(r"^[dl]'", fold_same_length(matches[i].group())) \
-            or re.match(r"^[dl]'", before):  # "de l’Alliance Rivières Vivantes": one name, after its article
+            or re.match(r"^[dl]'", before) and (not is_capitalised(matches[i - 1].group())
+                                                or before[2:] in lex.org_words | lex.org_anaphors | lex.speaker_nouns):
         return None
     if any(fold_same_length(m.group()) in lex.not_person for m in matches[i:]):
         return None
@@ -441,9 +443,8 @@ def _subject_with_appositions(body: str, pieces: list[tuple[int, int]], lex: Quo
         return None  # nothing after the name: the backward reading has it
     s, e = pieces[k]
     head = parse_chunk(body[s:e], lex)
-    if head.kind != "name" or not head.complete or not head.speaker or not _looks_like_person(head.speaker, lex) \
-            and not is_org(head.speaker, lex):
-        return None
+    if head.kind != "name" or not head.complete or not head.speaker or not _looks_like_person(head.speaker, lex):
+        return None  # capitalised words only: "The Ministry of X must put an end …" is a clause, not a name
     rest = [body[a:b].strip() for a, b in pieces[k + 1:]]
     if not all(_is_apposition(piece, lex) for piece in rest):
         return None

@@ -108,3 +108,14 @@ def test_a_source_role_after_selon_or_according_to_is_the_role_not_the_clause(pa
 ])
 def test_title_then_organisation_after_an_inverted_cue(paragraph, speaker, role):
     assert _who([paragraph]) == [(speaker, role)]
+
+
+@pytest.mark.parametrize("paragraph, speaker", [
+    # the reported clause opens with capitalised words: it is not a speaker described by an apposition
+    ("The Information Ministry of Halvania must put an end to the censorship of independent media, "
+     "Vigie Internationale said today.", "Vigie Internationale"),
+    ("« Nous allons réformer le système d’asile », a déclaré la ministre de l’Intérieur Catherine Vautrin.",
+     "Catherine Vautrin"),
+])
+def test_speaker_first_reading_leaves_other_forms_alone(paragraph, speaker):
+    assert [q.speaker for q in find_quotes([paragraph])] == [speaker]
