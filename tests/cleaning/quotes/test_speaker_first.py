@@ -119,3 +119,15 @@ def test_title_then_organisation_after_an_inverted_cue(paragraph, speaker, role)
 ])
 def test_speaker_first_reading_leaves_other_forms_alone(paragraph, speaker):
     assert [q.speaker for q in find_quotes([paragraph])] == [speaker]
+
+
+@pytest.mark.parametrize("paragraph, speaker, role", [
+    ("Pour sa part, Sofia Berger, responsable du plaidoyer chez Terre Solidaire, a affirmé : « Les promesses ne "
+     "suffisent plus. »", "Sofia Berger", "responsable du plaidoyer chez Terre Solidaire"),
+    ("De son côté, Paul Garnier, directeur du site, a répondu : « Nous avons tout essayé. »",
+     "Paul Garnier", "directeur du site"),
+    ("Meanwhile, Tom Briggs, the warehouse owner, said: “I told the police twice and nothing happened.”",
+     "Tom Briggs", "the warehouse owner"),
+])
+def test_a_linking_phrase_before_the_speaker_is_neither_speaker_nor_role(paragraph, speaker, role):
+    assert _who([paragraph]) == [(speaker, role)]
