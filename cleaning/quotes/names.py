@@ -215,8 +215,7 @@ def speaker_type(speaker: str | None, role: str | None, lex: QuoteLexicon, organ
             return SpeakerType.PERSON.value
         return SpeakerType.UNKNOWN.value
     role_head = _phrase_words(role or "")
-    role_head = role_head[1:] if role_head and role_head[0] in lex.determiners else role_head
-    if role_head and role_head[0] in lex.speaker_nouns | lex.org_anaphors:
+    if len(role_head) > 1 and role_head[0] in lex.determiners and role_head[1] in lex.speaker_nouns | lex.org_anaphors:
         return SpeakerType.ORGANISATION.value  # "Terre Solidaire, a coalition of 40 groups"
     name_words = words_in(speaker)
     capitalised = [w for w in name_words if fold_same_length(w) not in lex.particles]

@@ -69,6 +69,17 @@ def test_an_organisation_named_in_a_role_is_an_organisation_when_it_speaks():
         ("Marc Ouellet", "person"), ("Laval University", "organisation")]
 
 
+@pytest.mark.parametrize("paragraph, speaker, kind", [
+    ("“We are asking for one summer of study,” said Alliance Rivières Vivantes executive director Sophie Lachance.",
+     "Sophie Lachance", "person"),
+    ("Terre Solidaire, a coalition of 40 groups, said: “The permit must be suspended until the study is out.”",
+     "Terre Solidaire", "organisation"),
+])
+def test_the_role_tells_a_person_from_an_organisation(paragraph, speaker, kind):
+    (quote,) = find_quotes([paragraph], "en")
+    assert (quote.speaker, quote.speaker_type) == (speaker, kind)
+
+
 def test_a_quote_with_nobody_to_say_it_has_an_unknown_speaker():
     (quote,) = find_quotes(["« Il faut sortir des énergies fossiles avant 2040, sans exception. »"], "fr")
     assert (quote.speaker, quote.speaker_type) == (None, SpeakerType.UNKNOWN.value)
