@@ -306,6 +306,9 @@ def test_notebook_runs_on_a_cleaned_dataset(cleaned, monkeypatch):
     assert {"speaker", "kind", "text", "doc_id"} <= set(ns["quotes"].columns)
     top = ns["top_speakers"]
     assert ("amnesty.fr", "Erika Guevara Rosas") in top.index
+    assert ("amnesty.fr", "Erika Guevara Rosas") in ns["top_people"].index
+    assert ("amnesty.fr", "Amnesty International") in ns["top_organisations"].index
+    assert not set(ns["top_people"].index) & set(ns["top_organisations"].index)
     db_counts = dict(zip(ns["db_speakers"]["speaker"], ns["db_speakers"]["n"]))
     assert db_counts == dict(zip(ns["pl_speakers"]["speaker"], ns["pl_speakers"]["len"]))
     assert db_counts == top.groupby(level="speaker").sum().to_dict()
