@@ -152,7 +152,7 @@ def display_speaker(speaker: Speaker, text_so_far: Callable[[], str], lex: Quote
 _ROLE_ORG = re.compile(
     r"(?<![\w'’-])(?:(?:de|du|des|chez|at|of|for|from|with|à|au|aux|pour|auprès\s+de)\s+|d['’])"
     r"(?:[Ll]['’]|[Ll]a\s+|[Ll]e\s+|[Ll]es\s+|[Tt]he\s+)?(?=[^\W\d_a-z])")
-_ARTICLE_NAME = re.compile(r"(?<![\w'’-])(?:[Ll]['’]|[Ll]a\s+|[Ll]e\s+|[Ll]es\s+|[Tt]he\s+)(?=[^\W\d_a-z])")
+_ARTICLE_NAME = re.compile(r"(?:^|(?<=[.!?:–—]\s)|(?<=[.!?]\s\s))\s*(?:L['’]|La\s+|Le\s+|Les\s+|The\s+)(?=[^\W\d_a-z])")
 
 
 def _name_at(text: str, at: int, lex: QuoteLexicon) -> str | None:
@@ -162,7 +162,9 @@ def _name_at(text: str, at: int, lex: QuoteLexicon) -> str | None:
     run, end = _name_run(text[at:], lex)
     if not run or run[0].group() in lex.stops:
         return None
-    end = _extend_name(text[at:], end, lex)
+    more = words_in(text[at + end:at + end + 30])
+    if more and fold_same_length(more[0]) in lex.particles:  # "Reporters sans frontières", not "… Network agreed"
+        end = _extend_name(text[at:], end, lex)
     name = text[at:at + end].strip()
     return name if 1 <= len(words_in(name)) <= 6 else None
 
@@ -170,8 +172,9 @@ def _name_at(text: str, at: int, lex: QuoteLexicon) -> str | None:
 def organisations_named(texts: list[str], roles: list[str], lex: QuoteLexicon, hints: tuple[str, ...] = ()) -> frozenset[str]:
     """Folded names the text itself treats as organisations.
 
-    A proper name after an article ("L’Alliance Rivières Vivantes demande", "The Trussell Trust said")
-    is not a person: people take no article. The body a person's role belongs to ("directrice
+    A proper name after the article that opens a sentence ("L’Alliance Rivières Vivantes demande",
+    "The Trussell Trust said") is not a person: people take no article (inside a sentence, "the
+    Jane Doe case" would say nothing). The body a person's role belongs to ("directrice
     générale d’Alliance Rivières Vivantes", "chair of Residents for the River") is one too, and so
     are the hints (the site's own name)."""
     found = {fold_same_length(h).strip() for h in hints if h and h.strip()} | {squashed(h) for h in hints if h and h.strip()}

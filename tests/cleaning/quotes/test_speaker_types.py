@@ -116,3 +116,17 @@ def test_speakers_roles_and_types_are_the_same_under_any_hash_seed():
     outputs = {subprocess.run([sys.executable, "-c", code], input=docs, capture_output=True, text=True, check=True, cwd=repo,
                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("0", "1", "4242")}
     assert len(outputs) == 1 and "organisation" in outputs.pop()
+
+
+def test_organisations_are_read_from_sentence_subjects_with_an_article_and_from_roles():
+    from cleaning.quotes.lexicon import quote_lexicon
+    from cleaning.quotes.names import organisations_named
+
+    found = organisations_named(
+        ["MONTRÉAL, le 3 mars 2026 – L’Alliance Rivières Vivantes demande à la province de suspendre le permis.",
+         "The Trussell Trust said demand had doubled. The Food Bank Network agreed.",
+         "Hundreds attended the Sarah Everard vigil on Clapham Common."],
+        ["directrice de Reporters sans frontières"], quote_lexicon(), ("terre-solidaire",))
+    assert {"alliance rivières vivantes", "trussell trust", "food bank network", "reporters sans frontières",
+            "terresolidaire"} <= found
+    assert "sarah everard" not in found  # an article inside a sentence says nothing about who a name is
