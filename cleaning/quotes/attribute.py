@@ -29,7 +29,7 @@ from cleaning.quotes.units import (
 from cleaning.core.schema import Document, Quote, QuoteKind, Reason, Removed
 from cleaning.quotes.sentences import sentence_spans
 from cleaning.quotes.names import canonical_person, display_speaker, gender_of, organisations_named, speaker_type
-from cleaning.quotes.speakers import Speaker, is_org, mentioned_person
+from cleaning.quotes.speakers import Speaker, is_org, mentioned_person, pronoun_gender
 from cleaning.core.stats import Stats
 
 
@@ -167,10 +167,17 @@ def _resolve(texts, folded, items, kinds, lex) -> list[FoundQuote]:
             else:
                 known = [g for s_, g in persons if s_.speaker == speaker.speaker and g]
                 gender = gender_of(speaker, lex) or (said.gender if said is not None and said.pronoun else None) \
-                    or (known[-1] if known else None)
+                    or (known[-1] if known else None) or (_self_reference(texts[p], attribution) if what != "unit" else None)
                 persons = [(s_, g) for s_, g in persons if s_.speaker != speaker.speaker] + [(speaker, gender)]
                 named.append(shown.speaker)
     return found
+
+
+def _self_reference(text: str, attribution) -> str | None:
+    """"Tom Briggs said he had been threatened": the pronoun opening the reported clause is the speaker's."""
+    s, e = attribution.content
+    first = text[s:e].split(None, 1)[:1]
+    return pronoun_gender(first[0]) if first and len(first[0]) <= 5 else None
 
 
 def _shown(speaker: Speaker | None, texts: list[str], p: int, lex, last_org: str | None) -> Speaker | None:
