@@ -5,7 +5,9 @@ are the rules: French « » (any space, or none, inside), quotes running over se
 paragraphs that reopen with « and close only at the end, the incise inside the
 guillemets ("…, a déclaré X, rôle. …"), "a-t-il ajouté", "selon X"; English “…,” said X,
 X said: “…”, according to X; an organisation as the speaker of an indirect statement.
-A quote with no attribution of its own takes the last speaker. A pull quote repeats a
+A quote with no attribution of its own takes the last speaker; "he" / "elle" takes the last
+person of the section whose known gender agrees, or nobody; a lone surname takes the full name
+met before. Each speaker gets a type (person / organisation / unknown). A pull quote repeats a
 sentence of a body quote; it and its "Name, role" line leave the body.
 
 This module runs the analysis and resolves speakers across a document; the parts live in
