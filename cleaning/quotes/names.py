@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable
 
 from cleaning.quotes.lexicon import WORD, QuoteLexicon, fold_same_length, is_capitalised, words_in
-from cleaning.quotes.speakers import Speaker, is_org
+from cleaning.core.schema import SpeakerType
+from cleaning.quotes.speakers import PREPOSITIONS, Speaker, _extend_name, _name_run, _phrase_words, is_org
 
 _CAP_WORD = r"[^\W\d_a-zß-ÿ][\w'’\-]*"
 
@@ -157,8 +158,6 @@ _ARTICLE_NAME = re.compile(r"(?:^|(?<=[.!?:–—]\s)|(?<=[.!?]\s\s))\s*(?:L['�
 
 def _name_at(text: str, at: int, lex: QuoteLexicon) -> str | None:
     """The proper name opening text[at:] ("Alliance Rivières Vivantes", "Reporters sans frontières"), if any."""
-    from cleaning.quotes.speakers import _extend_name, _name_run
-
     run, end = _name_run(text[at:], lex)
     if not run or run[0].group() in lex.stops:
         return None
@@ -200,9 +199,6 @@ def speaker_type(speaker: str | None, role: str | None, lex: QuoteLexicon, organ
     """SpeakerType of a speaker: "organisation", "person" or "unknown" (no speaker, or nothing tells).
 
     organisations: from organisations_named; a name matches folded, or squashed as a host label."""
-    from cleaning.core.schema import SpeakerType
-    from cleaning.quotes.speakers import PREPOSITIONS, _phrase_words
-
     if not speaker:
         return SpeakerType.UNKNOWN.value
     folded = fold_same_length(speaker).strip()
