@@ -224,6 +224,9 @@ def parse_chunk(text: str, lex: QuoteLexicon) -> _Chunk:
                 role = body[:end].strip()
                 tail = body[end:].strip()
             complete = not tail or starts_adjunct(fold_same_length(tail), lex) or tail.startswith("(")
+            aside = re.fullmatch(r"\(([^()]{2,80})\)", tail)
+            if aside and role is None and name is not None and not re.fullmatch(r"[A-Z0-9&.\-]+", aside.group(1).strip()):
+                role = aside.group(1).strip()  # "Sofia Berger (Terre Solidaire)"; an acronym "(TS)" is the name's own
             if name is None:
                 return _Chunk("role", role=role, speaker=role, complete=complete)
             return _Chunk("name", speaker=name, role=role, complete=complete)

@@ -131,3 +131,13 @@ def test_speaker_first_reading_leaves_other_forms_alone(paragraph, speaker):
 ])
 def test_a_linking_phrase_before_the_speaker_is_neither_speaker_nor_role(paragraph, speaker, role):
     assert _who([paragraph]) == [(speaker, role)]
+
+
+@pytest.mark.parametrize("paragraph, speaker, role", [
+    ("Sofia Berger (Terre Solidaire) a affirmé : « Les promesses ne suffisent plus. »", "Sofia Berger", "Terre Solidaire"),
+    ("“Promises are no longer enough,” said Sofia Berger (Terre Solidaire).", "Sofia Berger", "Terre Solidaire"),
+    # an acronym in brackets belongs to the name it follows
+    ("Terre Solidaire (TS) a affirmé que les promesses ne suffisaient plus du tout.", "Terre Solidaire", None),
+])
+def test_a_bracketed_organisation_after_the_name_is_the_role(paragraph, speaker, role):
+    assert _who([paragraph]) == [(speaker, role)]
