@@ -45,6 +45,14 @@ class Reason(StrEnum):
     EMPTY = "empty"
 
 
+class SpeakerType(StrEnum):
+    """Who a quote's speaker is: a person, an organisation speaking as itself, or not known."""
+
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    UNKNOWN = "unknown"
+
+
 class QuoteKind(StrEnum):
     DIRECT = "direct"
     INDIRECT = "indirect"
@@ -131,6 +139,7 @@ class Quote:
     start: int | None = None  # char span in body_text
     end: int | None = None
     pull_of: int | None = None  # for kind=pull: index of the body quote it repeats
+    speaker_type: str | None = None  # SpeakerType: person / organisation / unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +232,7 @@ QUOTE_TYPE = pa.struct(
         ("start", pa.int32()),
         ("end", pa.int32()),
         ("pull_of", pa.int32()),
+        ("speaker_type", pa.string()),
     ]
 )
 TEASER_TYPE = pa.struct(
@@ -256,7 +266,7 @@ ARTICLES_SCHEMA = pa.schema(
         _f("lead", pa.string(), doc="standfirst when the page marks one"),
         _f("body_text", pa.string(), doc="body paragraphs joined by blank lines, boilerplate-free"),
         _f("paragraphs", pa.list_(PARAGRAPH_TYPE), doc="the body, structured: text, kind, section heading"),
-        _f("quotes", pa.list_(QUOTE_TYPE), doc="quotes: kind direct / indirect / mixed / pull, with speaker"),
+        _f("quotes", pa.list_(QUOTE_TYPE), doc="quotes: kind direct / indirect / mixed / pull, with speaker, role and speaker_type person / organisation / unknown"),
         _f("teasers", pa.list_(TEASER_TYPE), doc="related-article cards (not body)"),
         _f("notes", pa.list_(pa.string()), doc="notes to editors / background paragraphs"),
         _f("contacts", pa.list_(pa.string()), doc="press-contact lines, once each"),
@@ -378,7 +388,7 @@ ARTICLES_LAYOUT = TableLayout(
         "authors.list.element", "flags.list.element",
         "paragraphs.list.element.kind", "paragraphs.list.element.section",
         "quotes.list.element.speaker", "quotes.list.element.speaker_role", "quotes.list.element.cue",
-        "quotes.list.element.kind", "removed.list.element.reason",
+        "quotes.list.element.kind", "quotes.list.element.speaker_type", "removed.list.element.reason",
     ),
     row_group_rows=5_000,  # ~10-30 kB a release: row groups of tens of MB
     max_rows_per_file=100_000,

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from cleaning.core.text import has_email, has_phone
+
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "\u00a0": " ", "\u202f": " "})
 
 
@@ -60,7 +62,25 @@ class Cues:
     statement_cues: tuple[str, ...]  # reporting verbs that introduce the release's own date
 
     def is_contact_heading(self, text: str) -> bool:
-        return fold_cue(text) in self.contacts
+        """A contact heading, alone or in two languages at once ("Media contact / Contact médias")."""
+        folded = fold_cue(text)
+        if folded in self.contacts:
+            return True
+        parts = [fold_cue(p) for p in re.split(r"\s*[/|]\s*|\s+[–—-]\s+", folded)]
+        return len(parts) > 1 and all(p in self.contacts for p in parts)
+
+    def is_contact_label(self, text: str) -> bool:
+        """A contact heading, a colon, then whom to reach: "Relations presse : Inès Bouchard", "Press: Jane Doe, +44 …"."""
+        m = re.match(r"\s*([^:]{2,60}?)\s*:\s*(\S.*)$", text)
+        if not m or len(text) > 200 or not self.is_contact_heading(m.group(1)):
+            return False
+        rest = m.group(2).strip()
+        if has_phone(rest) or has_email(rest):
+            return True
+        # a name (and a title) only: every word capitalised up to the first comma or dash
+        name = re.split(r"\s*[,(–—]\s*|\s+-\s+", rest)[0]
+        words = re.findall(r"[^\W\d_][\w'’.-]*", name)
+        return 1 <= len(words) <= 5 and all(w[0].isupper() or len(w) <= 3 for w in words) and words[0][0].isupper()
 
     def is_notes_heading(self, text: str) -> bool:
         folded = fold_cue(text)

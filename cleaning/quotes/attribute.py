@@ -5,7 +5,9 @@ are the rules: French « » (any space, or none, inside), quotes running over se
 paragraphs that reopen with « and close only at the end, the incise inside the
 guillemets ("…, a déclaré X, rôle. …"), "a-t-il ajouté", "selon X"; English “…,” said X,
 X said: “…”, according to X; an organisation as the speaker of an indirect statement.
-A quote with no attribution of its own takes the last speaker. A pull quote repeats a
+A quote with no attribution of its own takes the last speaker; "he" / "elle" takes the last
+person of the section whose known gender agrees, or nobody; a lone surname takes the full name
+met before. Each speaker gets a type (person / organisation / unknown). A pull quote repeats a
 sentence of a body quote; it and its "Name, role" line leave the body.
 
 This module runs the analysis and resolves speakers across a document; the parts live in
@@ -28,8 +30,8 @@ from cleaning.quotes.units import (
 )
 from cleaning.core.schema import Document, Quote, QuoteKind, Reason, Removed
 from cleaning.quotes.sentences import sentence_spans
-from cleaning.quotes.names import display_speaker, gender_of
-from cleaning.quotes.speakers import Speaker, is_org, mentioned_person
+from cleaning.quotes.names import canonical_person, display_speaker, gender_of, organisations_named, speaker_type
+from cleaning.quotes.speakers import Speaker, is_org, mentioned_person, pronoun_gender
 from cleaning.core.stats import Stats
 
 
@@ -40,7 +42,7 @@ class _Analysis:
     attribution_lines: frozenset[int]
 
 
-def _analyse(texts: list[str], kinds: list[str] | None, lang: str | None) -> _Analysis:
+def _analyse(texts: list[str], kinds: list[str] | None, lang: str | None, organisations: tuple[str, ...] = ()) -> _Analysis:
     """Pull-quote candidates first (so they neither break a continued quote nor count twice), then body quotes;
     a candidate whose repeated sentence lies in no body quote is a plain paragraph after all (second pass).
     `lang` is a hint only: every language's cues are tried."""
@@ -65,7 +67,15 @@ def _analyse(texts: list[str], kinds: list[str] | None, lang: str | None) -> _An
             f = FoundQuote(_replace(f.quote, pull_of=order[id(target)]), f.anchor, f.source)
         final.append(f)
     lines = frozenset(line for _src, line in confirmed.values() if line is not None)
-    return _Analysis(final, frozenset(confirmed), lines)
+    return _Analysis(_typed(final, texts, lex, organisations), frozenset(confirmed), lines)
+
+
+def _typed(found: list[FoundQuote], texts: list[str], lex: QuoteLexicon, hints: tuple[str, ...]) -> list[FoundQuote]:
+    """Each quote's speaker_type, read against the organisations the whole document names."""
+    roles = [f.quote.speaker_role for f in found if f.quote.speaker_role]
+    organisations = organisations_named(texts, roles, lex, hints)
+    return [dataclasses.replace(f, quote=_replace(f.quote, speaker_type=speaker_type(
+        f.quote.speaker, f.quote.speaker_role, lex, organisations))) for f in found]
 
 
 def _replace(quote: Quote, **changes) -> Quote:
@@ -111,18 +121,22 @@ def _resolve(texts, folded, items, kinds, lex) -> list[FoundQuote]:
     last: Speaker | None = None
     persons: list[tuple[Speaker, str | None]] = []  # people met so far in the section, with what says she / he
     last_org: str | None = None
+    last_is_org = False
+    named: list[str] = []  # people named so far in the whole document, as shown: a lone surname's full name
     section_of = _sections(kinds)
     last_section = None
     for (p, _pos), what, payload in items:
         if section_of[p] != last_section:
-            last, persons, last_org, last_section = None, [], None, section_of[p]
+            last, persons, last_org, last_section, last_is_org = None, [], None, section_of[p], False
         if what == "mention":
             persons.append((payload, gender_of(payload, lex)))
+            named.append(display_speaker(payload, lambda: "", lex, None).speaker or "")
             continue
         if what == "unit":
             unit: QuoteUnit = payload
             attribution = unit.attribution
-            speaker = _who(attribution.speaker if attribution else None, last, persons)
+            speaker = canonical_person(_who(attribution.speaker if attribution else None, last, persons, last_is_org),
+                                       named, lex)
             shown = _shown(speaker, texts, p, lex, last_org)
             text = unit_text(texts, unit)
             paragraphs = tuple(dict.fromkeys(q for q, _s, _e in unit.pieces))
@@ -134,7 +148,7 @@ def _resolve(texts, folded, items, kinds, lex) -> list[FoundQuote]:
             found.append(FoundQuote(quote, (first[0], first[1], last_piece[0], last_piece[2])))
         else:
             p, (attribution, kind) = payload
-            speaker = _who(attribution.speaker, last, persons)
+            speaker = canonical_person(_who(attribution.speaker, last, persons, last_is_org), named, lex)
             if speaker is None or not speaker.speaker:
                 continue  # reported speech with nobody to report it ("He said …" out of the blue)
             shown = _shown(speaker, texts, p, lex, last_org)
@@ -149,12 +163,23 @@ def _resolve(texts, folded, items, kinds, lex) -> list[FoundQuote]:
         if speaker is not None and speaker.speaker:
             said = attribution.speaker if attribution else None
             last = speaker
-            if is_org(shown.speaker, lex):
+            last_is_org = is_org(shown.speaker, lex)
+            if last_is_org:
                 last_org = shown.speaker
             else:
-                gender = gender_of(speaker, lex) or (said.gender if said is not None and said.pronoun else None)
+                known = [g for s_, g in persons if s_.speaker == speaker.speaker and g]
+                gender = gender_of(speaker, lex) or (said.gender if said is not None and said.pronoun else None) \
+                    or (known[-1] if known else None) or (_self_reference(texts[p], attribution) if what != "unit" else None)
                 persons = [(s_, g) for s_, g in persons if s_.speaker != speaker.speaker] + [(speaker, gender)]
+                named.append(shown.speaker)
     return found
+
+
+def _self_reference(text: str, attribution) -> str | None:
+    """"Tom Briggs said he had been threatened": the pronoun opening the reported clause is the speaker's."""
+    s, e = attribution.content
+    first = text[s:e].split(None, 1)[:1]
+    return pronoun_gender(first[0]) if first and len(first[0]) <= 5 else None
 
 
 def _shown(speaker: Speaker | None, texts: list[str], p: int, lex, last_org: str | None) -> Speaker | None:
@@ -164,16 +189,25 @@ def _shown(speaker: Speaker | None, texts: list[str], p: int, lex, last_org: str
     return display_speaker(speaker, lambda: "\n".join(texts[:p + 1]), lex, last_org)
 
 
-def _who(speaker: Speaker | None, last: Speaker | None, persons: list[tuple[Speaker, str | None]]) -> Speaker | None:
-    """The speaker itself; the last one for a bare quote; for "elle" / "he" the last person who may be so called."""
+def _who(speaker: Speaker | None, last: Speaker | None, persons: list[tuple[Speaker, str | None]],
+         last_is_org: bool = False) -> Speaker | None:
+    """The speaker itself; the last one for a bare quote; for a pronoun, the person it can stand for.
+
+    "he" / "elle": the most recent person met in the section whose gender, when the lexicon can
+    tell it, agrees; nobody when none does ("he" is never an organisation; "elle" may be
+    "l’association", the last organisation that spoke). "they" / "ils" / "on": the last speaker.
+    """
     if speaker is None or (speaker.speaker is None and not speaker.pronoun):
         return last
     if speaker.pronoun:
-        if speaker.gender is not None:
-            for person, gender in reversed(persons):
-                if gender is None or gender == speaker.gender:
-                    return person
-        return persons[-1][0] if persons else last
+        if speaker.gender is None:
+            return last or (persons[-1][0] if persons else None)
+        for person, gender in reversed(persons):
+            if gender is None or gender == speaker.gender:
+                return person
+        if not speaker.personal and last_is_org:
+            return last
+        return None
     return speaker
 
 
@@ -202,19 +236,27 @@ def _spans(found: list[FoundQuote], texts: list[str]) -> list[Quote]:
     return out
 
 
-def find_quotes(paragraphs: list[str], lang: str | None = None, kinds: list[str] | None = None) -> list[Quote]:
+def find_quotes(paragraphs: list[str], lang: str | None = None, kinds: list[str] | None = None,
+                organisations: tuple[str, ...] = ()) -> list[Quote]:
     """Every quote in a list of body paragraphs, pull quotes included (indexes and spans over the list as given).
 
     lang is a hint only: French and English cues are always both tried, because quotes
     cross languages ("…,” a déclaré X) and detected languages can be wrong on short text.
+    organisations: names known to be organisations (the site's name and host label).
     """
-    return _spans(_analyse(list(paragraphs), kinds, lang).found, list(paragraphs))
+    return _spans(_analyse(list(paragraphs), kinds, lang, organisations).found, list(paragraphs))
+
+
+def _site_organisations(doc: Document) -> tuple[str, ...]:
+    """The publisher as an organisation: its name, and its host's first label ("terre-solidaire" of terre-solidaire.org)."""
+    host = (doc.site or "").removeprefix("www.")
+    return tuple(n for n in (doc.site_name, host.split(".")[0] if "." in host else None) if n)
 
 
 def attribute_quotes(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
     """Fill doc.quotes; pull quotes and their name lines leave the body (doc.removed says why)."""
     texts = [p.text for p in doc.paragraphs]
-    analysis = _analyse(texts, [p.kind for p in doc.paragraphs], doc.lang)
+    analysis = _analyse(texts, [p.kind for p in doc.paragraphs], doc.lang, _site_organisations(doc))
     gone = analysis.pulls | analysis.attribution_lines
     kept = [i for i in range(len(texts)) if i not in gone]
     new_index = {old: new for new, old in enumerate(kept)}

@@ -11,7 +11,7 @@ from cleaning.quotes.marks import is_title_like, quoted_segments
 from cleaning.core.schema import QuoteKind
 from cleaning.quotes.sentences import sentence_end, sentence_start
 from cleaning.quotes.speakers import (
-    PREPOSITIONS, Speaker, attribution_line, pronoun_gender, parse_chunk, speaker_backward, speaker_forward, speaker_ok,
+    PREPOSITIONS, Speaker, attribution_line, pronoun_speaker, parse_chunk, speaker_backward, speaker_forward, speaker_ok,
     starts_adjunct, top_chunks,
 )
 
@@ -36,7 +36,7 @@ def cue_then_speaker(text: str, folded: str, pos: int, hi: int, lex: QuoteLexico
     hit = m or source
     cue = text[hit.start():hit.end()].strip()
     if m and m.group("pinv"):
-        return Attribution(Speaker(None, None, pronoun=True, gender=pronoun_gender(cue)), cue, pos, hit.end())
+        return Attribution(pronoun_speaker(cue, lex), cue, pos, hit.end())
     stop = sentence_end(text, hit.end(), hi, lex)
     after = hit.end()
     skip = lex.after_cue.match(folded, after, stop)  # "a estimé jeudi le porte-parole …", "told reporters …"
@@ -201,6 +201,7 @@ def reported_speech(text: str, folded: str, s: int, e: int, lex: QuoteLexicon) -
     if lead is not None:
         comma = text.find(",", lead.end(), end)
         if comma != -1:
+            comma = _past_roles(text, comma, end, lex)
             parsed = speaker_forward(text[lead.end():comma], lex, strict=True)
             content = (comma + 1, end)
             if parsed and (parsed[0].speaker or parsed[0].pronoun) and parsed[1] >= comma - lead.end() - 1 \
@@ -213,7 +214,7 @@ def reported_speech(text: str, folded: str, s: int, e: int, lex: QuoteLexicon) -
         if m.re is lex.cue and m.group("pinv") or (m.re is lex.cue and re.match(r"^[\w']+-(?:t-)?(?:il|elle|on|ils|elles)$", sentence_f[m.start() - s:m.end() - s])):
             # "…, a-t-il ajouté." / "…, ajoute-t-elle."
             if before.endswith(",") and len(words_in(before)) >= 4 and tail_is_adjunct(text[m.end():end], lex, ""):
-                return _with_kind(text, Attribution(Speaker(None, None, True, pronoun_gender(text[m.start():m.end()])), text[m.start():m.end()], m.start(), end, (s, len(before) + s - 1 + 1 - 1)), lex)
+                return _with_kind(text, Attribution(pronoun_speaker(text[m.start():m.end()], lex), text[m.start():m.end()], m.start(), end, (s, len(before) + s - 1 + 1 - 1)), lex)
             continue
         # inverted after a comma: "CONTENT, a déclaré X …" / "CONTENT, said X" / "CONTENT, selon X"
         if before.endswith(",") and len(words_in(before)) >= 4:
@@ -247,6 +248,23 @@ def reported_speech(text: str, folded: str, s: int, e: int, lex: QuoteLexicon) -
     return None
 
 
+def _past_roles(text: str, comma: int, end: int, lex: QuoteLexicon) -> int:
+    """"Selon X, avocat des riverains, le projet …": the comma after the source's role pieces, not the first one.
+
+    A piece counts as a role when it reads as one and is not led by a definite article
+    ("le gouvernement doit …" opens the reported clause); words must remain for the clause."""
+    while True:
+        nxt = text.find(",", comma + 1, end)
+        if nxt == -1:
+            return comma
+        piece = text[comma + 1:nxt]
+        first = fold_same_length((words_in(piece) or [""])[0])
+        definite = first in lex.determiners and first not in ("un", "une", "a", "an")
+        if parse_chunk(piece, lex).kind != "role" or definite or len(words_in(text[nxt + 1:end])) < 3:
+            return comma
+        comma = nxt
+
+
 def _that_clause(tail: str, lex: QuoteLexicon, cue: str) -> int | None:
     """Where the reported clause starts after the verb: "that …", "on Monday that …", "que …", or a bare clause after "said"."""
     folded = fold_same_length(tail)
@@ -259,6 +277,11 @@ def _that_clause(tail: str, lex: QuoteLexicon, cue: str) -> int | None:
     words = words_in(folded)
     if fold_same_length(cue).split()[-1] in lex.clause_verbs and len(words) >= 4 and not starts_adjunct(folded.strip(), lex) \
             and not folded.lstrip().startswith((",", ":")):
+        if fold_same_length(cue).endswith(("told", "tells")):
+            # "told reporters the blaze was …", "told the BBC the talks had …": the person told is not the clause
+            told = re.match(r"\s*(?:(?:the|a|an)\s+)?(?:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*|[a-z]+)\s+", tail)
+            if told and len(words_in(tail[told.end():])) >= 3:
+                return told.end()
         return len(folded) - len(folded.lstrip())
     return None
 

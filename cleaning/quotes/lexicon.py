@@ -51,6 +51,8 @@ class QuoteLexicon:
     feminine: frozenset[str] = frozenset()  # titles and role nouns that make a speaker "she" / "elle"
     masculine: frozenset[str] = frozenset()
     org_anaphors: frozenset[str] = frozenset()  # "l'ONG", "the charity": an organisation named earlier
+    personal_pronouns: frozenset[str] = frozenset()  # "he", "she": only a person, never an organisation
+    role_suffixes: tuple[str, ...] = ()  # agent-noun endings: "scientist", "économiste", "hydrologue"
 
 
 @lru_cache(maxsize=4)
@@ -103,6 +105,8 @@ def quote_lexicon() -> QuoteLexicon:
         feminine=frozenset(fold_same_length(w) for w in naming.get("feminine", [])),
         masculine=frozenset(fold_same_length(w) for w in naming.get("masculine", [])),
         org_anaphors=frozenset(fold_same_length(w) for w in naming.get("organisation_anaphors", [])),
+        personal_pronouns=frozenset(every("personal_pronouns")),
+        role_suffixes=tuple(sorted(set(every("role_suffixes")), key=lambda w: (-len(w), w))),
     )
 
 

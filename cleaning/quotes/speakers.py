@@ -30,6 +30,7 @@ class Speaker:
     role: str | None
     pronoun: bool = False
     gender: str | None = None  # "f" / "m" when a pronoun ("elle", "he") or a title says so
+    personal: bool = False  # a pronoun only people are called by ("he", "she"; "elle" may be "l’association")
 
 
 def pronoun_gender(text: str) -> str | None:
@@ -40,6 +41,12 @@ def pronoun_gender(text: str) -> str | None:
     if words & {"il", "ils", "he", "him"}:
         return "m"
     return None
+
+
+def pronoun_speaker(text: str, lex: QuoteLexicon) -> Speaker:
+    """The speaker a pronoun cue stands for, still to be resolved: its gender, and whether only a person fits."""
+    words = set(fold_same_length(text).replace("-", " ").split())
+    return Speaker(None, None, pronoun=True, gender=pronoun_gender(text), personal=bool(words & lex.personal_pronouns))
 
 
 def starts_adjunct(folded: str, lex: QuoteLexicon) -> bool:
@@ -137,8 +144,14 @@ def _is_role_phrase(text: str, lex: QuoteLexicon) -> bool:
         return False  # "the authorities of X must end …" is a clause, not a title
     def is_role(word: str) -> bool:
         forms = {word, word[:-1] if word.endswith(("s", "x")) else word}  # plurals: "les représentants"
-        return bool(forms & nouns) or bool(set(word.split("-")) & nouns)
+        return bool(forms & nouns) or bool(set(word.split("-")) & nouns) or is_agent_noun(word, lex)
     return any(is_role(w) for w in words[:2]) or is_role(words[-1])
+
+
+def is_agent_noun(word: str, lex: QuoteLexicon) -> bool:
+    """A trade named by its ending: "scientist", "économiste", "hydrologue" (cleaning/lexicon/quotes.toml role_suffixes)."""
+    folded = fold_same_length(word)
+    return any(folded.endswith(suffix) and len(folded) > len(suffix) + 1 for suffix in lex.role_suffixes)
 
 
 def _extend_name(body: str, end: int, lex: QuoteLexicon) -> int:
@@ -211,6 +224,9 @@ def parse_chunk(text: str, lex: QuoteLexicon) -> _Chunk:
                 role = body[:end].strip()
                 tail = body[end:].strip()
             complete = not tail or starts_adjunct(fold_same_length(tail), lex) or tail.startswith("(")
+            aside = re.fullmatch(r"\(([^()]{2,80})\)", tail)
+            if aside and role is None and name is not None and not re.fullmatch(r"[A-Z0-9&.\-]+", aside.group(1).strip()):
+                role = aside.group(1).strip()  # "Sofia Berger (Terre Solidaire)"; an acronym "(TS)" is the name's own
             if name is None:
                 return _Chunk("role", role=role, speaker=role, complete=complete)
             return _Chunk("name", speaker=name, role=role, complete=complete)
@@ -231,6 +247,8 @@ def _org_then_person(text: str, run: list[re.Match], lex: QuoteLexicon) -> tuple
     last_org = max((i for i, w in enumerate(folded) if w in lex.org_words), default=None)
     if last_org is None:
         return None
+    if last_org == 0 and folded[0] in lex.org_anaphors | lex.speaker_nouns:
+        return None  # "Alliance Rivières Vivantes", "Fondation Abbé Pierre": the kind opens the organisation's own name
     tail = run[last_org + 1:]
     if not 2 <= len(tail) <= 3 or any(fold_same_length(m.group()) in lex.particles | lex.not_person | lex.org_words for m in tail):
         return None
@@ -260,10 +278,13 @@ def _trailing_name(text: str, lex: QuoteLexicon) -> tuple[str, str] | None:
     if text[matches[i - 1].end():matches[i].start()].strip():
         return None
     before = fold_same_length(matches[i - 1].group())
-    # "de l’hôpital Bichat": a common noun with an elided article, then a name: a place or body, not a person
+    # "de l’hôpital Bichat": a common noun with an elided article, then a name: a place or body, not a person;
+    # "de l’Alliance Rivières Vivantes", "de l’ONG Terre Solidaire": an organisation's kind opens the name after
+    # its article (while "la ministre de l’Intérieur Catherine Vautrin" names a person after the ministry)
     if before in lex.particles or before in lex.determiners or before in PREPOSITIONS \
             or re.match(r"^[dl]'", fold_same_length(matches[i].group())) \
-            or (re.match(r"^[dl]'", before) and not is_capitalised(matches[i - 1].group())):
+            or re.match(r"^[dl]'", before) and (not is_capitalised(matches[i - 1].group())
+                                                or before[2:] in lex.org_words | lex.org_anaphors | lex.speaker_nouns):
         return None
     if any(fold_same_length(m.group()) in lex.not_person for m in matches[i:]):
         return None
@@ -294,7 +315,7 @@ def top_chunks(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _role_valid(chunk: _Chunk, text: str, previous_role: bool, lex: QuoteLexicon) -> bool:
+def _role_valid(chunk: _Chunk, text: str, previous_role: bool, lex: QuoteLexicon, strict: bool = True) -> bool:
     folded = fold_same_length(text.strip())
     first = (words_in(folded) or [""])[0]
     if previous_role and first in {"de", "du", "des", "d", "of", "and", "et", "at", "à", "for", "pour", "in", "en"} | {"d'"}:
@@ -307,6 +328,8 @@ def _role_valid(chunk: _Chunk, text: str, previous_role: bool, lex: QuoteLexicon
         return True  # "Jane Doe, a paediatrician in Khan Younis"
     if chunk.kind == "name" and chunk.role is None and not previous_role:
         return True  # an organisation as the apposition: "Jane Doe, Amnesty International"
+    if chunk.kind == "name" and chunk.role is None and chunk.complete and not strict:
+        return True  # title then organisation: "said Jane Doe, chair, Residents for the River." (inside marks, the quote may go on)
     return bool(re.match(r"^\d+\s*(?:ans|years?)", folded))
 
 
@@ -344,7 +367,7 @@ def speaker_forward(text: str, lex: QuoteLexicon, strict: bool) -> tuple[Speaker
         first = _document_author(text[s:e], lex) or first
     idx = 1
     if first.kind == "pronoun":
-        return Speaker(None, None, pronoun=True, gender=pronoun_gender(text[s:e])), e
+        return pronoun_speaker(text[s:e], lex), e
     if first.kind == "role" and len(pieces) > 1:
         second = parse_chunk(text[pieces[1][0]:pieces[1][1]], lex)
         if second.kind == "name":
@@ -368,7 +391,7 @@ def speaker_forward(text: str, lex: QuoteLexicon, strict: bool) -> tuple[Speaker
             after_adjunct = True
             end = e
             continue
-        if not after_adjunct and _role_valid(info, piece, bool(role_parts), lex):
+        if not after_adjunct and _role_valid(info, piece, bool(role_parts), lex, strict):
             role_parts.append(piece.strip())
             end = e
             continue
@@ -381,9 +404,77 @@ def speaker_forward(text: str, lex: QuoteLexicon, strict: bool) -> tuple[Speaker
     return Speaker(speaker, role, pronoun), end
 
 
+def _is_apposition(piece: str, lex: QuoteLexicon) -> bool:
+    """A piece that can stand between a subject and its verb as a description of it:
+    "responsable du plaidoyer chez l’ONG X", "watershed scientist", "Terre Solidaire", "a lawyer", "42 ans"."""
+    words = words_in(piece)
+    if not words or len(words) > 16:
+        return False
+    folded = [fold_same_length(w) for w in words]
+    if folded[0] in lex.pronouns or fold_same_length(piece.strip()) in lex.pronouns:
+        return False
+    body = folded[1:] if folded[0] in lex.determiners else folded
+    if any(w in lex.clause_words or w in ("que", "qu'", "that") for w in body):
+        return False  # "the law must change": a clause, not a description
+    if lex.cue.search(fold_same_length(piece)):
+        return False
+    info = parse_chunk(piece, lex)
+    if info.kind in ("role", "name"):
+        return True
+    if re.match(r"^\s*\d+\s*(?:ans|years?)", fold_same_length(piece)):
+        return True
+    return info.kind == "other" and (words[0][0].islower() or folded[0] in lex.determiners)
+
+
+def _described_by_article(piece: str, lex: QuoteLexicon) -> bool:
+    """"The warehouse owner", "a retired teacher": an article, a few lower-case words, no clause."""
+    words = words_in(piece)
+    return 2 <= len(words) <= 6 and fold_same_length(words[0]) in lex.determiners \
+        and all(w.islower() for w in words[1:]) and _is_apposition(piece, lex)
+
+
+def _subject_with_appositions(body: str, pieces: list[tuple[int, int]], lex: QuoteLexicon) -> tuple[Speaker, int] | None:
+    """Speaker first, described after commas: "Sofia Berger, responsable du plaidoyer chez X, [a affirmé]".
+
+    The first piece that is not a when / where adjunct is the name; every later piece must be an
+    apposition (a role, an organisation, a description), which together make the role.
+    """
+    k = 0
+    while k < len(pieces) and parse_chunk(body[pieces[k][0]:pieces[k][1]], lex).kind == "adjunct":
+        k += 1
+    if k >= len(pieces) - 1:
+        return None  # nothing after the name: the backward reading has it
+    s, e = pieces[k]
+    head = parse_chunk(body[s:e], lex)
+    if head.kind != "name" or not head.complete or not head.speaker or not _looks_like_person(head.speaker, lex):
+        return None  # capitalised words only: "The Ministry of X must put an end …" is a clause, not a name
+    rest = [body[a:b].strip() for a, b in pieces[k + 1:]]
+    if not all(_is_apposition(piece, lex) for piece in rest):
+        return None
+    if is_org(head.speaker, lex):
+        # "Rivières Vivantes, Sophie Lachance, directrice générale": the person named after the organisation speaks
+        if any(parse_chunk(p, lex).kind == "name" and not is_org(parse_chunk(p, lex).speaker, lex) for p in rest):
+            return None
+    role = _clean(", ".join(([head.role] if head.role else []) + rest))
+    return Speaker(head.speaker, role or None), s
+
+
 def speaker_backward(text: str, lex: QuoteLexicon) -> tuple[Speaker, int] | None:
-    """Parse the subject ending text ("…, Jane Doe, director at X,"): the speaker and where it starts."""
+    """Parse the subject ending text ("…, Jane Doe, director at X,"): the speaker and where it starts.
+
+    The name may open the subject, with its descriptions after it ("Jane Doe, director at X,"), or
+    close it, with its title before ("the director of X, Jane Doe,"); the first reading wins when
+    the piece that opens the subject is a name and every later piece describes it.
+    """
     body = text.rstrip(" ,\u00a0\u202f")
+    first_name = _subject_with_appositions(body, top_chunks(body), lex)
+    found = _speaker_backward(body, lex)
+    if first_name is not None and (found is None or found[1] > first_name[1]):
+        return first_name
+    return found
+
+
+def _speaker_backward(body: str, lex: QuoteLexicon) -> tuple[Speaker, int] | None:
     pieces = [p for p in top_chunks(body)]
     role_parts: list[str] = []
     i = len(pieces) - 1
@@ -392,7 +483,7 @@ def speaker_backward(text: str, lex: QuoteLexicon) -> tuple[Speaker, int] | None
         piece = body[s:e]
         info = parse_chunk(piece, lex)
         if info.kind == "pronoun":
-            return Speaker(None, None, pronoun=True, gender=pronoun_gender(piece)), s
+            return pronoun_speaker(piece, lex), s
         if info.kind == "adjunct" and i > 0 and not role_parts:
             if re.match(r"^\s*\d+\s*(?:ans|years?)", fold_same_length(piece)):
                 role_parts.append(piece.strip())
@@ -404,8 +495,11 @@ def speaker_backward(text: str, lex: QuoteLexicon) -> tuple[Speaker, int] | None
             if i > 0:
                 ps, pe = pieces[i - 1]
                 before = parse_chunk(body[ps:pe], lex)
-                if before.kind == "role" and (i - 1 == 0 or parse_chunk(body[pieces[i - 2][0]:pieces[i - 2][1]], lex).kind == "adjunct"):
+                opens = i - 1 == 0 or parse_chunk(body[pieces[i - 2][0]:pieces[i - 2][1]], lex).kind == "adjunct"
+                if before.kind == "role" and opens:
                     role, start = before.role, ps
+                elif before.kind == "other" and opens and _described_by_article(body[ps:pe], lex):
+                    role, start = _clean(body[ps:pe]), ps  # "The warehouse owner, Tom Briggs, said"
             if role_parts:
                 role = _clean(", ".join(([role] if role else []) + role_parts[::-1]))
             return Speaker(info.speaker, role or None), start
@@ -462,14 +556,16 @@ def mentioned_person(sentence: str, lex: QuoteLexicon) -> Speaker | None:
     while i < len(words) and fold_same_length(words[i].group()) in lex.determiners:
         i += 1
     titled = i
-    while i < len(words) and i - titled < 4 and words[i].group().islower():
-        i += 1  # "le rapporteur spécial Clément Voule"
+    titles = lex.role_words | lex.speaker_nouns | lex.org_words
+    while i < len(words) and i - titled < 4 and (words[i].group().islower() or (
+            fold_same_length(words[i].group()) in titles and i + 1 < len(words) and words[i + 1].group().islower())):
+        i += 1  # "le rapporteur spécial Clément Voule", "Council member Derek Hall"
     if i > titled and not _is_role_phrase(sentence[words[titled].start():words[i - 1].end()], lex):
         return None
     j = i
     while j < len(words) and is_capitalised(words[j].group()) and words[j].group() not in lex.stops:
         j += 1
-    if j - i >= (1 if i else 2) and j < len(words) and words[j].group().islower() and i < j:
+    if j - i >= (1 if i > titled else 2) and j < len(words) and words[j].group().islower() and i < j:
         name = sentence[words[i].start():words[j - 1].end()]
         if not is_org(name, lex) and _looks_like_person(name, lex):
             return Speaker(name, _clean(sentence[words[0].start():words[i].start()]) or None if i else None)

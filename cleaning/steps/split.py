@@ -110,7 +110,7 @@ def repeats_body_sentence(text: str, others: list[str], threshold: float = 0.9) 
 def _contact_cue_line(text: str, lexicon: Cues) -> bool:
     """A line that is a contact heading, or starts with one ("Media contact: Jane Doe")."""
     folded = fold_cue(text)
-    if folded in lexicon.contacts:
+    if lexicon.is_contact_heading(text) or lexicon.is_contact_label(text):
         return True
     if len(text) > 200:
         return False

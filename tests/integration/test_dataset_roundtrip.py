@@ -95,7 +95,7 @@ def test_polars_round_trip(dataset):
     assert df.schema["quotes"] == pl.List(pl.Struct({
         "text": pl.String, "speaker": pl.String, "speaker_role": pl.String, "cue": pl.String, "kind": pl.String,
         "paragraph": pl.Int32, "paragraphs": pl.List(pl.Int32), "start": pl.Int32, "end": pl.Int32,
-        "pull_of": pl.Int32}))
+        "pull_of": pl.Int32, "speaker_type": pl.String}))
     assert df.schema["published_at"] == pl.Datetime("us", "UTC")
     assert df.schema["year"] == pl.Int16 and df.schema["word_count"] == pl.Int32
     assert df.schema["removed"] == pl.List(pl.Struct({"text": pl.String, "reason": pl.String}))
@@ -306,6 +306,9 @@ def test_notebook_runs_on_a_cleaned_dataset(cleaned, monkeypatch):
     assert {"speaker", "kind", "text", "doc_id"} <= set(ns["quotes"].columns)
     top = ns["top_speakers"]
     assert ("amnesty.fr", "Erika Guevara Rosas") in top.index
+    assert ("amnesty.fr", "Erika Guevara Rosas") in ns["top_people"].index
+    assert ("amnesty.fr", "Amnesty International") in ns["top_organisations"].index
+    assert not set(ns["top_people"].index) & set(ns["top_organisations"].index)
     db_counts = dict(zip(ns["db_speakers"]["speaker"], ns["db_speakers"]["n"]))
     assert db_counts == dict(zip(ns["pl_speakers"]["speaker"], ns["pl_speakers"]["len"]))
     assert db_counts == top.groupby(level="speaker").sum().to_dict()
