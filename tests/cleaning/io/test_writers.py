@@ -39,8 +39,9 @@ def test_layout_is_hive_partitioned_by_site_and_year(tmp_path):
     root = write_dataset(recs, tmp_path, Stats())
     assert root == tmp_path / "articles"
     dirs = sorted(p.parent.relative_to(root).as_posix() for p in data_files(root))
-    assert dirs == ["site_key=example.org/year_key=2024", "site_key=example.org/year_key=2025",
-                    "site_key=none/year_key=none", "site_key=other.fr/year_key=2025"]
+    assert dirs == ["site_key=__HIVE_DEFAULT_PARTITION__/year_key=__HIVE_DEFAULT_PARTITION__",
+                    "site_key=example.org/year_key=2024", "site_key=example.org/year_key=2025",
+                    "site_key=other.fr/year_key=2025"]
     assert not (tmp_path / ".staging").exists() or not any((tmp_path / ".staging").iterdir())
 
 
@@ -187,13 +188,17 @@ def test_atomic_helpers_still_write_single_files(tmp_path):
     assert [p.name for p in (tmp_path / "x").iterdir() if p.name.startswith(".")] == []
 
 
-@pytest.mark.parametrize("bad", [{"doc_id": None}])
-def test_invalid_record_raises_before_touching_the_dataset(tmp_path, bad):
+@pytest.mark.parametrize("bad", [{"doc_id": None}, {"word_count": "many"}, {"lang": 5}])
+def test_an_invalid_record_is_reported_and_the_others_are_written(tmp_path, bad):
     write_dataset([make_record("a")], tmp_path, Stats())
     before = read_all(tmp_path / "articles")
-    with pytest.raises(Exception):
-        write_dataset([make_record("b", **bad)], tmp_path, Stats())
-    assert read_all(tmp_path / "articles") == before
+    stats = Stats()
+    write_dataset([{**make_record("b"), **bad}, make_record("c")], tmp_path, stats)
+    rows = read_all(tmp_path / "articles")
+    assert sorted(r["doc_id"] for r in rows) == ["a", "c"]
+    assert [r for r in rows if r["doc_id"] == "a"] == before
+    [error] = stats.errors
+    assert error["input"] == "in/b.html" and error["step"] == "write" and stats["write/errors"] == 1
 
 
 def test_legacy_single_file_output_is_migrated_into_partitions(tmp_path):
