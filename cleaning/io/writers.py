@@ -265,9 +265,13 @@ def _apply_plan(out: Path, plan: dict) -> None:
     txn_dir = out / plan["txn"]
     txn_dir.mkdir(parents=True, exist_ok=True)
     failed = False
-    for step in plan["steps"]:
+    steps = plan["steps"]
+    for n, step in enumerate(steps):
         if failed and step["phase"] == 2:
             continue  # a phase-1 copy is missing: keep the rows where they are (doubled, never lost)
+        if any(later["op"] == "replace" and later["target"] == step["target"] and _is(out / later["target"], later)
+               for later in steps[n + 1:]):
+            continue  # a later step of this plan already replaced this partition again
         if not _apply(out, step, txn_dir):
             failed = True
     (out / COMMIT_LOG).unlink(missing_ok=True)

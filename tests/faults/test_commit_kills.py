@@ -1,0 +1,169 @@
+"""A write killed at every step of its commit: no doc_id lost, right after the kill and after the next run.
+
+The writer runs in a subprocess with PRESSROOM_WRITE_CRASH_AT=k: at its k-th step (a staged
+file, the plan written, a partition swapped, the plan removed) it ends with os._exit, as a
+SIGKILL would (no finally, no cleanup). k runs from 1 until the write completes, so every
+step is a kill point. The write moves rows both ways between partitions (a date corrected
+later and earlier, an undated release dated, a dated one undated), changes rows in place,
+adds rows and merges a boilerplate table, so every kind of swap is cut at least once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pytest
+
+from cleaning.core.schema import ARTICLES_SCHEMA, BOILERPLATE_SCHEMA, Document, Paragraph, document_to_record
+from cleaning.core.stats import Stats
+from cleaning.io.writers import COMMIT_LOG, CRASH_ENV, CRASH_EXIT, STAGING, write_dataset
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def record(doc_id: str, year: int | None, version: int, site: str = "a.org") -> dict:
+    body = f"Release {doc_id}, version {version}: words enough to be a body of its own here."
+    doc = Document(doc_id=doc_id, input=f"in/{doc_id}", source="dump", site=site, url=f"https://{site}/{doc_id}",
+                   paragraphs=[Paragraph(body)], content_hash=f"{doc_id}-v{version}", word_count=12,
+                   published_at=datetime(year, 5, 1, tzinfo=timezone.utc) if year else None)
+    return document_to_record(doc)
+
+
+BASE = {"later": 2016, "earlier": 2017, "dated": None, "undated": 2016, "inplace": 2017, "still16": 2016,
+        "still17": 2017, "stillnone": None, "other": 2016}
+# run 1: "later" moves 2016 -> 2017, "earlier" 2017 -> 2016, "dated" none -> 2017, "undated" 2016 -> none
+RUN1 = {"later": 2017, "earlier": 2016, "dated": 2017, "undated": None, "inplace": 2017, "new16": 2016,
+        "new17": 2017}
+MOVED = {"later", "earlier", "dated", "undated"}
+
+
+def base_records() -> list[dict]:
+    return [record(d, y, 0, site="b.org" if d == "other" else "a.org") for d, y in BASE.items()]
+
+
+def run1_records() -> list[dict]:
+    return [record(d, y, 1) for d, y in RUN1.items()]
+
+
+def boilerplate(version: int) -> pa.Table:
+    return pa.Table.from_pylist([{"site": "a.org", "fingerprint": f"f{version}", "text": "Donate", "doc_count": 3,
+                                  "site_docs": 5, "reason": "banner"}], schema=BOILERPLATE_SCHEMA)
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from cleaning.core.stats import Stats
+    from cleaning.io.writers import write_dataset
+    from tests.faults.test_commit_kills import boilerplate, run1_records
+
+    write_dataset(run1_records(), Path(sys.argv[1]), Stats(), boilerplate=boilerplate(1))
+""")
+
+
+def killed_write(out: Path, at: int) -> int:
+    env = {**os.environ, "PYTHONPATH": str(REPO), CRASH_ENV: str(at)}
+    done = subprocess.run([sys.executable, "-c", WRITER, str(out)], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode in (0, CRASH_EXIT), done.stderr
+    return done.returncode
+
+
+def ids_in_every_reader(out: Path) -> list[str]:
+    """The doc_ids as pyarrow, pandas, polars and DuckDB read the folder (they must agree)."""
+    root = out / "articles"
+    glob = str(root / "**" / "*.parquet")
+    by_arrow = ds.dataset(root, format="parquet", partitioning="hive").to_table().column("doc_id").to_pylist()
+    by_pandas = pd.read_parquet(root, engine="pyarrow", dtype_backend="pyarrow")["doc_id"].tolist()
+    by_polars = pl.read_parquet(glob, hive_partitioning=True)["doc_id"].to_list()
+    by_duckdb = [r[0] for r in duckdb.connect().execute(
+        f"SELECT doc_id FROM read_parquet('{glob}', hive_partitioning = true)").fetchall()]
+    assert sorted(by_arrow) == sorted(by_pandas) == sorted(by_polars) == sorted(by_duckdb)
+    # and the typed key holds in each: year_key is an integer, whatever partition the kill left
+    assert pa.types.is_integer(ds.dataset(root, partitioning="hive").schema.field("year_key").type)
+    assert pl.scan_parquet(glob, hive_partitioning=True).collect_schema()["year_key"].is_integer()
+    described = duckdb.connect().execute(
+        f"DESCRIBE SELECT year_key FROM read_parquet('{glob}', hive_partitioning = true)").fetchall()
+    assert described[0][1] in ("BIGINT", "INTEGER"), described
+    return by_arrow
+
+
+def rows(out: Path) -> dict[str, dict]:
+    table = ds.dataset(out / "articles", schema=ARTICLES_SCHEMA, partitioning="hive").to_table()
+    found = table.to_pylist()
+    assert len(found) == len({r["doc_id"] for r in found})
+    return {r["doc_id"]: r for r in found}
+
+
+def boilerplate_fingerprints(out: Path) -> set[str]:
+    table = ds.dataset(out / "boilerplate", schema=BOILERPLATE_SCHEMA, partitioning="hive").to_table()
+    return set(table.column("fingerprint").to_pylist())
+
+
+@pytest.fixture(scope="module")
+def base_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("base")
+    write_dataset(base_records(), out, Stats(), boilerplate=boilerplate(0))
+    return out
+
+
+def test_a_kill_at_any_step_loses_no_row_and_the_next_writer_leaves_each_row_once(base_dir, tmp_path):
+    base_ids = set(BASE)
+    final_ids = base_ids | set(RUN1)
+    kills, committed_kills = 0, 0
+    for at in range(1, 200):
+        out = tmp_path / f"kill-{at:03d}"
+        shutil.copytree(base_dir, out)
+        code = killed_write(out, at)
+        if code == 0:  # the write has fewer steps than `at`: every step has been a kill point
+            break
+        kills += 1
+        logged = (out / COMMIT_LOG).exists()
+        committed_kills += logged
+
+        # right after the kill: every reader reads it, no row is missing, only a moved row may show twice
+        seen = ids_in_every_reader(out)
+        counts = Counter(seen)
+        assert base_ids <= set(counts), f"kill at step {at}: rows lost"
+        assert {d for d, n in counts.items() if n > 1} <= MOVED, f"kill at step {at}: a row that did not move doubled"
+        assert set(counts) <= final_ids
+
+        # the next writer (another write altogether) first finishes or drops the killed one
+        write_dataset([record("next", 2020, 2)], out, Stats())
+        after = rows(out)  # each doc_id once
+        if logged or set(counts) - base_ids:  # past the commit point: the killed write's rows, all of them
+            assert set(after) == final_ids | {"next"}, f"kill at step {at}"
+            assert {d: after[d]["year"] for d in RUN1} == RUN1, f"kill at step {at}"
+            assert all(after[d]["content_hash"] == f"{d}-v1" for d in RUN1)
+            assert {"f0", "f1"} <= boilerplate_fingerprints(out)
+        else:  # before it: the dataset as it was
+            assert set(after) == base_ids | {"next"}, f"kill at step {at}"
+            assert {d: after[d]["year"] for d in BASE} == BASE
+            assert boilerplate_fingerprints(out) == {"f0"}
+        assert not (out / COMMIT_LOG).exists() and not any((out / STAGING).glob("*"))
+        assert ids_in_every_reader(out)
+    else:
+        pytest.fail("the write never completed")
+    assert kills >= 15 and committed_kills >= 8, (kills, committed_kills)  # staging, swaps of both phases, cleanup
+
+
+def test_the_uninterrupted_write_moves_rows_both_ways(base_dir, tmp_path):
+    out = tmp_path / "whole"
+    shutil.copytree(base_dir, out)
+    assert killed_write(out, 10_000) == 0
+    after = rows(out)
+    assert set(after) == set(BASE) | set(RUN1)
+    assert {d: after[d]["year"] for d in RUN1} == RUN1
+    assert after["later"]["prev_content_hash"] == "later-v0"
