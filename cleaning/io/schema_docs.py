@@ -55,10 +55,12 @@ Hive's default partition, `year_key=__HIVE_DEFAULT_PARTITION__` /
 `year_key` stays an integer whatever the data: `WHERE year_key = 2025` in DuckDB
 (`hive_partitioning=true`), `pl.col("year_key") == 2025` in polars
 (`hive_partitioning=True`) and `filters=[("year_key", "==", 2025)]` in pandas all work and
-prune folders on a dataset holding undated rows. pandas: pyarrow cannot yet turn a null
-partition into a pandas categorical ("Cannot yet unify dictionaries with nulls"), so on a
-dataset with undated rows read the whole folder with `dtype_backend="pyarrow"` or with
-`schema=ARTICLES_SCHEMA` (no directory keys), or filter on `year_key`.
+prune folders on a dataset holding undated rows. pandas: by default it reads the keys as
+categoricals, and pyarrow cannot yet make one holding a null ("Cannot yet unify
+dictionaries with nulls"), so on a dataset with undated or siteless rows pass
+`partitioning=pyarrow.dataset.partitioning(flavor="hive")` (keys as plain columns; add
+`dtype_backend="numpy_nullable"` for an `Int32` year_key with nulls) or
+`schema=ARTICLES_SCHEMA` (no directory keys).
 
 **Bounded folder names.** A folder name is at most 200 bytes: a longer value (an IDN
 host percent-encodes to 6 bytes a letter) keeps its longest prefix that fits and ends
@@ -70,8 +72,8 @@ as well) rather than on `site_key` for such a site.
 **Directory keys are not the columns.** The directories are named `site_key=` and
 `year_key=`, and `site` and `year` stay inside the files with their real types and
 nulls. So each file is complete on its own with exactly the schema below, and the
-plainest calls work in every reader: `pd.read_parquet("data/articles")` (on a dataset
-without undated rows, see above), `pl.read_parquet("data/articles/**/*.parquet",
+plainest calls work in every reader: `pd.read_parquet("data/articles")` (with
+`partitioning=` as above once undated rows are in), `pl.read_parquet("data/articles/**/*.parquet",
 hive_partitioning=True)`, `SELECT * FROM read_parquet('data/articles/**/*.parquet')` in
 DuckDB. (With Hive keys equal to the column names, pandas refuses to merge the inferred
 dictionary key with the file's string column.) Those readers add `site_key` and

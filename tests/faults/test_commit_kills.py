@@ -86,7 +86,7 @@ def ids_in_every_reader(out: Path) -> list[str]:
     root = out / "articles"
     glob = str(root / "**" / "*.parquet")
     by_arrow = ds.dataset(root, format="parquet", partitioning="hive").to_table().column("doc_id").to_pylist()
-    by_pandas = pd.read_parquet(root, engine="pyarrow", dtype_backend="pyarrow")["doc_id"].tolist()
+    by_pandas = pd.read_parquet(root, engine="pyarrow", partitioning=ds.partitioning(flavor="hive"))["doc_id"].tolist()
     by_polars = pl.read_parquet(glob, hive_partitioning=True)["doc_id"].to_list()
     by_duckdb = [r[0] for r in duckdb.connect().execute(
         f"SELECT doc_id FROM read_parquet('{glob}', hive_partitioning = true)").fetchall()]
