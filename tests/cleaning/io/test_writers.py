@@ -377,3 +377,17 @@ def test_files_are_created_with_the_users_umask(tmp_path, umask, mode):
     files = [tmp_path / "reports" / "clean-stats.json", tmp_path / "t.parquet", raw_file,
              *data_files(tmp_path / "articles"), *data_files(tmp_path / "boilerplate")]
     assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {oct(mode)}
+
+
+def test_raw_batches_are_written_with_the_raw_layout(tmp_path):
+    from cleaning.core.schema import RAW_LAYOUT
+    from scraper.rawstore import RawStoreWriter
+
+    raw = RawStoreWriter(tmp_path / "raw", batch_size=10_000)
+    for i in range(RAW_LAYOUT.row_group_rows + 5):
+        raw.add({"url": f"https://example.org/{i}", "status": 200, "encoding": "utf-8", "body": b"x"})
+    path = raw.flush()
+    meta = pq.read_metadata(path)
+    assert meta.num_row_groups == 2 and meta.row_group(0).num_rows == RAW_LAYOUT.row_group_rows
+    columns = {meta.row_group(0).column(i).path_in_schema: meta.row_group(0).column(i) for i in range(meta.num_columns)}
+    assert "RLE_DICTIONARY" in columns["status"].encodings and "RLE_DICTIONARY" not in columns["url"].encodings
