@@ -313,3 +313,23 @@ def test_notebook_runs_on_a_cleaned_dataset(cleaned, monkeypatch):
     assert db_counts == dict(zip(ns["pl_speakers"]["speaker"], ns["pl_speakers"]["len"]))
     assert db_counts == top.groupby(level="speaker").sum().to_dict()
     assert ns["reasons"].sum() >= 1
+
+
+def test_cleaning_a_second_site_into_the_same_out_keeps_the_first_sites_boilerplate(tmp_path):
+    import json
+
+    from cleaning.pipeline import run_clean
+    from pressroom.sample_site import generate_site
+
+    site = generate_site()
+    out = tmp_path / "data"
+    for host in ("alpha.org", "beta.org"):
+        pages = tmp_path / f"{host}.jsonl"
+        pages.write_text("".join(json.dumps({"url": f"https://{host}{r.path}",
+                                             "html": site.pages[r.path].body.decode("utf-8")}) + "\n"
+                                 for r in site.releases[:12]), encoding="utf-8")
+        run_clean([str(pages)], out, engine="inline")
+    table = ds.dataset(out / "boilerplate", partitioning="hive").to_table()
+    assert set(table.column("site").to_pylist()) == {"alpha.org", "beta.org"}  # site a survived site b's run
+    assert sorted(p.name for p in (out / "boilerplate").iterdir()) == ["site_key=alpha.org", "site_key=beta.org"]
+    assert not list(out.glob(".staging/*")) and not (out / ".commit.json").exists()
