@@ -295,6 +295,18 @@ def recover(out_dir: Path) -> bool:
     return rolled
 
 
+def finish_interrupted_write(out_dir: Path) -> bool:
+    """Take the write lock and finish (or drop) what a killed writer left; True when a plan was finished.
+
+    Every writer does this first anyway; this is for readers who want the dataset settled now.
+    """
+    out = Path(out_dir)
+    if not (out / COMMIT_LOG).exists() and not (out / STAGING).exists():
+        return False
+    with exclusive_lock(out / LOCK_FILE):
+        return recover(out)
+
+
 @dataclass
 class Transaction:
     """The steps of one write: staged now, made visible together by commit()."""

@@ -167,3 +167,21 @@ def test_the_uninterrupted_write_moves_rows_both_ways(base_dir, tmp_path):
     assert set(after) == set(BASE) | set(RUN1)
     assert {d: after[d]["year"] for d in RUN1} == RUN1
     assert after["later"]["prev_content_hash"] == "later-v0"
+
+
+def test_finish_interrupted_write_settles_a_killed_write_without_writing_anything(base_dir, tmp_path):
+    from cleaning.io.writers import finish_interrupted_write
+
+    out = tmp_path / "settle"
+    shutil.copytree(base_dir, out)
+    at = 1
+    while True:  # the first kill that leaves a moved row twice
+        shutil.rmtree(out)
+        shutil.copytree(base_dir, out)
+        assert killed_write(out, at) == CRASH_EXIT, "no kill point left a moved row twice"
+        if max(Counter(ids_in_every_reader(out)).values()) > 1:
+            break
+        at += 1
+    assert finish_interrupted_write(out) is True
+    assert set(rows(out)) == set(BASE) | set(RUN1)  # each once
+    assert finish_interrupted_write(out) is False
