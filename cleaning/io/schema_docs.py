@@ -38,6 +38,7 @@ OUT/
   .write.lock   held by the one process writing articles/ and boilerplate/
   .commit.json  only while a write is being made visible (see "Incremental writes")
   .staging/     partitions being written (never read)
+  .work-XXXX/   a running clean's staged batches (removed at its end, or by the next run if it was killed)
 ```
 
 **Why `site` and `year`.** Analysts almost always start from one organisation and a

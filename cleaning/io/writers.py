@@ -542,18 +542,20 @@ def write_dataset(records: list[dict], out_dir: Path, stats: Stats, boilerplate:
     """
     root = Path(out_dir) / "articles"
     with dataset_writer(out_dir) as txn:
-        if misplaced := _misplaced(root, read_index(root)):  # an older layout: re-home first, in its own commit
-            _plan_articles(misplaced, root, txn, Stats())
+        index = read_index(root)
+        if misplaced := _misplaced(root, index):  # an older layout: re-home first, in its own commit
+            _plan_articles(misplaced, root, txn, Stats(), index)
             txn.commit()
             stats.inc("write/legacy_rows_migrated", len(misplaced))
-        _plan_articles(records, root, txn, stats)
+            index = read_index(root)
+        _plan_articles(records, root, txn, stats, index)
         if boilerplate is not None:
             stats.inc("write/boilerplate_partitions", _plan_table(txn, boilerplate, "boilerplate",
                                                                  ("site", "fingerprint")))
     return root
 
 
-def _plan_articles(records: list[dict], root: Path, txn: Transaction, stats: Stats) -> None:
+def _plan_articles(records: list[dict], root: Path, txn: Transaction, stats: Stats, index: list[dict]) -> None:
     """Stage one merge: every partition gaining or changing rows in phase 1, those losing rows in phase 2.
 
     A partition that both gains rows and loses some to another partition keeps the leaving
@@ -563,8 +565,8 @@ def _plan_articles(records: list[dict], root: Path, txn: Transaction, stats: Sta
     new_rows = _writable(_one_per_doc_id(records, stats), root, stats)
     new_ids = {r["doc_id"] for r in new_rows}
     copies: dict[str, list[dict]] = defaultdict(list)
-    for row in read_index(root):
-        copies[row["doc_id"]].append(row)
+    for row in index:
+        copies[row["doc_id"]].append(dict(row))
 
     home: dict[str, str] = {r["doc_id"]: partition_rel(layout, partition_values(r, layout)) for r in new_rows}
     drop: dict[str, set[str]] = defaultdict(set)  # folder -> doc_ids leaving it (or replaced in it)
