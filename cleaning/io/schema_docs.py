@@ -50,18 +50,24 @@ between a few hundred kilobytes and a few tens of megabytes: large enough to avo
 files, small enough to rewrite whole. Finer keys (month, language) would multiply small
 files; coarser ones (site only) would make every run rewrite a site's whole history.
 
-**Typed keys, nulls included.** Undated releases and documents without a site go to
-Hive's default partition, `year_key=__HIVE_DEFAULT_PARTITION__` /
-`site_key=__HIVE_DEFAULT_PARTITION__`, which every reader turns into a null. So
-`year_key` stays an integer whatever the data: `WHERE year_key = 2025` in DuckDB
+**Typed keys, nulls included.** Undated releases go to Hive's default partition,
+`year_key=__HIVE_DEFAULT_PARTITION__`, which every reader turns into a null. So `year_key`
+stays an integer whatever the data: `WHERE year_key = 2025` in DuckDB
 (`hive_partitioning=true`), `pl.col("year_key") == 2025` in polars
 (`hive_partitioning=True`) and `filters=[("year_key", "==", 2025)]` in pandas all work and
-prune folders on a dataset holding undated rows. pandas: by default it reads the keys as
-categoricals, and pyarrow cannot yet make one holding a null ("Cannot yet unify
-dictionaries with nulls"), so on a dataset with undated or siteless rows pass
+prune folders on a dataset holding undated rows. Documents without a site go to
+`site_key=none` (no site is named `none`: a site is a registered host): `site_key` is a
+string either way, and pyarrow cannot infer a key's type when every folder of it is the
+default partition, which a dataset of dumps (no site at all) would be. Test `site IS NULL`,
+not `site_key`, for them. Two pyarrow limits remain. pandas reads the keys as categoricals
+by default and pyarrow cannot yet make one holding a null ("Cannot yet unify dictionaries
+with nulls"), so on a dataset with undated rows pass
 `partitioning=pyarrow.dataset.partitioning(flavor="hive")` (keys as plain columns; add
 `dtype_backend="numpy_nullable"` for an `Int32` year_key with nulls) or
-`schema=ARTICLES_SCHEMA` (no directory keys).
+`schema=ARTICLES_SCHEMA` (no directory keys). And when not one release is dated, pyarrow
+cannot infer `year_key`'s type at all: give it,
+`partitioning=pyarrow.dataset.partitioning(pa.schema([("site_key", pa.string()), ("year_key", pa.int32())]), flavor="hive")`
+(polars and DuckDB need nothing).
 
 **Bounded folder names.** A folder name is at most 200 bytes: a longer value (an IDN
 host percent-encodes to 6 bytes a letter) keeps its longest prefix that fits and ends
@@ -102,8 +108,8 @@ it reads anything. docs/RELIABILITY.md says exactly what a reader sees meanwhile
 cleaning site B into the same `OUT` keeps site A's rows; a block seen again takes the
 new counts.
 
-**Migration from schema 1.0.** 1.0 wrote null keys as `year_key=none` / `site_key=none`
-and the boilerplate table as one `boilerplate/part-0.parquet`. The first write of 1.1
+**Migration from schema 1.0.** 1.0 wrote a null year as `year_key=none` and the
+boilerplate table as one `boilerplate/part-0.parquet`. The first write of 1.1
 into such a folder moves those rows into their 1.1 folders (in a commit of its own, added
 before removed) and deletes the old ones; nothing needs doing by hand. Readers of 1.0
 that compared `year_key` with the string `'none'` should test for null instead.

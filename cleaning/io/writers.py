@@ -3,8 +3,8 @@
 Partition directories are `site_key=<site>/year_key=<year>` while `site` and `year`
 stay in the files, so every file is self-contained and plain pandas / polars / DuckDB
 reads work (docs/SCHEMA.md says why the keys are not named like the columns). A null
-key is Hive's default partition (`__HIVE_DEFAULT_PARTITION__`), so `year_key` stays an
-integer in every reader; a value whose directory name would pass MAX_PARTITION_NAME
+year is Hive's default partition (`__HIVE_DEFAULT_PARTITION__`), so `year_key` stays an
+integer in every reader (a null site is `site_key=none`, see partition_segment); a value whose directory name would pass MAX_PARTITION_NAME
 bytes is cut and given a hash suffix (the full value is in the column).
 
 Every partition is rewritten whole when touched (old rows + new rows, sorted, split
@@ -53,7 +53,7 @@ import pyarrow.parquet as pq
 
 from cleaning.steps.dedup import merge_dataset_clusters
 from cleaning.core.schema import (ARTICLES_LAYOUT, ARTICLES_SCHEMA, LAYOUTS, MAX_PARTITION_NAME, NULL_PARTITION,
-                                  PARTITION_SUFFIX, TableLayout, records_to_table)
+                                  NULL_STRING_PARTITION, PARTITION_SUFFIX, TableLayout, records_to_table)
 from cleaning.core.step import record_failure
 from cleaning.io.atomic import atomic_write_text, exclusive_lock, fsync_dir, write_parquet
 from cleaning.core.stats import Stats
@@ -85,17 +85,20 @@ def _step() -> None:
 # ---------------------------------------------------------------- partitions
 
 
-def partition_segment(key: str, value) -> str:
+def partition_segment(key: str, value, string_key: bool = True) -> str:
     """One directory name, `site_key=amnesty.fr`, at most MAX_PARTITION_NAME bytes.
 
-    A null is Hive's default partition. A longer name keeps the longest prefix of the
+    A null integer key (the year) is Hive's default partition, which every reader types like
+    the other values; a null string key (the site) is `none`, because pyarrow cannot infer a
+    key's type when every folder is the default partition (a dataset of dumps has no site at
+    all). No site is named `none` (a site is a registered host). A longer name keeps the longest prefix of the
     value that fits (whole characters, percent-encoded) and ends with `~` and 16 hex
     digits of the value's sha256: distinct values stay distinct, the value itself is in
     the column.
     """
     name = f"{key}{PARTITION_SUFFIX}="
     if value is None:
-        return name + NULL_PARTITION
+        return name + (NULL_STRING_PARTITION if string_key else NULL_PARTITION)
     text = str(value)
     encoded = quote(text, safe=".-_@")
     if len((name + encoded).encode()) <= MAX_PARTITION_NAME:
@@ -113,7 +116,8 @@ def partition_segment(key: str, value) -> str:
 
 def partition_rel(layout: TableLayout, values: tuple) -> str:
     """`site_key=amnesty.fr/year_key=2025`, relative to the table's folder."""
-    return "/".join(partition_segment(k, v) for k, v in zip(layout.partition_by, values))
+    return "/".join(partition_segment(k, v, pa.types.is_string(layout.schema.field(k).type))
+                    for k, v in zip(layout.partition_by, values))
 
 
 def partition_dir(root: Path, layout: TableLayout, values: tuple) -> Path:

@@ -39,9 +39,8 @@ def test_layout_is_hive_partitioned_by_site_and_year(tmp_path):
     root = write_dataset(recs, tmp_path, Stats())
     assert root == tmp_path / "articles"
     dirs = sorted(p.parent.relative_to(root).as_posix() for p in data_files(root))
-    assert dirs == ["site_key=__HIVE_DEFAULT_PARTITION__/year_key=__HIVE_DEFAULT_PARTITION__",
-                    "site_key=example.org/year_key=2024", "site_key=example.org/year_key=2025",
-                    "site_key=other.fr/year_key=2025"]
+    assert dirs == ["site_key=example.org/year_key=2024", "site_key=example.org/year_key=2025",
+                    "site_key=none/year_key=__HIVE_DEFAULT_PARTITION__", "site_key=other.fr/year_key=2025"]
     assert not (tmp_path / ".staging").exists() or not any((tmp_path / ".staging").iterdir())
 
 
@@ -247,7 +246,8 @@ def test_distinct_long_values_sharing_a_prefix_get_distinct_folders():
     a, b = partition_segment("site", IDN_SITE * 2), partition_segment("site", IDN_SITE * 2 + "x")
     assert a != b and len(a.encode()) <= 200 and len(b.encode()) <= 200
     assert partition_segment("site", "amnesty.fr") == "site_key=amnesty.fr"
-    assert partition_segment("year", None) == "year_key=__HIVE_DEFAULT_PARTITION__"
+    assert partition_segment("year", None, string_key=False) == "year_key=__HIVE_DEFAULT_PARTITION__"
+    assert partition_segment("site", None) == "site_key=none"
 
 
 def test_a_record_whose_folder_cannot_be_made_is_reported_and_the_run_goes_on(tmp_path, monkeypatch):
@@ -290,7 +290,7 @@ def test_undated_rows_keep_year_key_an_integer_in_pandas_polars_and_duckdb(tmp_p
     lf = pl.scan_parquet(root / "**" / "*.parquet", hive_partitioning=True)
     assert lf.collect_schema()["year_key"].is_integer()
     assert sorted(lf.filter(pl.col("year_key") == 2025).collect()["doc_id"].to_list()) == want
-    assert sorted(lf.filter(pl.col("site_key").is_null()).collect()["doc_id"].to_list()) == ["nosite", "nosite25"]
+    assert sorted(lf.filter(pl.col("site").is_null()).collect()["doc_id"].to_list()) == ["nosite", "nosite25"]
     # DuckDB
     glob = str(root / "**" / "*.parquet")
     con = duckdb.connect()
@@ -324,11 +324,10 @@ def test_a_1_0_dataset_with_none_folders_is_moved_to_the_default_partition(tmp_p
     stats = Stats()
     write_dataset([make_record("new", year=2025)], tmp_path, stats,
                   boilerplate=pa.Table.from_pylist([{**bp.to_pylist()[0], "site": "b.org"}], schema=bp.schema))
-    assert not (tmp_path / "articles" / "site_key=none").exists() and not legacy_bp.exists()
+    assert not (tmp_path / "articles" / "site_key=none" / "year_key=none").exists() and not legacy_bp.exists()
     rows = {r["doc_id"]: r for r in read_all(tmp_path / "articles")}
     assert sorted(rows) == ["dated", "new", "old"]
-    assert (tmp_path / "articles" / "site_key=__HIVE_DEFAULT_PARTITION__" / "year_key=__HIVE_DEFAULT_PARTITION__"
-            ).is_dir()
+    assert (tmp_path / "articles" / "site_key=none" / "year_key=__HIVE_DEFAULT_PARTITION__").is_dir()
     assert stats["write/legacy_rows_migrated"] == 1
     sites = ds.dataset(data_files(tmp_path / "boilerplate"), schema=BOILERPLATE_LAYOUT.schema).to_table()
     assert sorted(sites.column("site").to_pylist()) == ["a.org", "b.org"]
@@ -391,3 +390,13 @@ def test_raw_batches_are_written_with_the_raw_layout(tmp_path):
     assert meta.num_row_groups == 2 and meta.row_group(0).num_rows == RAW_LAYOUT.row_group_rows
     columns = {meta.row_group(0).column(i).path_in_schema: meta.row_group(0).column(i) for i in range(meta.num_columns)}
     assert "RLE_DICTIONARY" in columns["status"].encodings and "RLE_DICTIONARY" not in columns["url"].encodings
+
+
+def test_a_dataset_without_any_site_reads_in_pyarrow_and_pandas(tmp_path):
+    """Dumps carry no site: were `site_key` all default partitions, pyarrow could not infer its type."""
+    import pandas as pd
+
+    root = write_dataset([make_record("d1", site=None, year=None), make_record("d2", site=None)], tmp_path, Stats())
+    table = ds.dataset(root, partitioning="hive").to_table()
+    assert sorted(table.column("doc_id").to_pylist()) == ["d1", "d2"]
+    assert sorted(pd.read_parquet(root, filters=[("year_key", "==", 2025)])["doc_id"]) == ["d2"]
