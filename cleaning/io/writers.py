@@ -271,12 +271,14 @@ def _apply_plan(out: Path, plan: dict) -> None:
     failed = False
     steps = plan["steps"]
     for n, step in enumerate(steps):
+        again = [s for s in steps[n + 1:] if s["op"] == "replace" and s["target"] == step["target"]]
+        if any(_is(out / s["target"], s) for s in again):
+            continue  # a later step of this plan already replaced this partition again
         if failed and step["phase"] == 2:
             continue  # a phase-1 copy is missing: keep the rows where they are (doubled, never lost)
-        if any(later["op"] == "replace" and later["target"] == step["target"] and _is(out / later["target"], later)
-               for later in steps[n + 1:]):
-            continue  # a later step of this plan already replaced this partition again
         if not _apply(out, step, txn_dir):
+            if any(_is(out / s["staged"], s) for s in again):
+                continue  # this copy was swapped in, then out again by a later step that a kill cut short
             failed = True
     (out / COMMIT_LOG).unlink(missing_ok=True)
     fsync_dir(out)
