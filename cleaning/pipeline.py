@@ -240,7 +240,8 @@ def work_folder(out_dir: Path | None) -> Iterator[Path]:
             remove_stale_work_folders(Path(out_dir))
         work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out_dir))
         fd = os.open(work, os.O_RDONLY)
-        try_lock(fd)
+        with contextlib.suppress(OSError):  # no flock on this file system: no sweep can lock it either
+            try_lock(fd)
         stack.close()  # the sweep lock only covers creation; the folder's own lock lasts the run
     try:
         yield work
@@ -261,6 +262,8 @@ def remove_stale_work_folders(out_dir: Path) -> list[Path]:
             if folder.is_dir() and try_lock(fd, blocking=False):
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(folder)
+        except OSError:
+            pass  # cannot tell whether a run holds it: keep it
         finally:
             os.close(fd)
     return removed
