@@ -52,7 +52,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cleaning.steps.dedup import merge_dataset_clusters
-from cleaning.core.schema import (ARTICLES_LAYOUT, ARTICLES_SCHEMA, LAYOUTS, MAX_PARTITION_NAME, NULL_PARTITION,
+from cleaning.core.schema import (ARTICLES_LAYOUT, LAYOUTS, MAX_PARTITION_NAME, NULL_PARTITION,
                                   NULL_STRING_PARTITION, PARTITION_SUFFIX, TableLayout, records_to_table)
 from cleaning.core.step import record_failure
 from cleaning.io.atomic import atomic_write_text, exclusive_lock, fsync_dir, write_parquet
