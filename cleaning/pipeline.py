@@ -8,7 +8,9 @@ site model), so the same functions run in-process, on a local process pool or on
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
 import pickle
 import shutil
 import tempfile
@@ -31,7 +33,8 @@ from cleaning.steps.measure import measure_document
 from cleaning.steps.split import split_document
 from cleaning.core.stats import Stats
 from cleaning.core.step import Step, StepFailed, record_failure, run_steps, timed
-from cleaning.steps.strip import strip_boilerplate, write_boilerplate
+from cleaning.steps.strip import boilerplate_table, strip_boilerplate, write_boilerplate
+from cleaning.io.atomic import exclusive_lock, try_lock
 from cleaning.io.writers import write_dataset
 
 BATCH_SIZE = 64
@@ -107,6 +110,7 @@ def _batches(items: Sequence, size: int = BATCH_SIZE) -> list[list]:
 # Dask keeps the batches in memory on its side (its workers may be other machines).
 
 WORK_PREFIX = ".work-"  # OUT/.work-XXXX: hidden, so a later `pressroom clean OUT` never reads it
+WORK_LOCK = ".work.lock"  # held while a run creates its work folder and sweeps stale ones
 
 
 def _spill(items: list, path: str) -> None:
@@ -153,11 +157,12 @@ class FinishStaged:
 
 
 def clean_batches(source_batches: list[list[SourceRecord]], opts: CleanOptions, stats: Stats, engine,
-                  out_dir: Path | None = None, work: Path | None = None) -> Iterator[Document]:
+                  on_model: Callable[[SiteModel], None] | None = None, work: Path | None = None) -> Iterator[Document]:
     """Extract, pass 1 (count per batch, merge), pass 2 and dedup signatures per batch, the dedup merge.
 
     Every map runs on `engine`; each merge is order-independent, so every engine gives the same
     records. With `work`, batches are staged there; `source_batches` is emptied once extracted.
+    `on_model` gets the site model once pass 1 is done (the boilerplate table is made from it).
     """
     staged = work is not None
     pages = [len(batch) for batch in source_batches]  # progress counts pages, then documents
@@ -177,8 +182,8 @@ def clean_batches(source_batches: list[list[SourceRecord]], opts: CleanOptions, 
     model = model.with_samples(merge_samples(engine.map(on(collect_samples), batches, model, sizes=docs)))
     stats.inc("sitemodel/frequent_fingerprints", model.n_keys)
     stats.inc("sitemodel/state_bytes", model.nbytes)
-    if out_dir is not None:
-        write_boilerplate(model, out_dir)  # the audit table: DIR/boilerplate/
+    if on_model is not None:
+        on_model(model)
     ids = resolve_ids(engine.map(on(id_claims), batches, opts, sizes=docs), stats)  # one doc_id per page, shared ids listed
     finished, sigs = [], []
     for (handle, batch_sigs), batch_stats in engine.map(FinishStaged() if staged else finish_and_sign_batch,
@@ -196,27 +201,72 @@ def clean_batches(source_batches: list[list[SourceRecord]], opts: CleanOptions, 
 
 def clean_sources(sources: Iterable[SourceRecord], opts: CleanOptions = DEFAULT_OPTIONS,
                   stats: Stats | None = None, engine=None, out_dir: Path | None = None,
-                  batch_size: int = BATCH_SIZE) -> Iterator[dict]:
+                  batch_size: int = BATCH_SIZE, on_model: Callable[[SiteModel], None] | None = None) -> Iterator[dict]:
     """Batch API: pages or dump records in, article records (dicts) out, in input order.
 
     In-process and local engines stage documents in a work folder (OUT/.work-XXXX, or a temp
-    folder without `out_dir`), removed at the end even on error.
+    folder without `out_dir`), removed at the end even on error; work folders a killed run
+    left in `out_dir` are removed first. The site model goes to `on_model`; without one,
+    its boilerplate table is merged into `out_dir/boilerplate/` once every record is made.
     """
     stats = stats if stats is not None else Stats()
     engine = engine or InlineEngine()
     source_batches = _batches(list(sources), batch_size)
+    models: list[SiteModel] = []
+    sink = on_model if on_model is not None else models.append
     if isinstance(engine, DaskEngine):
-        for doc in clean_batches(source_batches, opts, stats, engine, out_dir):
-            yield document_to_record(doc)
-        return
+        records = [document_to_record(doc) for doc in clean_batches(source_batches, opts, stats, engine, sink)]
+    else:
+        with work_folder(out_dir) as work:
+            records = [document_to_record(doc) for doc in clean_batches(source_batches, opts, stats, engine, sink, work)]
+    if out_dir is not None and models:
+        write_boilerplate(models[0], out_dir)  # the audit table: DIR/boilerplate/
+    yield from records
+
+
+@contextlib.contextmanager
+def work_folder(out_dir: Path | None) -> Iterator[Path]:
+    """A fresh `OUT/.work-XXXX`, locked (flock) for as long as the run uses it, removed at the end.
+
+    A SIGKILL or an OOM kill skips the removal; its folder is removed by the next run here. A
+    folder is stale when nobody holds its lock (the kernel drops a dead process's locks), so a
+    live concurrent run's folder is kept; `OUT/.work.lock` makes creating and sweeping one step.
+    """
     if out_dir is not None:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out_dir))
+    with contextlib.ExitStack() as stack:
+        if out_dir is not None:
+            stack.enter_context(exclusive_lock(Path(out_dir) / WORK_LOCK))
+            remove_stale_work_folders(Path(out_dir))
+        work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out_dir))
+        fd = os.open(work, os.O_RDONLY)
+        with contextlib.suppress(OSError):  # no flock on this file system: no sweep can lock it either
+            try_lock(fd)
+        stack.close()  # the sweep lock only covers creation; the folder's own lock lasts the run
     try:
-        records = [document_to_record(doc) for doc in clean_batches(source_batches, opts, stats, engine, out_dir, work)]
+        yield work
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    yield from records
+        os.close(fd)
+
+
+def remove_stale_work_folders(out_dir: Path) -> list[Path]:
+    """Remove the `OUT/.work-*` folders no live run holds (call with OUT/.work.lock held)."""
+    removed = []
+    for folder in sorted(Path(out_dir).glob(WORK_PREFIX + "*")):
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            if folder.is_dir() and try_lock(fd, blocking=False):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+        except OSError:
+            pass  # cannot tell whether a run holds it: keep it
+        finally:
+            os.close(fd)
+    return removed
 
 
 def clean_pages(pages: Iterable[dict], opts: CleanOptions = DEFAULT_OPTIONS,
@@ -253,15 +303,19 @@ def run_clean(inputs: list[str], out_dir: Path, opts: CleanOptions = DEFAULT_OPT
     sources = list(read_inputs(inputs, stats, include=opts.include, exclude=opts.exclude))
     small = len(sources) <= BATCH_SIZE and engine != "dask"  # a pool costs more than it saves
     runner = InlineEngine(progress) if small else make_engine(engine, workers, scheduler, progress)
+    models: list[SiteModel] = []
     try:
-        records = list(clean_sources(_handed_over(sources), opts, stats, runner, out_dir))
+        records = list(clean_sources(_handed_over(sources), opts, stats, runner, out_dir, on_model=models.append))
     except BaseException:  # Ctrl-C, SIGTERM, a fatal error: never wait for the workers
         runner.cancel()
         raise
     finally:
         runner.close()
     stats.inc("write/records", len(records))
-    path = write_dataset(records, out_dir, stats) if records else None
+    boilerplate = boilerplate_table(models[0]) if models else None
+    if records or boilerplate is not None:  # articles and boilerplate: one commit
+        write_dataset(records, out_dir, stats, boilerplate=boilerplate)
+    path = Path(out_dir) / "articles" if records else None
     settings = {"inputs": [str(i) for i in inputs], "engine": engine, "workers": runner.workers,
                 "options": dataclasses.asdict(opts)}
     stats.save(Path(out_dir) / "reports" / "clean-stats.json", settings)

@@ -14,7 +14,7 @@ def find_boilerplate_table(dir: Path) -> Path | None:
     """DIR/boilerplate/ (the output root), or DIR itself when it is the boilerplate folder."""
     dir = Path(dir)
     for cand in (dir / "boilerplate", dir):
-        if cand.is_dir() and any(cand.glob("*.parquet")):
+        if cand.is_dir() and any(cand.rglob("*.parquet")):  # site_key=<site>/ partitions (or one file of 1.0)
             return cand
     return dir if dir.is_file() and dir.suffix == ".parquet" else None
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cleaning.core.schema import RAW_SCHEMA
+from cleaning.core.schema import RAW_LAYOUT, RAW_SCHEMA
 from cleaning.io.atomic import atomic_write_table
 from cleaning.core.urls import url_key
 
@@ -110,7 +110,7 @@ class RawStoreWriter:
         if not self.rows:
             return None
         table = pa.Table.from_pylist(self.rows, schema=RAW_SCHEMA)
-        path = atomic_write_table(table, self.raw_dir / f"part-{self.run_id}-{self.seq:05d}.parquet")
+        path = atomic_write_table(table, self.raw_dir / f"part-{self.run_id}-{self.seq:05d}.parquet", RAW_LAYOUT)
         self.seq += 1
         self.rows_written += len(self.rows)
         self.rows = []

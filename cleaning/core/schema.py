@@ -13,7 +13,7 @@ from enum import StrEnum
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class BlockKind(StrEnum):
@@ -364,7 +364,9 @@ def records_to_table(records: list[dict]) -> pa.Table:
 
 # ---------------------------------------------------------------- on-disk layouts
 
-NULL_PARTITION = "none"  # directory value for a null key (a Hive null would break pandas' partition inference)
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # a null integer key (year): Hive's default, so `year_key` stays an integer
+NULL_STRING_PARTITION = "none"  # a null string key (site): pyarrow infers no type from default partitions alone
+MAX_PARTITION_NAME = 200  # bytes of one `key=value` folder name; longer values are cut and hashed (see writers)
 PARTITION_SUFFIX = "_key"  # directory keys differ from the columns: `site_key=amnesty.fr` (see docs/SCHEMA.md)
 
 

@@ -16,6 +16,23 @@ if TYPE_CHECKING:
     from cleaning.core.schema import TableLayout
 
 
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows (Linux /proc)."""
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    mask = os.umask(0o022)  # elsewhere: set and restore (not thread-safe, hence the /proc path first)
+    os.umask(mask)
+    return mask
+
+
+def _as_created(path: str | Path) -> None:
+    """Give a temp file the permissions a plain open() would (0o666 minus the umask), not mkstemp's 0o600."""
+    os.chmod(path, 0o666 & ~current_umask())
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     with atomic_text_file(path) as fh:
         fh.write(text)
@@ -35,7 +52,9 @@ def atomic_text_file(path: Path, newline: str | None = None) -> Iterator[TextIO]
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        _as_created(tmp)
         os.replace(tmp, path)
+        fsync_dir(path.parent)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -61,7 +80,9 @@ def atomic_write_table(table: pa.Table, path: Path, layout: TableLayout | None =
     os.close(fd)
     try:
         write_parquet(table, Path(tmp), layout)
+        _as_created(tmp)
         os.replace(tmp, path)
+        fsync_dir(path.parent)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -93,3 +114,24 @@ def fsync_file(path: Path) -> None:
 def fsync_dir(path: Path) -> None:
     with contextlib.suppress(OSError):
         fsync_file(path)
+
+
+def try_lock(fd: int, blocking: bool = True) -> bool:
+    """An exclusive flock on an open file or directory; False when another process holds it (non-blocking)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path` (created if missing) for the block; waits for other holders."""
+    with open(path, "a") as fh:
+        try_lock(fh.fileno())
+        yield

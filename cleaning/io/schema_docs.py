@@ -35,6 +35,10 @@ OUT/
   articles/     site_key=<site>/year_key=<year>/part-00000.parquet ...
   boilerplate/  site_key=<site>/part-00000.parquet
   reports/      run statistics (JSON) and HTML reports
+  .write.lock   held by the one process writing articles/ and boilerplate/
+  .commit.json  only while a write is being made visible (see "Incremental writes")
+  .staging/     partitions being written (never read)
+  .work-XXXX/   a running clean's staged batches (removed at its end, or by the next run if it was killed)
 ```
 
 **Why `site` and `year`.** Analysts almost always start from one organisation and a
@@ -45,29 +49,70 @@ publishes hundreds to a few thousand releases a year, which keeps every partitio
 between a few hundred kilobytes and a few tens of megabytes: large enough to avoid tiny
 files, small enough to rewrite whole. Finer keys (month, language) would multiply small
 files; coarser ones (site only) would make every run rewrite a site's whole history.
-Undated releases and documents without a site go to `year_key=none` / `site_key=none`.
+
+**Typed keys, nulls included.** Undated releases go to Hive's default partition,
+`year_key=__HIVE_DEFAULT_PARTITION__`, which every reader turns into a null. So `year_key`
+stays an integer whatever the data: `WHERE year_key = 2025` in DuckDB
+(`hive_partitioning=true`), `pl.col("year_key") == 2025` in polars
+(`hive_partitioning=True`) and `filters=[("year_key", "==", 2025)]` in pandas all work and
+prune folders on a dataset holding undated rows. Documents without a site go to
+`site_key=none` (no site is named `none`: a site is a registered host): `site_key` is a
+string either way, and pyarrow cannot infer a key's type when every folder of it is the
+default partition, which a dataset of dumps (no site at all) would be. Test `site IS NULL`,
+not `site_key`, for them. Two pyarrow limits remain. pandas reads the keys as categoricals
+by default and pyarrow cannot yet make one holding a null ("Cannot yet unify dictionaries
+with nulls"), so on a dataset with undated rows pass
+`partitioning=pyarrow.dataset.partitioning(flavor="hive")` (keys as plain columns; add
+`dtype_backend="numpy_nullable"` for an `Int32` year_key with nulls) or
+`schema=ARTICLES_SCHEMA` (no directory keys). And when not one release is dated, pyarrow
+cannot infer `year_key`'s type at all: give it,
+`partitioning=pyarrow.dataset.partitioning(pa.schema([("site_key", pa.string()), ("year_key", pa.int32())]), flavor="hive")`
+(polars and DuckDB need nothing).
+
+**Bounded folder names.** A folder name is at most 200 bytes: a longer value (an IDN
+host percent-encodes to 6 bytes a letter) keeps its longest prefix that fits and ends
+with `~` and 16 hex digits of the value's sha256, e.g.
+`site_key=%D0%BF%D1%80...~3f2a9c0d1e4b5a67`. Distinct values stay in distinct folders;
+the exact value is always the `site` column, so filter on `site` (file statistics prune
+as well) rather than on `site_key` for such a site.
 
 **Directory keys are not the columns.** The directories are named `site_key=` and
 `year_key=`, and `site` and `year` stay inside the files with their real types and
 nulls. So each file is complete on its own with exactly the schema below, and the
-plainest calls work in every reader: `pd.read_parquet("data/articles")`,
-`pl.read_parquet("data/articles/**/*.parquet", hive_partitioning=True)`,
-`SELECT * FROM read_parquet('data/articles/**/*.parquet')` in DuckDB. (With Hive keys
-equal to the column names, pandas refuses to merge the inferred dictionary key with the
-file's string column, and a Hive null key fails its dictionary unification.) Those
-readers add `site_key` and `year_key` as extra columns; pass
-`schema=ARTICLES_SCHEMA` to pandas/pyarrow to get exactly the documented columns.
-Filters on `site` / `year` skip files by their Parquet statistics (one site and one year
-per file); filters on `site_key` / `year_key` skip directories.
+plainest calls work in every reader: `pd.read_parquet("data/articles")` (with
+`partitioning=` as above once undated rows are in), `pl.read_parquet("data/articles/**/*.parquet",
+hive_partitioning=True)`, `SELECT * FROM read_parquet('data/articles/**/*.parquet')` in
+DuckDB. (With Hive keys equal to the column names, pandas refuses to merge the inferred
+dictionary key with the file's string column.) Those readers add `site_key` and
+`year_key` as extra columns; pass `schema=ARTICLES_SCHEMA` to pandas/pyarrow to get
+exactly the documented columns. Filters on `site` / `year` skip files by their Parquet
+statistics (one site and one year per file); filters on `site_key` / `year_key` skip
+directories.
 
-**Incremental writes.** `clean` merges into `articles/`: one row per `doc_id`; a page
-whose `content_hash` changed replaces its row and keeps the old hash in
+**Incremental writes, one commit point.** `clean` merges into `articles/`: one row per
+`doc_id`; a page whose `content_hash` changed replaces its row and keeps the old hash in
 `prev_content_hash`. Every touched partition is rewritten whole (old rows + new rows,
-sorted by `published_at`, `doc_id`) under `OUT/.staging/` and swapped in with one atomic
-directory exchange (Linux `renameat2(RENAME_EXCHANGE)`), so readers and a process
-killed at any instant see either the old or the new partition, never a mix. Rewriting
-whole partitions is also the compaction: a partition always holds the fewest files the
-size cap allows, however many small runs fed it.
+sorted by `published_at`, `doc_id`), which is also the compaction: a partition always
+holds the fewest files the size cap allows, however many small runs fed it. One write,
+articles and boilerplate together, is one transaction under `OUT/.write.lock`: every new
+partition is first staged under `OUT/.staging/`; then the plan is written atomically to
+`OUT/.commit.json` (the commit point); then the partitions gaining or changing rows are
+swapped in, each with one atomic directory exchange (Linux `renameat2(RENAME_EXCHANGE)`),
+and only then those losing rows to another partition (a release whose date was
+corrected). So a row that moves is added before it is removed. A kill before the commit
+point leaves the previous dataset; a kill after it is finished by the next writer before
+it reads anything. docs/RELIABILITY.md says exactly what a reader sees meanwhile.
+
+**`boilerplate/` per site.** The site model's table is merged by (`site`,
+`fingerprint`) into `boilerplate/site_key=<site>/`, in the same commit as the articles:
+cleaning site B into the same `OUT` keeps site A's rows; a block seen again takes the
+new counts.
+
+**Migration from schema 1.0.** 1.0 wrote a null year as `year_key=none` and the
+boilerplate table as one `boilerplate/part-0.parquet`. The first write of 1.1
+into such a folder moves those rows into their 1.1 folders (in a commit of its own, added
+before removed) and deletes the old ones; nothing needs doing by hand. Readers of 1.0
+that compared `year_key` with the string `'none'` should test for null instead.
 
 **Duplicates are marked, not dropped.** `dup_of` is the `doc_id` of the kept copy
 (null for kept and unique documents); `dup_cluster` names the cluster (its kept

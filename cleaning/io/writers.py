@@ -1,21 +1,33 @@
-"""Parquet output: atomic files, hive-partitioned tables, and the incremental articles dataset.
-
-Safety rule: a reader (or a process killed at any instant) only ever sees
-complete partitions. New partition contents are written under
-`OUT/.staging/` (outside the table directory, so no reader globs them) and
-swapped in with one atomic rename — `renameat2(RENAME_EXCHANGE)` on Linux,
-which exchanges two non-empty directories in one step. The displaced old
-contents are deleted afterwards; leftovers of a killed run are removed by the
-next writer, which holds an exclusive lock (`OUT/.<table>.lock`).
+"""Parquet output: hive-partitioned tables, the incremental articles dataset, and their one commit point.
 
 Partition directories are `site_key=<site>/year_key=<year>` while `site` and `year`
 stay in the files, so every file is self-contained and plain pandas / polars / DuckDB
-reads work (docs/SCHEMA.md says why the keys are not named like the columns).
+reads work (docs/SCHEMA.md says why the keys are not named like the columns). A null
+year is Hive's default partition (`__HIVE_DEFAULT_PARTITION__`), so `year_key` stays an
+integer in every reader (a null site is `site_key=none`, see partition_segment); a value whose directory name would pass MAX_PARTITION_NAME
+bytes is cut and given a hash suffix (the full value is in the column).
 
-Every partition is rewritten whole when touched (old rows + new rows, sorted,
-split into as few files as the size cap allows), which is also the compaction:
-after any number of small runs a partition holds ceil(rows / MAX_ROWS_PER_FILE)
-files.
+Every partition is rewritten whole when touched (old rows + new rows, sorted, split
+into as few files as the size cap allows), which is also the compaction.
+
+One write is one transaction, under an exclusive lock (`OUT/.write.lock`):
+
+1. every new partition content is staged under `OUT/.staging/<txn>/` (no reader globs
+   it); a kill here leaves the dataset as it was, and the next writer drops the leftovers;
+2. the plan (which staged directory goes where, in which order) is written atomically
+   to `OUT/.commit.json`: this is the commit point;
+3. the plan is applied: phase 1 swaps in every partition that gains or changes rows,
+   each with one atomic directory exchange (`renameat2(RENAME_EXCHANGE)` on Linux), a
+   partition that also loses rows to another one keeping them for now; phase 2 then
+   swaps in (or removes) the partitions that lose rows. So every moved row is added
+   before it is removed: a reader during steps 3, or after a kill there, can see a moved
+   row twice (its old and new partition), never lose one;
+4. the plan is deleted, then the staging folder.
+
+A writer that finds `OUT/.commit.json` finishes that plan (each step is idempotent: a
+swapped partition is recognised by the staged directory's inode) before anything else,
+so the doubled rows of a killed run are gone before the next read-modify-write.
+docs/RELIABILITY.md lists what a reader can see after a kill at each step.
 """
 
 from __future__ import annotations
@@ -23,12 +35,15 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import hashlib
+import json
 import os
 import shutil
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -37,22 +52,76 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cleaning.steps.dedup import merge_dataset_clusters
-from cleaning.core.schema import (ARTICLES_LAYOUT, ARTICLES_SCHEMA, LAYOUTS, NULL_PARTITION, PARTITION_SUFFIX, TableLayout,
-                                  records_to_table)
-from cleaning.io.atomic import fsync_dir, write_parquet
+from cleaning.core.schema import (ARTICLES_LAYOUT, LAYOUTS, MAX_PARTITION_NAME, NULL_PARTITION,
+                                  NULL_STRING_PARTITION, PARTITION_SUFFIX, TableLayout, records_to_table)
+from cleaning.core.step import record_failure
+from cleaning.io.atomic import atomic_write_text, exclusive_lock, fsync_dir, write_parquet
 from cleaning.core.stats import Stats
 
-PAUSE_ENV = "PRESSROOM_WRITE_PAUSE"  # test hook: seconds to sleep after each staged file and each swap
+PAUSE_ENV = "PRESSROOM_WRITE_PAUSE"  # test hook: seconds to sleep at each step of a write
+CRASH_ENV = "PRESSROOM_WRITE_CRASH_AT"  # test hook: os._exit(137) at the n-th step of this process's writes
+CRASH_EXIT = 137
+COMMIT_LOG = ".commit.json"
+LOCK_FILE = ".write.lock"
+STAGING = ".staging"
+
+_steps_taken = 0
+
+
+def _step() -> None:
+    """One point where a kill can land (a file staged, the plan written, a partition swapped, ...).
+
+    The test hooks act here: CRASH_ENV=n ends the process at the n-th step as a SIGKILL would
+    (no cleanup, no finally), PAUSE_ENV sleeps so that a real signal can land in between.
+    """
+    global _steps_taken
+    _steps_taken += 1
+    if (at := os.environ.get(CRASH_ENV)) and int(at) == _steps_taken:
+        os._exit(CRASH_EXIT)
+    if delay := float(os.environ.get(PAUSE_ENV) or 0):
+        time.sleep(delay)
 
 
 # ---------------------------------------------------------------- partitions
 
 
+def partition_segment(key: str, value, string_key: bool = True) -> str:
+    """One directory name, `site_key=amnesty.fr`, at most MAX_PARTITION_NAME bytes.
+
+    A null integer key (the year) is Hive's default partition, which every reader types like
+    the other values; a null string key (the site) is `none`, because pyarrow cannot infer a
+    key's type when every folder is the default partition (a dataset of dumps has no site at
+    all). No site is named `none` (a site is a registered host). A longer name keeps the longest prefix of the
+    value that fits (whole characters, percent-encoded) and ends with `~` and 16 hex
+    digits of the value's sha256: distinct values stay distinct, the value itself is in
+    the column.
+    """
+    name = f"{key}{PARTITION_SUFFIX}="
+    if value is None:
+        return name + (NULL_STRING_PARTITION if string_key else NULL_PARTITION)
+    text = str(value)
+    encoded = quote(text, safe=".-_@")
+    if len((name + encoded).encode()) <= MAX_PARTITION_NAME:
+        return name + encoded
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    room = MAX_PARTITION_NAME - len(name) - 1 - len(digest)
+    prefix = ""
+    for ch in text:
+        piece = quote(ch, safe=".-_@")
+        if len(prefix) + len(piece) > room:
+            break
+        prefix += piece
+    return f"{name}{prefix}~{digest}"
+
+
+def partition_rel(layout: TableLayout, values: tuple) -> str:
+    """`site_key=amnesty.fr/year_key=2025`, relative to the table's folder."""
+    return "/".join(partition_segment(k, v, pa.types.is_string(layout.schema.field(k).type))
+                    for k, v in zip(layout.partition_by, values))
+
+
 def partition_dir(root: Path, layout: TableLayout, values: tuple) -> Path:
-    """`root/site_key=amnesty.fr/year_key=2025`; a null value is `none`."""
-    parts = [f"{key}{PARTITION_SUFFIX}={NULL_PARTITION if v is None else quote(str(v), safe='.-_@')}"
-             for key, v in zip(layout.partition_by, values)]
-    return Path(root, *parts)
+    return Path(root, partition_rel(layout, values)) if layout.partition_by else Path(root)
 
 
 def partition_values(row: dict, layout: TableLayout) -> tuple:
@@ -79,12 +148,44 @@ def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-def read_partition(root: Path, layout: TableLayout, values: tuple) -> pa.Table | None:
-    files = data_files(partition_dir(root, layout, values))
-    if not files:
-        return None
-    return pa.concat_tables(conform(pq.read_table(f), layout.schema) for f in files)
+def _read_files(files: list[Path], layout: TableLayout) -> pa.Table | None:
+    return pa.concat_tables(conform(pq.read_table(f), layout.schema) for f in files) if files else None
 
+
+def read_partition(root: Path, layout: TableLayout, values: tuple) -> pa.Table | None:
+    return _read_files(_own_files(partition_dir(root, layout, values), layout), layout)
+
+
+def _own_files(directory: Path, layout: TableLayout) -> list[Path]:
+    """The data files of one partition directory (not those of deeper partitions)."""
+    if not directory.is_dir():
+        return []
+    return [p for p in data_files(directory) if p.parent == directory]
+
+
+def split_by_partition(table: pa.Table, layout: TableLayout) -> dict[tuple, pa.Table]:
+    keys = list(zip(*(table.column(k).to_pylist() for k in layout.partition_by))) if layout.partition_by \
+        else [()] * table.num_rows
+    rows_of: dict[tuple, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        rows_of[key].append(i)
+    return {key: table.take(pa.array(idx, pa.int64())) for key, idx in sorted(rows_of.items(), key=_sort_key)}
+
+
+def _sort_key(item: tuple) -> tuple:
+    return tuple((v is None, str(v)) for v in item[0])
+
+
+def placed_files(root: Path, layout: TableLayout) -> dict[str, list[Path]]:
+    """Data files by the partition folder they sit in ('' for files at the table's top)."""
+    found: dict[str, list[Path]] = defaultdict(list)
+    for path in data_files(root):
+        rel = path.parent.relative_to(root).as_posix()
+        found["" if rel == "." else rel].append(path)
+    return dict(found)
+
+
+# ---------------------------------------------------------------- staging and the commit point
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -105,34 +206,6 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
-def _pause() -> None:
-    if delay := float(os.environ.get(PAUSE_ENV) or 0):
-        time.sleep(delay)
-
-
-def swap_in(staged: Path, target: Path) -> None:
-    """Make `staged` visible at `target` in one step; the old contents end up at `staged`, then go."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        os.rename(staged, target)
-    elif not _exchange(staged, target):
-        # no atomic exchange on this platform: a moment where the partition is absent
-        aside = staged.with_name(staged.name + ".old")
-        os.rename(target, aside)
-        os.rename(staged, target)
-        staged = aside
-    fsync_dir(target.parent)
-    shutil.rmtree(staged, ignore_errors=True)
-
-
-def remove_partition(target: Path, staging: Path) -> None:
-    if target.exists():
-        aside = staging / f"gone-{uuid.uuid4().hex}"
-        os.rename(target, aside)
-        fsync_dir(target.parent)
-        shutil.rmtree(aside, ignore_errors=True)
-
-
 def stage_partition(table: pa.Table, layout: TableLayout, staging: Path) -> Path:
     """Write a partition's complete new contents into a fresh staging directory."""
     directory = staging / f"part-{uuid.uuid4().hex}"
@@ -141,89 +214,214 @@ def stage_partition(table: pa.Table, layout: TableLayout, staging: Path) -> Path
         table = table.sort_by([(c, "ascending") for c in layout.sort_by])
     for n, start in enumerate(range(0, max(table.num_rows, 1), layout.max_rows_per_file)):
         write_parquet(table.slice(start, layout.max_rows_per_file), directory / f"part-{n:05d}.parquet", layout)
-        _pause()
+        _step()
     fsync_dir(directory)
     return directory
 
 
-@contextlib.contextmanager
-def table_writer(out_dir: Path, table: str) -> Iterator[Path]:
-    """Exclusive writer for one table: holds `OUT/.<table>.lock`, yields a clean staging dir."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging_root = out_dir / ".staging"
-    with open(out_dir / f".{table}.lock", "w") as lock:
-        try:
-            import fcntl
-
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        except ImportError:  # pragma: no cover - not POSIX
-            pass
-        for leftover in staging_root.glob(f"{table}-*"):  # from a killed run: never visible, safe to drop
-            shutil.rmtree(leftover, ignore_errors=True)
-        staging = staging_root / f"{table}-{uuid.uuid4().hex}"
-        staging.mkdir(parents=True)
-        try:
-            yield staging
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+def _is(path: Path, step: dict) -> bool:
+    """Is `path` the directory staged for this step (same inode), wherever renames have taken it?"""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return False
+    return st.st_ino == step["ino"] and st.st_dev == step["dev"]
 
 
-def replace_partitions(root: Path, layout: TableLayout, contents: dict[tuple, pa.Table | None],
-                       staging: Path) -> int:
-    """Give each listed partition exactly the given rows (None or empty: remove it). Returns files written.
+def _apply(out: Path, step: dict, txn_dir: Path) -> bool:
+    """One step of a plan; idempotent, so a plan cut short by a kill can be applied again from the start.
 
-    Each partition is swapped atomically; partitions are swapped in the given order.
+    False when a replace step cannot be done (its staged directory is gone).
     """
-    files = 0
-    for values, table in contents.items():
-        target = partition_dir(root, layout, values)
+    target = out / step["target"]
+    if step["op"] == "replace":
+        staged = out / step["staged"]
+        if _is(target, step):
+            return True  # done before the kill
+        if not _is(staged, step):
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not os.path.lexists(target):
+            os.rename(staged, target)
+        elif not _exchange(staged, target):
+            # no atomic exchange on this platform: a moment where the partition is absent
+            os.rename(target, txn_dir / f"old-{uuid.uuid4().hex}")
+            _step()
+            os.rename(staged, target)
+        # the displaced contents are now in txn_dir (at `staged` after an exchange), removed with it
+        fsync_dir(target.parent)
+        _step()
+        return True
+    if os.path.lexists(target):  # "remove": a partition folder, or a file left by an older layout
+        os.rename(target, txn_dir / f"gone-{uuid.uuid4().hex}")
+        fsync_dir(target.parent)
+        _step()
+    table_root = out / Path(step["target"]).parts[0]
+    parent = target.parent
+    while parent != table_root and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()  # a site folder left without years
+        parent = parent.parent
+    return True
+
+
+def _apply_plan(out: Path, plan: dict) -> None:
+    """Every step of a logged plan, then the plan and its staging folder go."""
+    txn_dir = out / plan["txn"]
+    txn_dir.mkdir(parents=True, exist_ok=True)
+    failed = False
+    steps = plan["steps"]
+    for n, step in enumerate(steps):
+        again = [s for s in steps[n + 1:] if s["op"] == "replace" and s["target"] == step["target"]]
+        if any(_is(out / s["target"], s) for s in again):
+            continue  # a later step of this plan already replaced this partition again
+        if failed and step["phase"] == 2:
+            continue  # a phase-1 copy is missing: keep the rows where they are (doubled, never lost)
+        if not _apply(out, step, txn_dir):
+            if any(_is(out / s["staged"], s) for s in again):
+                continue  # this copy was swapped in, then out again by a later step that a kill cut short
+            failed = True
+    (out / COMMIT_LOG).unlink(missing_ok=True)
+    fsync_dir(out)
+    _step()
+    shutil.rmtree(txn_dir, ignore_errors=True)
+
+
+def recover(out_dir: Path) -> bool:
+    """Finish the write a kill interrupted (its plan is in OUT/.commit.json), drop unlogged staging.
+
+    Call with the write lock held. True when a plan was rolled forward.
+    """
+    out = Path(out_dir)
+    log = out / COMMIT_LOG
+    rolled = log.exists()
+    if rolled:
+        _apply_plan(out, json.loads(log.read_text(encoding="utf-8")))
+    for leftover in sorted((out / STAGING).glob("*")):  # staged by a killed run before its commit point
+        shutil.rmtree(leftover, ignore_errors=True)
+    return rolled
+
+
+def finish_interrupted_write(out_dir: Path) -> bool:
+    """Take the write lock and finish (or drop) what a killed writer left; True when a plan was finished.
+
+    Every writer does this first anyway; this is for readers who want the dataset settled now.
+    """
+    out = Path(out_dir)
+    if not (out / COMMIT_LOG).exists() and not (out / STAGING).exists():
+        return False
+    with exclusive_lock(out / LOCK_FILE):
+        return recover(out)
+
+
+@dataclass
+class Transaction:
+    """The steps of one write: staged now, made visible together by commit()."""
+
+    out: Path
+    txn_dir: Path
+    steps: list[dict] = field(default_factory=list)
+    files: int = 0
+    logged: bool = False
+
+    def _rel(self, path: Path) -> str:
+        return Path(path).relative_to(self.out).as_posix()
+
+    def put(self, target: Path, table: pa.Table | None, layout: TableLayout, phase: int) -> None:
+        """At commit, `target` holds exactly these rows (none: it is removed)."""
         if table is None or table.num_rows == 0:
-            remove_partition(target, staging)
+            self.remove(target, phase)
+            return
+        staged = stage_partition(conform(table, layout.schema), layout, self.txn_dir)
+        st = os.stat(staged)
+        self.files += len(data_files(staged))
+        self.steps.append({"phase": phase, "op": "replace", "target": self._rel(target), "staged": self._rel(staged),
+                           "ino": st.st_ino, "dev": st.st_dev})
+
+    def remove(self, target: Path, phase: int) -> None:
+        self.steps.append({"phase": phase, "op": "remove", "target": self._rel(target)})
+
+    def commit(self) -> None:
+        if not self.steps:
+            return
+        steps = sorted(self.steps, key=lambda s: s["phase"])  # stable: phase 1 (gains) before phase 2 (losses)
+        plan = {"txn": self._rel(self.txn_dir), "steps": steps}
+        atomic_write_text(self.out / COMMIT_LOG, json.dumps(plan, ensure_ascii=False, indent=1))
+        fsync_dir(self.out)
+        self.logged = True  # from here the plan is the truth: a failure below is finished by the next writer
+        _step()
+        _apply_plan(self.out, plan)
+        self.steps = []
+
+
+@contextlib.contextmanager
+def dataset_writer(out_dir: Path) -> Iterator[Transaction]:
+    """The one writer of OUT: holds `OUT/.write.lock`, finishes an interrupted write, yields a Transaction.
+
+    The transaction is committed when the block ends without error; on error nothing staged
+    becomes visible (unless the commit point was already passed: then the next writer finishes it).
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with exclusive_lock(out / LOCK_FILE):
+        recover(out)
+        txn = Transaction(out, out / STAGING / f"txn-{uuid.uuid4().hex}")
+        txn.txn_dir.mkdir(parents=True)
+        try:
+            yield txn
+            txn.commit()
+        finally:
+            if not txn.logged or not (out / COMMIT_LOG).exists():
+                shutil.rmtree(txn.txn_dir, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- generic tables (boilerplate)
+
+
+def _plan_table(txn: Transaction, table: pa.Table, name: str, key: tuple[str, ...] | None) -> int:
+    """Stage `OUT/<name>/` partitions for `table`; returns the partitions touched.
+
+    key=None: every partition present in `table` is replaced by its rows.
+    key=("site", "fingerprint"): rows are merged into the existing partition, new rows winning.
+    Files of an older layout at the table's top (`boilerplate/part-0.parquet`) are re-homed
+    into their partitions (phase 1), then removed (phase 2).
+    """
+    layout = LAYOUTS[name]
+    root = txn.out / name
+    placed = placed_files(root, layout)
+    top = placed.pop("", [])
+    legacy = split_by_partition(_read_files(top, layout), layout) if top else {}
+    new = split_by_partition(conform(table, layout.schema), layout)
+    touched = 0
+    for values in sorted(set(new) | set(legacy), key=lambda v: _sort_key((v,))):
+        target = partition_dir(root, layout, values)
+        olds = [t for t in (read_partition(root, layout, values), legacy.get(values)) if t is not None]
+        old = pa.concat_tables(olds) if olds else None
+        part = new.get(values)
+        if part is None:
+            merged = old
+        elif key and old is not None:
+            new_keys = pa.Table.from_arrays([part.column(k) for k in key], names=list(key))
+            merged = pa.concat_tables([conform(old.join(new_keys, keys=list(key), join_type="left anti"),
+                                               layout.schema), part])
         else:
-            staged = stage_partition(conform(table, layout.schema), layout, staging)
-            files += len(data_files(staged))
-            swap_in(staged, target)
-        _pause()
-    return files
-
-
-def split_by_partition(table: pa.Table, layout: TableLayout) -> dict[tuple, pa.Table]:
-    keys = list(zip(*(table.column(k).to_pylist() for k in layout.partition_by))) if layout.partition_by \
-        else [()] * table.num_rows
-    rows_of: dict[tuple, list[int]] = defaultdict(list)
-    for i, key in enumerate(keys):
-        rows_of[key].append(i)
-    return {key: table.take(pa.array(idx, pa.int64())) for key, idx in sorted(rows_of.items(), key=_sort_key)}
-
-
-def _sort_key(item: tuple) -> tuple:
-    return tuple((v is None, str(v)) for v in item[0])
+            merged = part
+        txn.put(target, merged, layout, phase=1)
+        touched += 1
+    for path in top:
+        txn.remove(path, phase=2)
+    return touched
 
 
 def write_table_partitions(table: pa.Table, out_dir: Path, name: str, key: tuple[str, ...] | None = None,
                            stats: Stats | None = None) -> Path:
-    """Generic writer for `OUT/<name>/` (e.g. the boilerplate table).
-
-    key=None: every partition present in `table` is replaced by its rows.
-    key=("site", "fingerprint"): rows are merged into the existing partition, new rows winning.
-    """
-    layout = LAYOUTS[name]
-    root = Path(out_dir) / name
-    with table_writer(out_dir, name) as staging:
-        contents = {}
-        for values, part in split_by_partition(conform(table, layout.schema), layout).items():
-            old = read_partition(root, layout, values) if key else None
-            if old is not None:
-                new_keys = pa.Table.from_arrays([part.column(k) for k in key], names=list(key))
-                old = old.join(new_keys, keys=list(key), join_type="left anti")
-                part = pa.concat_tables([conform(old, layout.schema), part])
-            contents[values] = part
-        files = replace_partitions(root, layout, contents, staging)
+    """Generic writer for `OUT/<name>/` (e.g. the boilerplate table), one commit."""
+    with dataset_writer(out_dir) as txn:
+        touched = _plan_table(txn, table, name, key)
+        files = txn.files
     if stats is not None:
-        stats.inc(f"write/{name}_partitions", len(contents))
+        stats.inc(f"write/{name}_partitions", touched)
         stats.inc(f"write/{name}_files", files)
-    return root
+    return Path(out_dir) / name
 
 
 # ---------------------------------------------------------------- the articles dataset
@@ -240,17 +438,15 @@ def in_partition(path: Path, root: Path, layout: TableLayout) -> bool:
 
 
 def read_index(root: Path, layout: TableLayout = ARTICLES_LAYOUT) -> list[dict]:
-    """The small columns of every row already in the dataset, with the partition it sits in."""
+    """The small columns of every row already in the dataset, with the folder it sits in ('' at the top)."""
     rows = []
-    for path in data_files(root):
-        if not in_partition(path, root, layout):
-            continue
-        present = set(pq.read_schema(path).names)
-        table = pq.read_table(path, columns=[c for c in INDEX_COLUMNS if c in present])
-        partition = path.parent.relative_to(root).as_posix()
-        for row in table.to_pylist():
-            row["_partition"] = partition
-            rows.append(row)
+    for partition, paths in sorted(placed_files(root, layout).items()):
+        for path in paths:
+            present = set(pq.read_schema(path).names)
+            table = pq.read_table(path, columns=[c for c in INDEX_COLUMNS if c in present])
+            for row in table.to_pylist():
+                row["_partition"] = partition
+                rows.append(row)
     return rows
 
 
@@ -265,47 +461,125 @@ def _one_per_doc_id(rows: list[dict], stats: Stats) -> list[dict]:
 
 
 def _newest(rows: list[dict]) -> dict:
-    """Among copies of one doc_id left by a killed run, the one to keep."""
+    """Among copies of one doc_id left by a killed run or an older layout, the one to keep."""
     return max(rows, key=lambda r: (r.get("fetched_at") is not None, r.get("fetched_at") or 0, r["_partition"]))
 
 
-def write_dataset(records: list[dict], out_dir: Path, stats: Stats) -> Path:
+def _path_problem(path: Path) -> str | None:
+    """Why this partition folder could not be created (a name or path too long), or None."""
+    probe = path
+    while not probe.exists():
+        probe = probe.parent
+    try:
+        name_max, path_max = os.pathconf(probe, "PC_NAME_MAX"), os.pathconf(probe, "PC_PATH_MAX")
+    except (OSError, ValueError):
+        name_max, path_max = 255, 4096
+    if any(len(part.encode()) > name_max for part in path.parts):
+        return f"partition folder name longer than {name_max} bytes"
+    if len(str(path).encode()) + 64 > path_max:  # room for the staging and file names
+        return f"partition path longer than {path_max} bytes"
+    return None
+
+
+def _writable(rows: list[dict], root: Path, stats: Stats) -> list[dict]:
+    """The records that can be written; each one that cannot is reported (stats error) and left out."""
+    def reject(row: dict, exc: Exception) -> None:
+        record_failure(stats, str(row.get("input") or row.get("doc_id") or "?"), "write", exc)
+
+    ok = []
+    for row in rows:
+        if not row.get("doc_id"):
+            reject(row, ValueError("record without a doc_id"))
+        elif problem := _path_problem(partition_dir(root, ARTICLES_LAYOUT, partition_values(row, ARTICLES_LAYOUT))):
+            reject(row, OSError(errno.ENAMETOOLONG, problem))
+        else:
+            ok.append(row)
+    try:
+        records_to_table(ok)
+        return ok
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        pass
+    good = []
+    for row in ok:  # find the culprits
+        try:
+            records_to_table([row])
+        except (pa.ArrowException, TypeError, ValueError, OverflowError) as exc:
+            reject(row, exc)
+        else:
+            good.append(row)
+    return good
+
+
+def _misplaced(root: Path, index: list[dict]) -> list[dict]:
+    """Full rows to re-home: the kept copy of each doc_id whose folder is not the one its values give.
+
+    Folders of an older layout (`year_key=none`, a file at the table's top) and a copy a
+    killed older writer left behind are found this way.
+    """
+    layout = ARTICLES_LAYOUT
+    copies: dict[str, list[dict]] = defaultdict(list)
+    for row in index:
+        copies[row["doc_id"]].append(row)
+    wanted: dict[str, set[str]] = defaultdict(set)  # folder -> doc_ids to take from it
+    for doc_id, rows in copies.items():
+        keep = _newest(rows)
+        if keep["_partition"] != partition_rel(layout, partition_values(keep, layout)):
+            wanted[keep["_partition"]].add(doc_id)
+    if not wanted:
+        return []
+    placed = placed_files(root, layout)
+    rows = []
+    for folder in sorted(wanted):
+        table = _read_files(placed[folder], layout)
+        table = table.filter(pc.is_in(table.column("doc_id"), pa.array(sorted(wanted[folder]))))
+        rows.extend(_one_per_doc_id(table.to_pylist(), Stats()))
+    return rows
+
+
+def write_dataset(records: list[dict], out_dir: Path, stats: Stats, boilerplate: pa.Table | None = None) -> Path:
     """Merge article records into `OUT/articles/` (one row per doc_id) and return that directory.
 
     A changed page (new content_hash) replaces its row and keeps the old hash in
     `prev_content_hash`. Duplicate clusters are re-derived over old and new rows
     (same body hash, same folded URL, earlier clusters), so a release already in
     the dataset is not kept twice because it came back under another URL.
+    `boilerplate` (the run's site-model table) is merged per site into `OUT/boilerplate/`
+    in the same commit. A record that cannot be written is reported in `stats` and left out.
     """
     root = Path(out_dir) / "articles"
-    with table_writer(out_dir, "articles") as staging:
-        legacy = [p for p in data_files(root) if not in_partition(p, root, ARTICLES_LAYOUT)]
-        if legacy:  # e.g. articles/part-0.parquet from the first skeleton: re-home its rows, then drop it
-            old = pa.concat_tables(conform(pq.read_table(p), ARTICLES_SCHEMA) for p in legacy).to_pylist()
-            _merge_articles(old, root, staging, Stats())
-            for path in legacy:
-                path.unlink()
-            stats.inc("write/legacy_rows_migrated", len(old))
-        _merge_articles(records, root, staging, stats)
+    with dataset_writer(out_dir) as txn:
+        index = read_index(root)
+        if misplaced := _misplaced(root, index):  # an older layout: re-home first, in its own commit
+            _plan_articles(misplaced, root, txn, Stats(), index)
+            txn.commit()
+            stats.inc("write/legacy_rows_migrated", len(misplaced))
+            index = read_index(root)
+        _plan_articles(records, root, txn, stats, index)
+        if boilerplate is not None:
+            stats.inc("write/boilerplate_partitions", _plan_table(txn, boilerplate, "boilerplate",
+                                                                 ("site", "fingerprint")))
     return root
 
 
-def _merge_articles(records: list[dict], root: Path, staging: Path, stats: Stats) -> None:
-    """One merge: partitions gaining rows are swapped first, those only losing rows last.
+def _plan_articles(records: list[dict], root: Path, txn: Transaction, stats: Stats, index: list[dict]) -> None:
+    """Stage one merge: every partition gaining or changing rows in phase 1, those losing rows in phase 2.
 
-    So a kill between two swaps can leave a moved row in two partitions (the next
-    write keeps the newest copy), never in none.
+    A partition that both gains rows and loses some to another partition keeps the leaving
+    rows in its phase-1 copy, so a moved row is in its new partition before it leaves the old.
     """
     layout = ARTICLES_LAYOUT
-    new_rows = _one_per_doc_id(records, stats)
+    new_rows = _writable(_one_per_doc_id(records, stats), root, stats)
     new_ids = {r["doc_id"] for r in new_rows}
     copies: dict[str, list[dict]] = defaultdict(list)
-    for row in read_index(root):
-        copies[row["doc_id"]].append(row)
+    for row in index:
+        copies[row["doc_id"]].append(dict(row))
 
-    drop: dict[str, set[str]] = defaultdict(set)  # partition dir -> doc_ids leaving it
+    home: dict[str, str] = {r["doc_id"]: partition_rel(layout, partition_values(r, layout)) for r in new_rows}
+    drop: dict[str, set[str]] = defaultdict(set)  # folder -> doc_ids leaving it (or replaced in it)
     for doc_id, rows in copies.items():
         keep = None if doc_id in new_ids else _newest(rows)
+        if keep is not None:
+            home[doc_id] = keep["_partition"]
         for row in rows:
             if row is not keep:
                 drop[row["_partition"]].add(doc_id)
@@ -330,7 +604,7 @@ def _merge_articles(records: list[dict], root: Path, staging: Path, stats: Stats
         if marks[0] != row.get("dup_of"):
             stats.inc("dedup/cross_run")
         row["dup_of"], row["dup_cluster"] = marks
-    updates: dict[str, dict[str, tuple]] = defaultdict(dict)  # partition -> doc_id -> (dup_of, dup_cluster)
+    updates: dict[str, dict[str, tuple]] = defaultdict(dict)  # folder -> doc_id -> (dup_of, dup_cluster)
     for row in kept_old:
         a = assignments.get(row["doc_id"])
         marks = (a.dup_of, a.dup_cluster) if a else (None, None)
@@ -338,49 +612,41 @@ def _merge_articles(records: list[dict], root: Path, staging: Path, stats: Stats
             updates[row["_partition"]][row["doc_id"]] = marks
             stats.inc("dedup/cross_run")
 
-    incoming = split_by_partition(records_to_table(new_rows), layout) if new_rows else {}
-    order = [(partition_dir(root, layout, v).relative_to(root).as_posix(), v, t) for v, t in incoming.items()]
-    seen = {p for p, _, _ in order}
-    for p in sorted((set(drop) | set(updates)) - seen):  # partitions that only lose or change rows: last
-        order.append((p, None, None))
-
-    contents: dict[tuple, pa.Table | None] = {}
-    for rel, values, table in order:
-        old = _read_dir(root / rel, layout)
-        parts = []
+    incoming: dict[str, pa.Table] = {}
+    if new_rows:
+        for values, table in split_by_partition(records_to_table(new_rows), layout).items():
+            incoming[partition_rel(layout, values)] = table
+    placed = placed_files(root, layout)
+    touched = sorted(set(incoming) | set(drop) | set(updates))
+    for rel in touched:
+        old = _read_files(placed.get(rel, []), layout)
+        final, leaving = [], None
         if old is not None:
-            old = old.filter(pc.invert(pc.is_in(old.column("doc_id"), pa.array(sorted(drop[rel] | new_ids)))))
-            parts.append(_apply_marks(old, updates.get(rel, {})))
-        if table is not None:
-            parts.append(table)
-        merged = pa.concat_tables(parts) if parts else None
-        if values is None:
-            values = _values_of(rel, layout)
-        contents[values] = merged
-    files = replace_partitions(root, layout, contents, staging)
-    stats.inc("write/partitions_rewritten", len(contents))
-    stats.inc("write/files", files)
-
-
-def _read_dir(directory: Path, layout: TableLayout) -> pa.Table | None:
-    files = data_files(directory)
-    return pa.concat_tables(conform(pq.read_table(f), layout.schema) for f in files) if files else None
-
-
-def _values_of(rel: str, layout: TableLayout) -> tuple:
-    """Partition values from a relative dir, typed as the schema says (for partitions only losing rows)."""
-    from urllib.parse import unquote
-
-    values = []
-    for key, segment in zip(layout.partition_by, rel.split("/")):
-        raw = unquote(segment.split("=", 1)[1])
-        if raw == NULL_PARTITION:
-            values.append(None)
-        elif pa.types.is_integer(layout.schema.field(key).type):
-            values.append(int(raw))
-        else:
-            values.append(raw)
-    return tuple(values)
+            ids, seen, stays, leaves = old.column("doc_id").to_pylist(), set(), [], []
+            for d in ids:  # one row per doc_id: the kept copy stays, a replaced one goes, a moved one leaves
+                stay = home.get(d, rel) == rel and d not in new_ids and d not in seen
+                seen.add(d)
+                stays.append(stay)
+                leaves.append(home.get(d, rel) != rel)
+            final.append(_apply_marks(old.filter(pa.array(stays, pa.bool_())), updates.get(rel, {})))
+            leaving = old.filter(pa.array(leaves, pa.bool_()))
+        if rel in incoming:
+            final.append(incoming[rel])
+        final_table = pa.concat_tables(final) if final else None
+        if rel == "":  # files of an older layout at the table's top: their rows were re-homed
+            if final_table is None or final_table.num_rows == 0:
+                for path in placed.get(rel, []):
+                    txn.remove(path, phase=2)
+            continue
+        target = root / rel
+        loses = leaving is not None and leaving.num_rows > 0
+        changed = rel in incoming or rel in updates
+        if changed:
+            txn.put(target, pa.concat_tables([final_table, leaving]) if loses else final_table, layout, phase=1)
+        if loses or (not changed and (final_table.num_rows if final_table else 0) != (old.num_rows if old else 0)):
+            txn.put(target, final_table, layout, phase=2)
+    stats.inc("write/partitions_rewritten", len([r for r in touched if r]))
+    stats.inc("write/files", txn.files)
 
 
 def _apply_marks(table: pa.Table, marks: dict[str, tuple]) -> pa.Table:

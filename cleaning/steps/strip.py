@@ -414,7 +414,10 @@ def boilerplate_table(model: SiteModel, cues: ChromeCues | None = None) -> pa.Ta
 
 
 def write_boilerplate(model: SiteModel, out_dir: Path) -> Path:
-    """DIR/boilerplate/part-0.parquet, written atomically."""
-    from cleaning.io.atomic import atomic_write_table
+    """Merge the model's table into DIR/boilerplate/site_key=<site>/ (one commit, under the output's lock).
 
-    return atomic_write_table(boilerplate_table(model), Path(out_dir) / "boilerplate" / "part-0.parquet")
+    `pressroom clean` writes it in the same commit as the articles instead (cleaning.pipeline.run_clean).
+    """
+    from cleaning.io.writers import write_table_partitions
+
+    return write_table_partitions(boilerplate_table(model), Path(out_dir), "boilerplate", key=("site", "fingerprint"))

@@ -132,7 +132,7 @@ def test_disk_full_while_writing_is_one_line_and_the_stats_are_saved(tmp_path, m
     import cleaning.pipeline
     from pressroom.cli import main
 
-    def full(records, out_dir, stats):
+    def full(records, out_dir, stats, **_):  # boilerplate= too
         raise OSError(errno.ENOSPC, "No space left on device", str(out_dir / "articles" / "part-0.parquet"))
 
     monkeypatch.setattr(cleaning.pipeline, "write_dataset", full)

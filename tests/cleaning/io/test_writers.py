@@ -40,7 +40,7 @@ def test_layout_is_hive_partitioned_by_site_and_year(tmp_path):
     assert root == tmp_path / "articles"
     dirs = sorted(p.parent.relative_to(root).as_posix() for p in data_files(root))
     assert dirs == ["site_key=example.org/year_key=2024", "site_key=example.org/year_key=2025",
-                    "site_key=none/year_key=none", "site_key=other.fr/year_key=2025"]
+                    "site_key=none/year_key=__HIVE_DEFAULT_PARTITION__", "site_key=other.fr/year_key=2025"]
     assert not (tmp_path / ".staging").exists() or not any((tmp_path / ".staging").iterdir())
 
 
@@ -187,13 +187,17 @@ def test_atomic_helpers_still_write_single_files(tmp_path):
     assert [p.name for p in (tmp_path / "x").iterdir() if p.name.startswith(".")] == []
 
 
-@pytest.mark.parametrize("bad", [{"doc_id": None}])
-def test_invalid_record_raises_before_touching_the_dataset(tmp_path, bad):
+@pytest.mark.parametrize("bad", [{"doc_id": None}, {"word_count": "many"}, {"lang": 5}])
+def test_an_invalid_record_is_reported_and_the_others_are_written(tmp_path, bad):
     write_dataset([make_record("a")], tmp_path, Stats())
     before = read_all(tmp_path / "articles")
-    with pytest.raises(Exception):
-        write_dataset([make_record("b", **bad)], tmp_path, Stats())
-    assert read_all(tmp_path / "articles") == before
+    stats = Stats()
+    write_dataset([{**make_record("b"), **bad}, make_record("c")], tmp_path, stats)
+    rows = read_all(tmp_path / "articles")
+    assert sorted(r["doc_id"] for r in rows) == ["a", "c"]
+    assert [r for r in rows if r["doc_id"] == "a"] == before
+    [error] = stats.errors
+    assert error["input"] == "in/b.html" and error["step"] == "write" and stats["write/errors"] == 1
 
 
 def test_legacy_single_file_output_is_migrated_into_partitions(tmp_path):
@@ -209,3 +213,190 @@ def test_legacy_single_file_output_is_migrated_into_partitions(tmp_path):
     assert sorted(rows) == ["a", "old1"]
     assert rows["a"]["body_text"] == "v2" and rows["a"]["prev_content_hash"] == make_record("a", body="v1")["content_hash"]
     assert stats["write/legacy_rows_migrated"] == 2
+
+
+# ---------------------------------------------------------------- bounded names, typed keys, older layouts
+
+IDN_SITE = "пресс-служба-министерства-здравоохранения-россии.рф"  # a 48-letter Cyrillic label, 63 as punycode
+
+
+def test_a_long_idn_host_gets_a_bounded_folder_name_and_every_record_is_written(tmp_path):
+    assert len(IDN_SITE.split(".")[0]) == 48 and len(IDN_SITE.split(".")[0].encode("idna")) <= 63  # a valid label
+    recs = [make_record("idn1", site=IDN_SITE), make_record("idn2", site=IDN_SITE, year=2024),
+            make_record("b"), make_record("c", site="other.fr")]
+    stats = Stats()
+    root = write_dataset(recs, tmp_path, stats)
+    assert stats.errors == []
+    names = {p.parent.parent.name for p in data_files(root)}
+    assert all(len(n.encode()) <= 200 for n in names)
+    [long_name] = [n for n in names if "~" in n]
+    assert long_name.startswith("site_key=%D0%BF%D1%80%D0%B5%D1%81%D1%81-")  # readable prefix, whole letters
+    # the value is reversible through the column, in every reader's eyes
+    assert {r["doc_id"]: r["site"] for r in read_all(root)} == {"idn1": IDN_SITE, "idn2": IDN_SITE, "b": "example.org",
+                                                               "c": "other.fr"}
+    # and on an existing dataset the next write merges into the same folder
+    write_dataset([make_record("idn3", site=IDN_SITE)], tmp_path, stats)
+    assert {p.parent.parent.name for p in data_files(root)} == names
+    assert sorted(r["doc_id"] for r in read_all(root)) == ["b", "c", "idn1", "idn2", "idn3"]
+
+
+def test_distinct_long_values_sharing_a_prefix_get_distinct_folders():
+    from cleaning.io.writers import partition_segment
+
+    a, b = partition_segment("site", IDN_SITE * 2), partition_segment("site", IDN_SITE * 2 + "x")
+    assert a != b and len(a.encode()) <= 200 and len(b.encode()) <= 200
+    assert partition_segment("site", "amnesty.fr") == "site_key=amnesty.fr"
+    assert partition_segment("year", None, string_key=False) == "year_key=__HIVE_DEFAULT_PARTITION__"
+    assert partition_segment("site", None) == "site_key=none"
+
+
+def test_a_record_whose_folder_cannot_be_made_is_reported_and_the_run_goes_on(tmp_path, monkeypatch):
+    import cleaning.io.writers as writers
+
+    monkeypatch.setattr(writers, "MAX_PARTITION_NAME", 400)  # as if the cap were too generous for this system
+    stats = Stats()
+    write_dataset([make_record("long", site="x" * 300 + ".org"), make_record("ok")], tmp_path, stats)
+    assert [r["doc_id"] for r in read_all(tmp_path / "articles")] == ["ok"]
+    [error] = stats.errors
+    assert error["input"] == "in/long.html" and error["step"] == "write" and "longer than" in error["error"]
+
+
+def undated_dataset(tmp_path: Path) -> Path:
+    recs = [make_record("y25a"), make_record("y25b", site="other.fr"), make_record("y24", year=2024),
+            make_record("undated", year=None), make_record("nosite", site=None, year=None),
+            make_record("nosite25", site=None)]
+    return write_dataset(recs, tmp_path, Stats())
+
+
+def test_undated_rows_keep_year_key_an_integer_in_pandas_polars_and_duckdb(tmp_path):
+    import duckdb
+    import pandas as pd
+    import polars as pl
+
+    root = undated_dataset(tmp_path)
+    want = ["nosite25", "y25a", "y25b"]
+    # pyarrow dataset / pandas
+    assert pa_is_integer(ds.dataset(root, partitioning="hive").schema.field("year_key").type)
+    hive = ds.partitioning(flavor="hive")  # keys not as categoricals: pyarrow cannot make one holding a null
+    df = pd.read_parquet(root, filters=[("year_key", "==", 2025)], partitioning=hive)
+    assert sorted(df["doc_id"]) == want
+    assert str(df["year_key"].dtype) == "int32"  # an integer key, not the string '2025'
+    dated = pd.read_parquet(root, filters=[("year_key", "==", 2025), ("site_key", "==", "example.org")])
+    assert list(dated["doc_id"]) == ["y25a"] and dated["year_key"].cat.categories.dtype.kind == "i"
+    whole = pd.read_parquet(root, partitioning=hive, dtype_backend="numpy_nullable")
+    assert str(whole["year_key"].dtype) == "Int32"
+    assert sorted(whole.loc[whole["year_key"].isna(), "doc_id"]) == ["nosite", "undated"]
+    # polars
+    lf = pl.scan_parquet(root / "**" / "*.parquet", hive_partitioning=True)
+    assert lf.collect_schema()["year_key"].is_integer()
+    assert sorted(lf.filter(pl.col("year_key") == 2025).collect()["doc_id"].to_list()) == want
+    assert sorted(lf.filter(pl.col("site").is_null()).collect()["doc_id"].to_list()) == ["nosite", "nosite25"]
+    # DuckDB
+    glob = str(root / "**" / "*.parquet")
+    con = duckdb.connect()
+    types = dict(con.execute(f"DESCRIBE SELECT * FROM read_parquet('{glob}', hive_partitioning = true)")
+                 .fetchall()[i][:2] for i in range(2 + len(ARTICLES_SCHEMA)))
+    assert types["year_key"] in ("BIGINT", "INTEGER")
+    got = con.execute(f"SELECT doc_id FROM read_parquet('{glob}', hive_partitioning = true) WHERE year_key = 2025 "
+                      "ORDER BY doc_id").fetchall()
+    assert [r[0] for r in got] == want
+
+
+def pa_is_integer(type_) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_integer(type_)
+
+
+def test_a_1_0_dataset_with_none_folders_is_moved_to_the_default_partition(tmp_path):
+    from cleaning.core.schema import records_to_table
+
+    old_dir = tmp_path / "articles" / "site_key=none" / "year_key=none"
+    atomic_write_table(records_to_table([make_record("old", site=None, year=None)]), old_dir / "part-00000.parquet")
+    atomic_write_table(records_to_table([make_record("dated", year=2025)]),
+                       tmp_path / "articles" / "site_key=example.org" / "year_key=2025" / "part-00000.parquet")
+    legacy_bp = tmp_path / "boilerplate" / "part-0.parquet"
+    import pyarrow as pa
+
+    bp = pa.Table.from_pylist([dict(site="a.org", fingerprint="01", text="T", doc_count=2, site_docs=3,
+                                    reason="banner")], schema=BOILERPLATE_LAYOUT.schema)
+    atomic_write_table(bp, legacy_bp)
+    stats = Stats()
+    write_dataset([make_record("new", year=2025)], tmp_path, stats,
+                  boilerplate=pa.Table.from_pylist([{**bp.to_pylist()[0], "site": "b.org"}], schema=bp.schema))
+    assert not (tmp_path / "articles" / "site_key=none" / "year_key=none").exists() and not legacy_bp.exists()
+    rows = {r["doc_id"]: r for r in read_all(tmp_path / "articles")}
+    assert sorted(rows) == ["dated", "new", "old"]
+    assert (tmp_path / "articles" / "site_key=none" / "year_key=__HIVE_DEFAULT_PARTITION__").is_dir()
+    assert stats["write/legacy_rows_migrated"] == 1
+    sites = ds.dataset(data_files(tmp_path / "boilerplate"), schema=BOILERPLATE_LAYOUT.schema).to_table()
+    assert sorted(sites.column("site").to_pylist()) == ["a.org", "b.org"]
+
+
+def test_boilerplate_of_another_site_is_kept_and_a_rerun_merges_by_fingerprint(tmp_path):
+    import pyarrow as pa
+
+    def bp(site, *fingerprints, count=2):
+        return pa.Table.from_pylist([dict(site=site, fingerprint=f, text=f"t{f}", doc_count=count, site_docs=9,
+                                          reason="banner") for f in fingerprints], schema=BOILERPLATE_LAYOUT.schema)
+
+    write_dataset([make_record("a1", site="a.org")], tmp_path, Stats(), boilerplate=bp("a.org", "01", "02"))
+    write_dataset([make_record("b1", site="b.org")], tmp_path, Stats(), boilerplate=bp("b.org", "01"))
+    write_dataset([make_record("a2", site="a.org")], tmp_path, Stats(), boilerplate=bp("a.org", "02", "03", count=5))
+    got = ds.dataset(data_files(tmp_path / "boilerplate"), schema=BOILERPLATE_LAYOUT.schema).to_table().to_pylist()
+    assert sorted((r["site"], r["fingerprint"], r["doc_count"]) for r in got) == [
+        ("a.org", "01", 2), ("a.org", "02", 5), ("a.org", "03", 5), ("b.org", "01", 2)]
+    assert sorted(p.name for p in (tmp_path / "boilerplate").iterdir()) == ["site_key=a.org", "site_key=b.org"]
+
+
+# ---------------------------------------------------------------- permissions
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_files_are_created_with_the_users_umask(tmp_path, umask, mode):
+    import os
+    import stat
+
+    import pyarrow as pa
+
+    from scraper.rawstore import RawStoreWriter
+
+    old = os.umask(umask)
+    try:
+        atomic_write_text(tmp_path / "reports" / "clean-stats.json", "{}")
+        atomic_write_table(pa.table({"a": [1]}), tmp_path / "t.parquet")
+        raw = RawStoreWriter(tmp_path / "raw")
+        raw.add({"url": "https://example.org/a", "body": b"<html></html>", "status": 200})
+        [raw_file] = [raw.flush()]
+        write_dataset([make_record("a")], tmp_path, Stats(), boilerplate=pa.Table.from_pylist(
+            [dict(site="example.org", fingerprint="01", text="t", doc_count=2, site_docs=3, reason="banner")],
+            schema=BOILERPLATE_LAYOUT.schema))
+    finally:
+        os.umask(old)
+    files = [tmp_path / "reports" / "clean-stats.json", tmp_path / "t.parquet", raw_file,
+             *data_files(tmp_path / "articles"), *data_files(tmp_path / "boilerplate")]
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {oct(mode)}
+
+
+def test_raw_batches_are_written_with_the_raw_layout(tmp_path):
+    from cleaning.core.schema import RAW_LAYOUT
+    from scraper.rawstore import RawStoreWriter
+
+    raw = RawStoreWriter(tmp_path / "raw", batch_size=10_000)
+    for i in range(RAW_LAYOUT.row_group_rows + 5):
+        raw.add({"url": f"https://example.org/{i}", "status": 200, "encoding": "utf-8", "body": b"x"})
+    path = raw.flush()
+    meta = pq.read_metadata(path)
+    assert meta.num_row_groups == 2 and meta.row_group(0).num_rows == RAW_LAYOUT.row_group_rows
+    columns = {meta.row_group(0).column(i).path_in_schema: meta.row_group(0).column(i) for i in range(meta.num_columns)}
+    assert "RLE_DICTIONARY" in columns["status"].encodings and "RLE_DICTIONARY" not in columns["url"].encodings
+
+
+def test_a_dataset_without_any_site_reads_in_pyarrow_and_pandas(tmp_path):
+    """Dumps carry no site: were `site_key` all default partitions, pyarrow could not infer its type."""
+    import pandas as pd
+
+    root = write_dataset([make_record("d1", site=None, year=None), make_record("d2", site=None)], tmp_path, Stats())
+    table = ds.dataset(root, partitioning="hive").to_table()
+    assert sorted(table.column("doc_id").to_pylist()) == ["d1", "d2"]
+    assert sorted(pd.read_parquet(root, filters=[("year_key", "==", 2025)])["doc_id"]) == ["d2"]
