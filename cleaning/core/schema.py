@@ -364,7 +364,7 @@ def records_to_table(records: list[dict]) -> pa.Table:
 
 # ---------------------------------------------------------------- on-disk layouts
 
-NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # a null integer key (year): Hive's default, so `year_key` stays an integer
+NULL_PARTITION = "0"  # a null year: `year_key=0` (no release is from year 0), so the key is an integer in every reader (see docs/SCHEMA.md)
 NULL_STRING_PARTITION = "none"  # a null string key (site): pyarrow infers no type from default partitions alone
 MAX_PARTITION_NAME = 200  # bytes of one `key=value` folder name; longer values are cut and hashed (see writers)
 PARTITION_SUFFIX = "_key"  # directory keys differ from the columns: `site_key=amnesty.fr` (see docs/SCHEMA.md)

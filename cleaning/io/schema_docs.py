@@ -50,24 +50,19 @@ between a few hundred kilobytes and a few tens of megabytes: large enough to avo
 files, small enough to rewrite whole. Finer keys (month, language) would multiply small
 files; coarser ones (site only) would make every run rewrite a site's whole history.
 
-**Typed keys, nulls included.** Undated releases go to Hive's default partition,
-`year_key=__HIVE_DEFAULT_PARTITION__`, which every reader turns into a null. So `year_key`
-stays an integer whatever the data: `WHERE year_key = 2025` in DuckDB
-(`hive_partitioning=true`), `pl.col("year_key") == 2025` in polars
-(`hive_partitioning=True`) and `filters=[("year_key", "==", 2025)]` in pandas all work and
-prune folders on a dataset holding undated rows. Documents without a site go to
-`site_key=none` (no site is named `none`: a site is a registered host): `site_key` is a
-string either way, and pyarrow cannot infer a key's type when every folder of it is the
-default partition, which a dataset of dumps (no site at all) would be. Test `site IS NULL`,
-not `site_key`, for them. Two pyarrow limits remain. pandas reads the keys as categoricals
-by default and pyarrow cannot yet make one holding a null ("Cannot yet unify dictionaries
-with nulls"), so on a dataset with undated rows pass
-`partitioning=pyarrow.dataset.partitioning(flavor="hive")` (keys as plain columns; add
-`dtype_backend="numpy_nullable"` for an `Int32` year_key with nulls) or
-`schema=ARTICLES_SCHEMA` (no directory keys). And when not one release is dated, pyarrow
-cannot infer `year_key`'s type at all: give it,
-`partitioning=pyarrow.dataset.partitioning(pa.schema([("site_key", pa.string()), ("year_key", pa.int32())]), flavor="hive")`
-(polars and DuckDB need nothing).
+**Typed keys, nulls included.** Undated releases go to `year_key=0` (no release is from
+year 0; the `year` column in the file stays null). So `year_key` is an integer whatever the
+data, and every reader's plainest call works on a dataset holding undated rows:
+`pd.read_parquet("data/articles")`, `filters=[("year_key", "==", 2025)]` in pandas,
+`WHERE year_key = 2025` in DuckDB (`hive_partitioning=true`) and `pl.col("year_key") == 2025`
+in polars (`hive_partitioning=True`) all work and prune folders. The undated are
+`year_key == 0` (or `year IS NULL`). Hive's default partition (`__HIVE_DEFAULT_PARTITION__`)
+was tried and rejected: pyarrow 26 reads it into pandas as a categorical holding a null, which
+it cannot yet unify ("Cannot yet unify dictionaries with nulls"), so the bare
+`pd.read_parquet` of the folder failed on the first undated page, and pyarrow could not type
+the key at all when no release was dated. Documents without a site go to `site_key=none` (no
+site is named `none`: a site is a registered host); `site_key` is a string either way. Test
+`site IS NULL`, not `site_key`, for them.
 
 **Bounded folder names.** A folder name is at most 200 bytes: a longer value (an IDN
 host percent-encodes to 6 bytes a letter) keeps its longest prefix that fits and ends
@@ -112,7 +107,7 @@ new counts.
 boilerplate table as one `boilerplate/part-0.parquet`. The first write of 1.1
 into such a folder moves those rows into their 1.1 folders (in a commit of its own, added
 before removed) and deletes the old ones; nothing needs doing by hand. Readers of 1.0
-that compared `year_key` with the string `'none'` should test for null instead.
+that compared `year_key` with the string `'none'` should compare it with `0` instead.
 
 **Duplicates are marked, not dropped.** `dup_of` is the `doc_id` of the kept copy
 (null for kept and unique documents); `dup_cluster` names the cluster (its kept

@@ -3,8 +3,7 @@
 Partition directories are `site_key=<site>/year_key=<year>` while `site` and `year`
 stay in the files, so every file is self-contained and plain pandas / polars / DuckDB
 reads work (docs/SCHEMA.md says why the keys are not named like the columns). A null
-year is Hive's default partition (`__HIVE_DEFAULT_PARTITION__`), so `year_key` stays an
-integer in every reader (a null site is `site_key=none`, see partition_segment); a value whose directory name would pass MAX_PARTITION_NAME
+year is `year_key=0`, so `year_key` stays an integer in every reader (a null site is `site_key=none`, see partition_segment); a value whose directory name would pass MAX_PARTITION_NAME
 bytes is cut and given a hash suffix (the full value is in the column).
 
 Every partition is rewritten whole when touched (old rows + new rows, sorted, split
@@ -88,10 +87,9 @@ def _step() -> None:
 def partition_segment(key: str, value, string_key: bool = True) -> str:
     """One directory name, `site_key=amnesty.fr`, at most MAX_PARTITION_NAME bytes.
 
-    A null integer key (the year) is Hive's default partition, which every reader types like
-    the other values; a null string key (the site) is `none`, because pyarrow cannot infer a
-    key's type when every folder is the default partition (a dataset of dumps has no site at
-    all). No site is named `none` (a site is a registered host). A longer name keeps the longest prefix of the
+    A null integer key (the year) is `0`, typed like the other values by every reader (Hive's
+    default partition would make plain `pd.read_parquet` fail: pyarrow cannot yet make a
+    categorical holding a null); a null string key (the site) is `none`. No site is named `none` (a site is a registered host). A longer name keeps the longest prefix of the
     value that fits (whole characters, percent-encoded) and ends with `~` and 16 hex
     digits of the value's sha256: distinct values stay distinct, the value itself is in
     the column.

@@ -80,15 +80,14 @@ def test_pandas_pyarrow_engine_round_trip(dataset):
     assert row["teasers"][0]["url"] == "https://www.amnesty.fr/autre"
     bare = df.set_index("doc_id").loc["en1"]
     assert len(bare["quotes"]) == 0 and pd.isna(bare["published_at"]) and pd.isna(bare["year"])
-    # without our schema (plus the two directory keys): keys read as plain columns, because pyarrow cannot yet
-    # make a pandas categorical of the null (Hive default) partition of an undated release (docs/SCHEMA.md)
-    plain = pd.read_parquet(dataset, engine="pyarrow", partitioning=ds.partitioning(flavor="hive"))
+    # without our schema: the plainest call reads every row, the undated release included (year_key 0)
+    plain = pd.read_parquet(dataset)
     assert sorted(plain["doc_id"]) == ["en1", "fr1"]
     assert set(plain.columns) == set(ARTICLES_SCHEMA.names) | {"site_key", "year_key"}
     assert plain.set_index("doc_id").loc["fr1", "quotes"][0]["speaker"] == "Erika Guevara Rosas"
     assert str(plain["published_at"].dtype) == "datetime64[us, UTC]"
     keys = plain.set_index("doc_id")["year_key"]
-    assert keys["fr1"] == 2025 and pd.isna(keys["en1"])  # the undated release: the default partition, a null
+    assert keys["fr1"] == 2025 and keys["en1"] == 0  # the undated release: year_key=0, an integer key
 
 
 def test_polars_round_trip(dataset):

@@ -40,7 +40,7 @@ def test_layout_is_hive_partitioned_by_site_and_year(tmp_path):
     assert root == tmp_path / "articles"
     dirs = sorted(p.parent.relative_to(root).as_posix() for p in data_files(root))
     assert dirs == ["site_key=example.org/year_key=2024", "site_key=example.org/year_key=2025",
-                    "site_key=none/year_key=__HIVE_DEFAULT_PARTITION__", "site_key=other.fr/year_key=2025"]
+                    "site_key=none/year_key=0", "site_key=other.fr/year_key=2025"]
     assert not (tmp_path / ".staging").exists() or not any((tmp_path / ".staging").iterdir())
 
 
@@ -246,7 +246,7 @@ def test_distinct_long_values_sharing_a_prefix_get_distinct_folders():
     a, b = partition_segment("site", IDN_SITE * 2), partition_segment("site", IDN_SITE * 2 + "x")
     assert a != b and len(a.encode()) <= 200 and len(b.encode()) <= 200
     assert partition_segment("site", "amnesty.fr") == "site_key=amnesty.fr"
-    assert partition_segment("year", None, string_key=False) == "year_key=__HIVE_DEFAULT_PARTITION__"
+    assert partition_segment("year", None, string_key=False) == "year_key=0"
     assert partition_segment("site", None) == "site_key=none"
 
 
@@ -277,15 +277,14 @@ def test_undated_rows_keep_year_key_an_integer_in_pandas_polars_and_duckdb(tmp_p
     want = ["nosite25", "y25a", "y25b"]
     # pyarrow dataset / pandas
     assert pa_is_integer(ds.dataset(root, partitioning="hive").schema.field("year_key").type)
-    hive = ds.partitioning(flavor="hive")  # keys not as categoricals: pyarrow cannot make one holding a null
-    df = pd.read_parquet(root, filters=[("year_key", "==", 2025)], partitioning=hive)
+    df = pd.read_parquet(root, filters=[("year_key", "==", 2025)])  # the plainest call, undated rows present
     assert sorted(df["doc_id"]) == want
-    assert str(df["year_key"].dtype) == "int32"  # an integer key, not the string '2025'
+    assert df["year_key"].cat.categories.dtype.kind == "i"  # an integer key, not the string '2025'
     dated = pd.read_parquet(root, filters=[("year_key", "==", 2025), ("site_key", "==", "example.org")])
-    assert list(dated["doc_id"]) == ["y25a"] and dated["year_key"].cat.categories.dtype.kind == "i"
-    whole = pd.read_parquet(root, partitioning=hive, dtype_backend="numpy_nullable")
-    assert str(whole["year_key"].dtype) == "Int32"
-    assert sorted(whole.loc[whole["year_key"].isna(), "doc_id"]) == ["nosite", "undated"]
+    assert list(dated["doc_id"]) == ["y25a"]
+    whole = pd.read_parquet(root)
+    assert sorted(whole.loc[whole["year_key"] == 0, "doc_id"]) == ["nosite", "undated"]
+    assert whole.loc[whole["year_key"] == 0, "year"].isna().all()
     # polars
     lf = pl.scan_parquet(root / "**" / "*.parquet", hive_partitioning=True)
     assert lf.collect_schema()["year_key"].is_integer()
@@ -308,7 +307,7 @@ def pa_is_integer(type_) -> bool:
     return pa.types.is_integer(type_)
 
 
-def test_a_1_0_dataset_with_none_folders_is_moved_to_the_default_partition(tmp_path):
+def test_a_1_0_dataset_with_none_folders_is_moved_to_year_key_0(tmp_path):
     from cleaning.core.schema import records_to_table
 
     old_dir = tmp_path / "articles" / "site_key=none" / "year_key=none"
@@ -327,7 +326,7 @@ def test_a_1_0_dataset_with_none_folders_is_moved_to_the_default_partition(tmp_p
     assert not (tmp_path / "articles" / "site_key=none" / "year_key=none").exists() and not legacy_bp.exists()
     rows = {r["doc_id"]: r for r in read_all(tmp_path / "articles")}
     assert sorted(rows) == ["dated", "new", "old"]
-    assert (tmp_path / "articles" / "site_key=none" / "year_key=__HIVE_DEFAULT_PARTITION__").is_dir()
+    assert (tmp_path / "articles" / "site_key=none" / "year_key=0").is_dir()
     assert stats["write/legacy_rows_migrated"] == 1
     sites = ds.dataset(data_files(tmp_path / "boilerplate"), schema=BOILERPLATE_LAYOUT.schema).to_table()
     assert sorted(sites.column("site").to_pylist()) == ["a.org", "b.org"]
@@ -400,3 +399,12 @@ def test_a_dataset_without_any_site_reads_in_pyarrow_and_pandas(tmp_path):
     table = ds.dataset(root, partitioning="hive").to_table()
     assert sorted(table.column("doc_id").to_pylist()) == ["d1", "d2"]
     assert sorted(pd.read_parquet(root, filters=[("year_key", "==", 2025)])["doc_id"]) == ["d2"]
+
+
+def test_a_dataset_of_undated_rows_only_reads_in_plain_pandas(tmp_path):
+    import pandas as pd
+
+    root = write_dataset([make_record("u1", year=None), make_record("u2", year=None)], tmp_path, Stats())
+    df = pd.read_parquet(root)
+    assert sorted(df["doc_id"]) == ["u1", "u2"] and set(df["year_key"].astype(int)) == {0}
+    assert df["year"].isna().all()
