@@ -635,7 +635,8 @@ def section_release_list(data: RunData) -> Section:
     if why := _why(data, "articles", ("title",)):
         return not_available(title, why)
     kept = kept_rows(data.articles)
-    names = [c for c in ("published_at", "site", "lang", "title", "url", "word_count") if c in kept.column_names]
+    names = [c for c in ("published_at", "site", "lang", "title", "url", "canonical_url", "word_count")
+             if c in kept.column_names]
     rows = kept.select(names).to_pylist()
     rows.sort(key=lambda r: (r.get("published_at") is None, -(r["published_at"].timestamp() if r.get("published_at") else 0),
                              r.get("site") or "", r.get("title") or ""))
@@ -644,7 +645,8 @@ def section_release_list(data: RunData) -> Section:
     for r in shown:
         when = r["published_at"].date().isoformat() if r.get("published_at") else "undated"
         name = _e(_clip(r.get("title") or "(no title)", 120))
-        link = f'<a href="{_e(r["url"])}">{name}</a>' if r.get("url") else name
+        url = r.get("url") or r.get("canonical_url")  # a saved page has no fetch URL, often a canonical one
+        link = f'<a href="{_e(url)}">{name}</a>' if url else name
         body.append(f"<tr><td>{_e(when)}</td><td>{_e(r.get('site'))}</td><td>{_e(r.get('lang'))}</td>"
                     f"<td>{link}</td><td>{_e(r.get('word_count'))}</td></tr>")
     more = (f"<p>The first {len(shown):,} of {len(rows):,}; the Parquet holds them all.</p>"
