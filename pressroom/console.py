@@ -61,7 +61,7 @@ def table_figures(table) -> dict:
     releases are the rows not marked as another's duplicate; languages and quotes count those."""
     column = lambda name: table.column(name).to_pylist() if name in table.column_names else [None] * table.num_rows  # noqa: E731
     kept = [d is None for d in column("dup_of")]
-    langs = Counter(lang for lang, k in zip(column("lang"), kept) if k)
+    langs = Counter(lang or "unknown" for lang, k in zip(column("lang"), kept) if k)  # never "None: 1"
     quotes = sum(len(q or []) for q, k in zip(column("quotes"), kept) if k)
     removed = sum(len(r or []) for r in column("removed"))
     return {"rows": table.num_rows, "releases": sum(kept), "duplicates": table.num_rows - sum(kept),
