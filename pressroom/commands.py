@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from pressroom.console import print_run_summary
+from pressroom.console import print_run_summary, save_run_time
 from pressroom.errors import UsageError, explain
 from pressroom.exitcodes import EXIT_FATAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 from pressroom.preflight import check_dataset, check_inputs, check_out
-from pressroom.stages import clean_exit_code, clean_into, read_crawl_stats, save_run_time, write_report_quietly
+from pressroom.stages import clean_exit_code, clean_into, read_crawl_stats, write_report_quietly
 
 
 def listed(files: list[str], command: str, what: str) -> list[str]:

@@ -116,6 +116,25 @@ def skipped_files_line(stats) -> str | None:
     return f"{sum(n for n, _ in parts):,} in folders (" + ", ".join(f"{name} {n:,}" for n, name in parts) + ")"
 
 
+RUN_FILE = "run.json"  # how long the command took, read back by the report
+
+
+def save_run_time(out: Path, command: str, seconds: float) -> None:
+    """OUT/reports/run.json: the command and how long it took (the summary's "took" and the report's
+    "Run time" say the same). A disk that refuses it costs only this figure."""
+    import json
+    from datetime import datetime, timezone
+
+    from cleaning.io.atomic import atomic_write_text
+
+    record = {"command": command, "seconds": round(seconds, 1),
+              "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    try:
+        atomic_write_text(Path(out) / "reports" / RUN_FILE, json.dumps(record) + "\n")
+    except OSError:
+        pass
+
+
 def print_run_summary(out: Path, path: Path | None, stats, *, crawl_stats: dict | None = None,
                       report: Path | None = None, seconds: float | None = None, verbose: bool = False,
                       file=None) -> None:

@@ -28,8 +28,8 @@ def prepare_demo_folder(out: Path) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from pressroom.stages import clean_exit_code, clean_into, read_crawl_stats, save_run_time, write_report_quietly
-    from pressroom.console import print_run_summary
+    from pressroom.stages import clean_exit_code, clean_into, read_crawl_stats, write_report_quietly
+    from pressroom.console import print_run_summary, save_run_time
     from pressroom.crawl import run_crawl
     from pressroom.sample_site.server import serve_sample
 

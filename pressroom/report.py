@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pressroom.exitcodes import EXIT_NOTHING, EXIT_OK
-from pressroom.console import loader_lines, plural, table_figures
+from pressroom.console import RUN_FILE, loader_lines, plural, table_figures
 from pressroom.errors import OTHER, classify, explain
 
 REPORT_NAME = "report.html"
@@ -525,8 +525,6 @@ def _seconds(value) -> str:
 
 def section_run_time(data: RunData) -> Section:
     title = "Run time"
-    from pressroom.stages import RUN_FILE
-
     rows = []
     run = data.stats_files.get(RUN_FILE) or {}
     if isinstance(run.get("seconds"), int | float):

@@ -66,21 +66,3 @@ def write_report_quietly(out: Path) -> Path | None:
     from pressroom.report import REPORT_NAME, write_report
 
     return Path(out) / "reports" / REPORT_NAME if write_report(out, file=io.StringIO()) == EXIT_OK else None
-
-
-RUN_FILE = "run.json"  # how long the command took, read back by the report
-
-
-def save_run_time(out: Path, command: str, seconds: float) -> None:
-    """OUT/reports/run.json: the command and how long it took (the summary's "took" and the report's
-    "Run time" say the same). A disk that refuses it costs only this figure."""
-    from datetime import datetime, timezone
-
-    from cleaning.io.atomic import atomic_write_text
-
-    record = {"command": command, "seconds": round(seconds, 1),
-              "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    try:
-        atomic_write_text(Path(out) / "reports" / RUN_FILE, json.dumps(record) + "\n")
-    except OSError:
-        pass

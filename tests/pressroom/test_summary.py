@@ -70,7 +70,7 @@ def test_crawl_counts_are_named_for_what_they_count():
 def test_the_summary_and_the_report_name_the_same_time(tmp_path: Path):
     """The summary's 'took' and the report's run time come from one figure (reports/run.json)."""
     from pressroom.report import build_report
-    from pressroom.stages import save_run_time
+    from pressroom.console import save_run_time
 
     path = _dataset(tmp_path, [_rec(1, lang="en")])
     save_run_time(tmp_path, "clean", 75.0)
