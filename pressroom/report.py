@@ -511,8 +511,29 @@ def section_funnel(data: RunData) -> Section:
         rows.append(["releases in the dataset (duplicates not counted)", figures["releases"]])
     if not rows:
         return not_available(title, "no crawl-stats.json, clean-stats.json or articles table")
-    lines = ["funnel: " + "; ".join(f"{k} {v}" for k, v in rows)]
-    return Section(title, html_table(["step", "count"], rows), lines)
+    return Section(title, html_table(["step", "count"], rows), [funnel_line(crawl, clean, data.articles)])
+
+
+def funnel_line(crawl: dict | None, clean: dict, articles: pa.Table | None) -> str:
+    """ "funnel: 103 HTTP responses → 102 pages fetched → 70 release pages → 70 stored (70 new, ...) → ..."."""
+    def split(new, changed, same) -> str:
+        return f"({new:,} new, {changed:,} changed, {same:,} unchanged)"
+
+    steps = []
+    if crawl is not None:
+        p = "pressroom/"
+        steps += [f"{crawl.get('response_received_count', 0):,} HTTP responses",
+                  f"{crawl.get(p + 'pages_fetched', 0):,} pages fetched",
+                  f"{crawl.get(p + 'pages/release', 0):,} release pages",
+                  f"{crawl.get(p + 'stored', 0):,} stored in raw/ "
+                  + split(crawl.get(p + "new", 0), crawl.get(p + "changed", 0), crawl.get(p + "unchanged", 0))]
+    if clean:
+        steps.append(f"{int(clean.get('write/records', 0)):,} records written "
+                     + split(int(clean.get("write/rows_new", 0)), int(clean.get("write/rows_changed", 0)),
+                             int(clean.get("write/rows_unchanged", 0))))
+    if articles is not None:
+        steps.append(plural(table_figures(articles)["releases"], "release") + " in the dataset")
+    return "funnel: " + " → ".join(steps)
 
 
 def _seconds(value) -> str:

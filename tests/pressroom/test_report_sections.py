@@ -86,6 +86,8 @@ def test_summary_stats_and_report_count_the_same(cleaned):
     assert _row(funnel, "records written by cleaning") == str(stats["write/records"]) == str(N_PAGES)
     assert _row(funnel, "… new / changed / unchanged in the dataset") == f"0 / 0 / {N_PAGES}"
     assert _row(funnel, "releases in the dataset (duplicates not counted)") == str(releases)
+    assert sections["Crawl funnel"].summary == [  # no crawl here: the funnel starts at cleaning
+        f"funnel: {N_PAGES} records written (0 new, 0 changed, {N_PAGES} unchanged) → {releases} releases in the dataset"]
 
 
 def test_one_site_gets_a_table_not_a_giant_bar(cleaned):
