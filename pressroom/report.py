@@ -522,13 +522,13 @@ def funnel_line(crawl: dict | None, clean: dict, articles: pa.Table | None) -> s
     steps = []
     if crawl is not None:
         p = "pressroom/"
-        steps += [f"{crawl.get('response_received_count', 0):,} HTTP responses",
-                  f"{crawl.get(p + 'pages_fetched', 0):,} pages fetched",
-                  f"{crawl.get(p + 'pages/release', 0):,} release pages",
+        steps += [plural(crawl.get("response_received_count", 0), "HTTP response"),
+                  plural(crawl.get(p + "pages_fetched", 0), "page") + " fetched",
+                  plural(crawl.get(p + "pages/release", 0), "release page"),
                   f"{crawl.get(p + 'stored', 0):,} stored in raw/ "
                   + split(crawl.get(p + "new", 0), crawl.get(p + "changed", 0), crawl.get(p + "unchanged", 0))]
     if clean:
-        steps.append(f"{int(clean.get('write/records', 0)):,} records written "
+        steps.append(plural(int(clean.get("write/records", 0)), "record") + " written "
                      + split(int(clean.get("write/rows_new", 0)), int(clean.get("write/rows_changed", 0)),
                              int(clean.get("write/rows_unchanged", 0))))
     if articles is not None:
@@ -758,7 +758,7 @@ def section_boilerplate(data: RunData) -> Section:
                                     [[_clip(r.get("text")), _why_stripped(r), twice.get(r.get("fingerprint"), "")]
                                      for r in rows]))
             if rows:
-                lines.append(f"boilerplate {site}: {len(rows)} top blocks, most frequent "
+                lines.append(f"boilerplate {site}: {plural(len(rows), 'top block')}, most frequent "
                              f"{share_text(rows[0].get('doc_count'), rows[0].get('site_docs'))}: "
                              f"“{_clip(rows[0].get('text'), 60)}”")
     if _has(data.articles, "removed"):
@@ -815,7 +815,7 @@ def section_duplicates(data: RunData) -> Section:
                    "common). The kept one is the earliest published, then the longest.</p>"
                    + html_table(["size", "kept document", "why kept", "other members (first 5) [how they match]"],
                                 rows),
-                   [f"duplicates: {folded} folded, largest cluster {clusters[0]['size']} documents"])
+                   [f"duplicates: {folded:,} folded, largest cluster {plural(clusters[0]['size'], 'document')}"])
 
 
 def section_shared_ids(data: RunData) -> Section:

@@ -79,3 +79,13 @@ def test_the_summary_and_the_report_name_the_same_time(tmp_path: Path):
     _, sections = build_report(tmp_path)
     run_time = next(s for s in sections if s.title == "Run time")
     assert run_time.summary == ["run time: pressroom clean (whole command) 1 min 15 s"]
+
+
+def test_the_report_funnel_says_one_of_each_in_the_singular():
+    from pressroom.report import funnel_line
+
+    crawl = {"response_received_count": 1, "pressroom/pages_fetched": 1, "pressroom/pages/release": 1,
+             "pressroom/stored": 1, "pressroom/new": 1}
+    assert funnel_line(crawl, {"write/records": 1, "write/rows_unchanged": 1}, None) == (
+        "funnel: 1 HTTP response → 1 page fetched → 1 release page → 1 stored in raw/ (1 new, 0 changed, "
+        "0 unchanged) → 1 record written (0 new, 0 changed, 1 unchanged)")
