@@ -656,10 +656,10 @@ def section_release_list(data: RunData) -> Section:
     kept = kept_rows(data.articles)
     names = [c for c in ("published_at", "site", "lang", "title", "url", "canonical_url", "word_count")
              if c in kept.column_names]
-    rows = kept.select(names).to_pylist()
-    rows.sort(key=lambda r: (r.get("published_at") is None, -(r["published_at"].timestamp() if r.get("published_at") else 0),
-                             r.get("site") or "", r.get("title") or ""))
-    shown = rows[:RELEASE_LIST_MAX]
+    order = [(c, "descending" if c == "published_at" else "ascending") for c in ("published_at", "site", "title", "url")
+             if c in names]  # newest first, undated last; only the rows shown become Python objects
+    shown = kept.select(names).sort_by(order).slice(0, RELEASE_LIST_MAX).to_pylist()
+    total = kept.num_rows
     body = []
     for r in shown:
         when = r["published_at"].date().isoformat() if r.get("published_at") else "undated"
@@ -668,12 +668,12 @@ def section_release_list(data: RunData) -> Section:
         link = f'<a href="{_e(url)}">{name}</a>' if url else name
         body.append(f"<tr><td>{_e(when)}</td><td>{_e(r.get('site'))}</td><td>{_e(r.get('lang'))}</td>"
                     f"<td>{link}</td><td>{_e(r.get('word_count'))}</td></tr>")
-    more = (f"<p>The first {len(shown):,} of {len(rows):,}; the Parquet holds them all.</p>"
-            if len(rows) > len(shown) else "")
+    more = (f"<p>The first {len(shown):,} of {total:,}; the Parquet holds them all.</p>"
+            if total > len(shown) else "")
     table = ("<table><thead><tr><th>date</th><th>site</th><th>language</th><th>title</th><th>words</th></tr>"
              f"</thead><tbody>{''.join(body)}</tbody></table>")
-    return Section(title, f"<details><summary>{plural(len(rows), 'release')}, newest first</summary>{more}{table}"
-                   "</details>", [f"releases listed: {len(shown)} of {len(rows)}"])
+    return Section(title, f"<details><summary>{plural(total, 'release')}, newest first</summary>{more}{table}"
+                   "</details>", [f"releases listed: {len(shown):,} of {total:,}"])
 
 
 def section_load(data: RunData) -> Section:

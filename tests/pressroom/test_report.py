@@ -152,3 +152,22 @@ def test_shared_doc_ids_are_listed_with_the_kept_input(tmp_path):
     section = section_shared_ids(RunData(tmp_path, stats_files={"clean-stats.json": {"notes": {"ids": [note]}}}))
     assert "second" in section.html and "same URL" in section.html and section.summary[0].startswith("shared doc ids: 1")
     assert section_shared_ids(RunData(tmp_path)).summary == ["shared doc ids: none"]
+
+
+def test_release_list_is_newest_first_undated_last_and_capped(sample_run: Path, monkeypatch):
+    import pressroom.report as report
+    from cleaning.core.schema import records_to_table as to_table
+
+    undated = {"doc_id": "u", "url": "https://oxfam.org/press/u", "source": "link", "input": "raw#9",
+               "title": "Undated release", "word_count": 4}
+    pq.write_table(to_table([undated]).drop_columns(["site", "year"]),
+                   sample_run / "articles" / "site=oxfam.org" / "year=2024" / "undated.parquet")
+    data = load_run(sample_run)
+    titles = lambda html: re.findall(r'<a href="[^"]+">([^<]+)</a>', html)  # noqa: E731
+    assert titles(report.section_release_list(data).html) == [
+        "Release 5 of oxfam.org", "Release 6 of oxfam.org", "Release 3 of amnesty.fr", "Release 1 of amnesty.fr",
+        "Release 2 of amnesty.fr", "Undated release"]  # March, March, February, January x2 (by title), no date
+    monkeypatch.setattr(report, "RELEASE_LIST_MAX", 3)
+    section = report.section_release_list(data)
+    assert titles(section.html) == ["Release 5 of oxfam.org", "Release 6 of oxfam.org", "Release 3 of amnesty.fr"]
+    assert "The first 3 of 6; the Parquet holds them all." in section.html and section.summary == ["releases listed: 3 of 6"]
