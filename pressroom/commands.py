@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pressroom.console import print_run_summary
+from pressroom.console import print_run_summary, save_run_time
 from pressroom.errors import UsageError, explain
 from pressroom.exitcodes import EXIT_FATAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 from pressroom.preflight import check_dataset, check_inputs, check_out
@@ -49,7 +49,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
     check_dataset(args.out)
     started = time.monotonic()
     path, stats = clean_into(args, args.inputs)
-    print_run_summary(args.out, path, stats, seconds=time.monotonic() - started, verbose=args.verbose)
+    seconds = time.monotonic() - started
+    save_run_time(args.out, "clean", seconds)
+    print_run_summary(args.out, path, stats, seconds=seconds, verbose=args.verbose)
     return clean_exit_code(path, stats)
 
 
@@ -75,9 +77,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if code not in (EXIT_OK, EXIT_PARTIAL):
         return code
     path, stats = clean_into(args, [str(args.out / "raw")])
+    seconds = time.monotonic() - started
+    save_run_time(args.out, "run", seconds)  # before the report, which shows it
     report = write_report_quietly(args.out) if path is not None else None
     print_run_summary(args.out, path, stats, crawl_stats=read_crawl_stats(args.out), report=report,
-                      seconds=time.monotonic() - started, verbose=args.verbose)
+                      seconds=seconds, verbose=args.verbose)
     return clean_exit_code(path, stats)
 
 

@@ -52,14 +52,28 @@ def dataset_figures(out: Path) -> dict:
     """What the written dataset holds, read back from it: releases, languages, quotes, removed blocks."""
     import pyarrow.dataset as ds
 
-    table = ds.dataset(Path(out) / "articles", format="parquet", partitioning="hive").to_table(
-        columns=["lang", "quotes", "removed", "dup_of"])
-    kept = [d is None for d in table.column("dup_of").to_pylist()]
-    langs = Counter(lang for lang, k in zip(table.column("lang").to_pylist(), kept) if k)
-    quotes = sum(len(q or []) for q, k in zip(table.column("quotes").to_pylist(), kept) if k)
-    removed = sum(len(r or []) for r in table.column("removed").to_pylist())
-    return {"releases": sum(kept), "duplicates": table.num_rows - sum(kept),
+    return table_figures(ds.dataset(Path(out) / "articles", format="parquet", partitioning="hive").to_table(
+        columns=["lang", "quotes", "removed", "dup_of"]))
+
+
+def table_figures(table) -> dict:
+    """The summary's figures of an articles table (the run summary and the report count alike):
+    releases are the rows not marked as another's duplicate; languages and quotes count those."""
+    column = lambda name: table.column(name).to_pylist() if name in table.column_names else [None] * table.num_rows  # noqa: E731
+    kept = [d is None for d in column("dup_of")]
+    langs = Counter(lang or "unknown" for lang, k in zip(column("lang"), kept) if k)  # never "None: 1"
+    quotes = sum(len(q or []) for q, k in zip(column("quotes"), kept) if k)
+    removed = sum(len(r or []) for r in column("removed"))
+    return {"rows": table.num_rows, "releases": sum(kept), "duplicates": table.num_rows - sum(kept),
             "languages": dict(sorted(langs.items(), key=str)), "quotes": quotes, "removed": removed}
+
+
+def loader_lines(out: Path) -> list[str]:
+    """How to load OUT/articles in pandas, polars and DuckDB (the summary and the report show the same)."""
+    return [f'pandas:  pd.read_parquet("{out}/articles")',
+            f'polars:  pl.read_parquet("{out}/articles/**/*.parquet", hive_partitioning=True)',
+            f"duckdb:  duckdb.sql(\"SELECT * FROM read_parquet('{out}/articles/**/*.parquet', "
+            "hive_partitioning=true)\")"]
 
 
 def records_line(stats) -> str:
@@ -69,6 +83,20 @@ def records_line(stats) -> str:
     if total and not new and not changed:
         return f"{plural(total, 'record')}, all unchanged: nothing to rewrite"
     return f"{plural(total, 'record')}: {new:,} new, {changed:,} changed, {same:,} unchanged"
+
+
+def crawl_lines(crawl_stats: dict) -> list[str]:
+    """The crawl's figures, each named for what it counts: the pages the spider fetched (its own
+    robots.txt, feeds, sitemaps, listings and pages); every HTTP response, which adds the robots.txt
+    checks Scrapy makes on its own (what the crawl's progress line counts); the release pages this
+    crawl stored in raw/."""
+    fetched = crawl_stats.get("pressroom/pages_fetched", 0)
+    responses = crawl_stats.get("response_received_count", fetched)
+    lines = [_row("pages fetched", f"{fetched:,}")]
+    if responses != fetched:
+        lines.append(_row("HTTP responses", f"{responses:,}  (the pages and Scrapy's own robots.txt checks)"))
+    lines.append(_row("release pages stored", f"{crawl_stats.get('pressroom/stored', 0):,}"))
+    return lines
 
 
 def _row(label: str, value) -> str:
@@ -88,6 +116,25 @@ def skipped_files_line(stats) -> str | None:
     return f"{sum(n for n, _ in parts):,} in folders (" + ", ".join(f"{name} {n:,}" for n, name in parts) + ")"
 
 
+RUN_FILE = "run.json"  # how long the command took, read back by the report
+
+
+def save_run_time(out: Path, command: str, seconds: float) -> None:
+    """OUT/reports/run.json: the command and how long it took (the summary's "took" and the report's
+    "Run time" say the same). A disk that refuses it costs only this figure."""
+    import json
+    from datetime import datetime, timezone
+
+    from cleaning.io.atomic import atomic_write_text
+
+    record = {"command": command, "seconds": round(seconds, 1),
+              "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    try:
+        atomic_write_text(Path(out) / "reports" / RUN_FILE, json.dumps(record) + "\n")
+    except OSError:
+        pass
+
+
 def print_run_summary(out: Path, path: Path | None, stats, *, crawl_stats: dict | None = None,
                       report: Path | None = None, seconds: float | None = None, verbose: bool = False,
                       file=None) -> None:
@@ -98,16 +145,18 @@ def print_run_summary(out: Path, path: Path | None, stats, *, crawl_stats: dict 
     out = Path(out)
     lines = [""]
     if crawl_stats is not None:
-        lines.append(_row("pages fetched", f"{crawl_stats.get('pressroom/pages_fetched', 0):,}"))
+        lines += crawl_lines(crawl_stats)
     if path is None:
         lines.append("no records were produced")
     else:
         figures = dataset_figures(out)
-        langs = ", ".join(f"{k}: {v}" for k, v in figures["languages"].items())
-        dups = f", {figures['duplicates']} duplicates marked" if figures["duplicates"] else ""
+        detail = [", ".join(f"{k}: {v}" for k, v in figures["languages"].items())]
+        if figures["duplicates"]:
+            detail.append(plural(figures["duplicates"], "duplicate") + " marked")
+        detail = ", ".join(d for d in detail if d)
         lines += [
             _row("this run", records_line(stats)),
-            _row("releases", f"{figures['releases']}  ({langs}{dups})"),
+            _row("releases", f"{figures['releases']:,}" + (f"  ({detail})" if detail else "")),
             _row("quotes", f"{figures['quotes']:,}"),
             _row("boilerplate removed", plural(figures["removed"], "block")),
         ]
@@ -123,11 +172,7 @@ def print_run_summary(out: Path, path: Path | None, stats, *, crawl_stats: dict 
     if seconds is not None:
         lines.append(_row("took", f"{seconds:.1f} s"))
     if path is not None:
-        lines += ["", "load it:",
-                  f'  pandas:  pd.read_parquet("{out}/articles")',
-                  f'  polars:  pl.read_parquet("{out}/articles/**/*.parquet", hive_partitioning=True)',
-                  f"  duckdb:  duckdb.sql(\"SELECT * FROM read_parquet('{out}/articles/**/*.parquet', "
-                  "hive_partitioning=true)\")"]
+        lines += ["", "load it:", *("  " + line for line in loader_lines(out))]
     for line in lines:
         say(line, file)
     for err in stats.errors:

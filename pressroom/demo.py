@@ -29,7 +29,7 @@ def prepare_demo_folder(out: Path) -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     from pressroom.stages import clean_exit_code, clean_into, read_crawl_stats, write_report_quietly
-    from pressroom.console import print_run_summary
+    from pressroom.console import print_run_summary, save_run_time
     from pressroom.crawl import run_crawl
     from pressroom.sample_site.server import serve_sample
 
@@ -48,6 +48,8 @@ def run_demo(args: argparse.Namespace) -> int:
     if path is None:
         print("demo: cleaning produced no records")
         return EXIT_NOTHING
+    seconds = time.monotonic() - started
+    save_run_time(out, "demo", seconds)  # before the report, which shows it
     print_run_summary(out, path, stats, crawl_stats=read_crawl_stats(out), report=write_report_quietly(out),
-                      seconds=time.monotonic() - started, verbose=args.verbose)
+                      seconds=seconds, verbose=args.verbose)
     return clean_exit_code(path, stats)

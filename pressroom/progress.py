@@ -134,6 +134,7 @@ STEP_LABELS = {  # step -> what the bar says, counted in pages (read) or documen
     "extract_batch": "read + extract (pages)",
     "count_fingerprints": "site model, pass 1 (documents)",
     "collect_samples": "site model samples (documents)",
+    "id_claims": "document ids (documents)",
     "finish_and_sign_batch": "clean, pass 2 (documents)",
 }
 

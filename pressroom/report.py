@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import io
+import statistics
 import json
 import re
 import sys
@@ -23,14 +24,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pressroom.exitcodes import EXIT_NOTHING, EXIT_OK
-from pressroom.console import plural
+from pressroom.console import RUN_FILE, loader_lines, plural, table_figures
 from pressroom.errors import OTHER, classify, explain
 
 REPORT_NAME = "report.html"
 TOP = 10
 TEXT_CLIP = 160
-ARTICLE_COLUMNS = ("doc_id", "site", "title", "published_at", "lang", "word_count", "quotes", "dup_of",
-                   "dup_cluster", "removed", "input")
+ARTICLE_COLUMNS = ("doc_id", "url", "site", "title", "published_at", "published_precision", "date_source", "lang",
+                   "word_count", "quotes", "dup_of", "dup_cluster", "content_hash", "canonical_url", "removed", "input", "flags",
+                   "quality_flags")
+RELEASE_LIST_MAX = 2000  # rows of the browsable list of releases (the Parquet holds them all)
 RAW_COLUMNS = ("url", "status", "discovered_via", "is_release")
 
 
@@ -148,6 +151,55 @@ def top_speakers(articles: pa.Table, top: int = TOP) -> list[tuple[str, int, int
     return [(s, n, len(releases[s])) for s, n in sorted(per_speaker.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
 
 
+REASONS = {  # cleaning.core.schema.Reason, said so that a reader knows what was taken out and why
+    "site-boilerplate": "repeated across the site's pages (site model)",
+    "contacts": "press-contact block",
+    "banner": "donation, newsletter or campaign banner",
+    "cookie-notice": "cookie notice",
+    "navigation": "menu, header, footer or breadcrumb",
+    "teaser": "teaser of another release",
+    "title": "the headline, repeated",
+    "within-document-repeat": "repeated within the same page (e.g. desktop and mobile copies)",
+    "sandwiched": "short line between two removed blocks",
+    "pull-quote": "pull quote repeating a body quote",
+    "pull-quote-attribution": "attribution under a pull quote",
+    "outside-main-content": "outside the page's main content",
+    "share-line": "share buttons",
+    "feed-footer": "feed footer (\"The post … appeared first on …\")",
+    "empty": "empty block",
+}
+
+FLAGS = {  # quality flags (the `quality_flags` column, `flags` before schema 4)
+    "gutted": "the site model would have removed most of the body: the body was kept whole, check it",
+    "no-body": "no body paragraph found: a listing, a stub or an empty page",
+}
+
+
+def describe_reason(reason: str | None) -> str:
+    return REASONS.get(reason or "", reason or "unknown")
+
+
+def share_text(doc_count, site_docs) -> str:
+    """ "repeated on 68% of the site's pages (48 of 70)"."""
+    if not doc_count or not site_docs:
+        return "repeated across the site's pages"
+    return f"repeated on {100 * doc_count / site_docs:.0f}% of the site's pages ({doc_count:,} of {site_docs:,})"
+
+
+def flags_column(articles: pa.Table) -> str | None:
+    for name in ("quality_flags", "flags"):
+        if name in articles.column_names:
+            return name
+    return None
+
+
+def kept_rows(articles: pa.Table) -> pa.Table:
+    """One row per release: the rows not marked as another's duplicate."""
+    if "dup_of" not in articles.column_names:
+        return articles
+    return articles.filter(pc.is_null(articles.column("dup_of")))
+
+
 def removed_reasons(articles: pa.Table) -> Counter:
     return counts(r.get("reason") for removed in articles.column("removed").to_pylist() for r in removed or [])
 
@@ -161,10 +213,42 @@ def top_boilerplate(boilerplate: pa.Table, top: int = TOP) -> dict[str, list[dic
             for site, rows in sorted(per_site.items())}
 
 
+def listed_twice(boilerplate: pa.Table) -> dict[str, str]:
+    """fingerprint -> why a block's text is listed more than once: the site model keys a block by its
+    text *and* its place in the page (the HTML element path), so one line in two layouts (desktop and
+    mobile, two templates) is two fingerprints; an odd fingerprint is a template key (same first and
+    last words, any middle)."""
+    from cleaning.steps.sitemodel import is_pattern_key, normalise
+
+    by_text: dict[tuple, list[dict]] = {}
+    for row in boilerplate.to_pylist():
+        by_text.setdefault((row.get("site"), normalise(row.get("text") or "")), []).append(row)
+    notes: dict[str, str] = {}
+    for rows in by_text.values():
+        if len(rows) < 2:
+            continue
+        for row in rows:
+            others = [r for r in rows if r is not row]
+            try:
+                template = is_pattern_key(int(row.get("fingerprint") or "0", 16))
+            except ValueError:
+                template = False
+            what = ("a template key (same first and last words, any middle)" if template
+                    else "another place in the page (HTML path)")
+            notes[row.get("fingerprint")] = (f"same text as {', '.join(r.get('fingerprint') or '?' for r in others)}, "
+                                             f"{what}: counted apart")
+    return notes
+
+
 def duplicate_clusters(articles: pa.Table, top: int = TOP) -> tuple[int, list[dict]]:
-    """(documents folded into another, the largest clusters with their kept title and members)."""
-    rows = articles.select([c for c in ("doc_id", "title", "site", "dup_of", "dup_cluster")
-                            if c in articles.column_names]).to_pylist()
+    """(documents folded into another, the largest clusters with their kept title, why it was kept, and
+    each other member with how it matched: same body, same URL or near-duplicate text)."""
+    from pressroom.inspect_dedup import match_kind, why_kept
+
+    names = ("doc_id", "title", "site", "dup_of", "dup_cluster", "published_at", "word_count", "content_hash",
+             "url", "canonical_url")
+    rows = [{name: row.get(name) for name in names}
+            for row in articles.select([c for c in names if c in articles.column_names]).to_pylist()]
     folded = sum(1 for r in rows if r.get("dup_of"))
     by_id = {r["doc_id"]: r for r in rows if r.get("doc_id")}
     clusters: dict[str, list[dict]] = {}
@@ -176,10 +260,15 @@ def duplicate_clusters(articles: pa.Table, top: int = TOP) -> tuple[int, list[di
         if key in by_id and by_id[key] not in members:
             members.insert(0, by_id[key])
     ranked = sorted(clusters.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:top]
-    return folded, [{"cluster": key, "size": len(members),
-                     "kept": (by_id.get(key) or {}).get("title") or key,
-                     "members": [m.get("title") or m.get("doc_id") for m in members if m.get("doc_id") != key][:5]}
-                    for key, members in ranked]
+    found = []
+    for key, members in ranked:
+        kept = by_id.get(key)
+        others = [m for m in members if m.get("doc_id") != key]
+        found.append({"cluster": key, "size": len(members), "kept": (kept or {}).get("title") or key,
+                      "why": why_kept(kept, others) if kept else "not in the dataset any more",
+                      "members": [m.get("title") or m.get("doc_id") for m in others][:5],
+                      "matches": [match_kind(m, kept) if kept else "?" for m in others][:5]})
+    return folded, found
 
 
 def _numeric_items(stats: dict) -> dict[str, float]:
@@ -246,6 +335,17 @@ def crawl_skipped(data: RunData) -> Counter:
     return skipped
 
 
+def _flatten(value: dict, prefix: str = "") -> list[tuple[str, object]]:
+    """{"options": {"site": None}} -> [("options.site", None)]: every setting on its own row, none cut off."""
+    pairs: list[tuple[str, object]] = []
+    for key, v in sorted(value.items()):
+        if isinstance(v, dict) and v:
+            pairs += _flatten(v, f"{prefix}{key}.")
+        else:
+            pairs.append((f"{prefix}{key}", v))
+    return pairs
+
+
 def run_settings(data: RunData) -> dict[str, str]:
     """Settings, options and arguments recorded in reports/*.json, flattened to "file: key"."""
     settings: dict[str, str] = {}
@@ -253,7 +353,7 @@ def run_settings(data: RunData) -> dict[str, str]:
         for section in ("settings", "options", "args", "arguments", "config"):
             value = stats.get(section)
             if isinstance(value, dict):
-                for key, v in sorted(value.items()):
+                for key, v in _flatten(value):
                     settings[f"{Path(name).stem}: {key}"] = v if isinstance(v, str) else json.dumps(v, default=str)
         for key in ("start_time", "finish_time", "finish_reason", "elapsed_time_seconds"):
             if key in stats and not isinstance(stats[key], dict | list):
@@ -306,7 +406,6 @@ def bar_svg(pairs: list[tuple[str, int]], title: str, horizontal: bool = False, 
 
 
 def histogram_svg(values: list[int], title: str, xlabel: str) -> str:
-    import statistics
 
     from matplotlib.ticker import MaxNLocator
 
@@ -371,12 +470,224 @@ def _crawl_count(data: RunData, key: str):
 
 
 def section_overview(data: RunData) -> Section:
-    rows = [["releases (articles rows)", data.articles.num_rows if data.articles is not None else "not available"],
+    figures = table_figures(data.articles) if data.articles is not None else None
+    na = "not available"
+    rows = [["releases (one per release: dup_of empty)", figures["releases"] if figures else na],
+            ["articles rows (duplicates included)", figures["rows"] if figures else na],
+            ["quotes in releases", figures["quotes"] if figures else na],
             ["pages fetched (crawl stats)", _crawl_count(data, "pressroom/pages_fetched")],
-            ["raw pages stored", data.raw.num_rows if data.raw is not None else "not available"],
-            ["boilerplate blocks (site model)", data.boilerplate.num_rows if data.boilerplate is not None else "not available"],
+            ["raw pages stored (all crawls)", data.raw.num_rows if data.raw is not None else na],
+            ["boilerplate blocks (site model)", data.boilerplate.num_rows if data.boilerplate is not None else na],
             ["stats files", ", ".join(data.stats_files) or "none"]]
     return Section("Overview", html_table(["what", "count"], rows), [f"{k}: {v}" for k, v in rows])
+
+
+def _clean_counts(data: RunData) -> dict[str, float]:
+    return _numeric_items(data.stats_files.get("clean-stats.json") or {})
+
+
+def section_funnel(data: RunData) -> Section:
+    """From what the crawl fetched to what this run wrote, each step named for what it counts."""
+    title = "Crawl funnel"
+    crawl = data.stats_files.get("crawl-stats.json")
+    clean = _clean_counts(data)
+    rows: list[list] = []
+    if crawl is not None:
+        p = "pressroom/"
+        rows += [["HTTP responses (pages and Scrapy's robots.txt checks)", crawl.get("response_received_count", "–")],
+                 ["pages fetched by the spider", crawl.get(p + "pages_fetched", "–")],
+                 ["release pages among them", crawl.get(p + "pages/release", "–")],
+                 ["release pages stored in raw/", crawl.get(p + "stored", "–")],
+                 ["… new / changed / unchanged since the last crawl",
+                  f"{crawl.get(p + 'new', 0):,} / {crawl.get(p + 'changed', 0):,} / {crawl.get(p + 'unchanged', 0):,}"]]
+    if clean:
+        rows += [["pages or dump records read by cleaning", clean.get("extract/pages", clean.get("extract/documents", "–"))],
+                 ["records written by cleaning", clean.get("write/records", "–")],
+                 ["… new / changed / unchanged in the dataset",
+                  f"{clean.get('write/rows_new', 0):,} / {clean.get('write/rows_changed', 0):,} / "
+                  f"{clean.get('write/rows_unchanged', 0):,}"]]
+    if data.articles is not None:
+        figures = table_figures(data.articles)
+        rows.append(["releases in the dataset (duplicates not counted)", figures["releases"]])
+    if not rows:
+        return not_available(title, "no crawl-stats.json, clean-stats.json or articles table")
+    return Section(title, html_table(["step", "count"], rows), [funnel_line(crawl, clean, data.articles)])
+
+
+def funnel_line(crawl: dict | None, clean: dict, articles: pa.Table | None) -> str:
+    """ "funnel: 103 HTTP responses → 102 pages fetched → 70 release pages → 70 stored (70 new, ...) → ..."."""
+    def split(new, changed, same) -> str:
+        return f"({new:,} new, {changed:,} changed, {same:,} unchanged)"
+
+    steps = []
+    if crawl is not None:
+        p = "pressroom/"
+        steps += [plural(crawl.get("response_received_count", 0), "HTTP response"),
+                  plural(crawl.get(p + "pages_fetched", 0), "page") + " fetched",
+                  plural(crawl.get(p + "pages/release", 0), "release page"),
+                  f"{crawl.get(p + 'stored', 0):,} stored in raw/ "
+                  + split(crawl.get(p + "new", 0), crawl.get(p + "changed", 0), crawl.get(p + "unchanged", 0))]
+    if clean:
+        steps.append(plural(int(clean.get("write/records", 0)), "record") + " written "
+                     + split(int(clean.get("write/rows_new", 0)), int(clean.get("write/rows_changed", 0)),
+                             int(clean.get("write/rows_unchanged", 0))))
+    if articles is not None:
+        steps.append(plural(table_figures(articles)["releases"], "release") + " in the dataset")
+    return "funnel: " + " → ".join(steps)
+
+
+def _seconds(value) -> str:
+    seconds = float(value)
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min {rest:02d} s"
+
+
+def section_run_time(data: RunData) -> Section:
+    title = "Run time"
+    rows = []
+    run = data.stats_files.get(RUN_FILE) or {}
+    if isinstance(run.get("seconds"), int | float):
+        rows.append([f"pressroom {run.get('command', '')} (whole command)".replace("  ", " "), _seconds(run["seconds"]),
+                     run.get("finished_at", "")])
+    crawl = data.stats_files.get("crawl-stats.json") or {}
+    if isinstance(crawl.get("elapsed_time_seconds"), int | float):
+        rows.append(["crawl", _seconds(crawl["elapsed_time_seconds"]), crawl.get("finish_time") or ""])
+    steps = {k[len("step/"):-len("/time_us")]: v for k, v in _clean_counts(data).items()
+             if k.startswith("step/") and k.endswith("/time_us")}
+    for step, us in sorted(steps.items(), key=lambda kv: -kv[1]):
+        rows.append([f"cleaning step {step} (summed over workers)", _seconds(us / 1e6), ""])
+    if not rows:
+        return not_available(title, "no times recorded in reports/*.json")
+    return Section(title, html_table(["what", "took", "finished"], rows),
+                   [f"run time: {rows[0][0]} {rows[0][1]}"])
+
+
+def section_dates(data: RunData) -> Section:
+    title = "Date coverage"
+    if why := _why(data, "articles", ("published_at",)):
+        return not_available(title, why)
+    kept = kept_rows(data.articles)
+    dates = [d for d in kept.column("published_at").to_pylist() if d is not None]
+    undated = kept.num_rows - len(dates)
+    rows = [["releases with a date", len(dates)], ["releases without a date", undated]]
+    if dates:
+        rows += [["earliest", min(dates).date().isoformat()], ["latest", max(dates).date().isoformat()]]
+    parts = [html_table(["", "releases"], rows)]
+    lines = [f"dates: {len(dates)} dated, {undated} undated"
+             + (f", {min(dates).date().isoformat()} … {max(dates).date().isoformat()}" if dates else "")]
+    for column, what in (("date_source", "where the date came from"), ("published_precision", "precision")):
+        if column in kept.column_names:
+            found = ranked(Counter(v or "none" for v in kept.column(column).to_pylist()))
+            parts.append(f"<h3>{_e(what)} (<code>{column}</code>)</h3>" + html_table([column, "releases"], found))
+            lines.append(f"{column}: " + ", ".join(f"{k} {n}" for k, n in found))
+    return Section(title, "".join(parts), lines)
+
+
+def _cross(table: pa.Table, row_key: str, col_key: str, row_of=lambda v: v) -> tuple[list[str], list[list]]:
+    counter = Counter((row_of(r), c or "unknown") for r, c in zip(table.column(row_key).to_pylist(),
+                                                                  table.column(col_key).to_pylist()))
+    cols = [c for c, _ in ranked(Counter(c for (_, c) in counter.elements()))]
+    rows = sorted({r for r, _ in counter}, key=lambda r: (r == "no date", str(r)))
+    return cols, [[r, *[counter[(r, c)] for c in cols]] for r in rows]
+
+
+def section_languages(data: RunData) -> Section:
+    title = "Languages"
+    if why := _why(data, "articles", ("lang",)):
+        return not_available(title, why)
+    langs = ranked(Counter(x if x else "unknown" for x in data.articles.column("lang").to_pylist()))
+    total = sum(n for _, n in langs) or 1
+    rows = [[lang, n, f"{100 * n / total:.1f}%"] for lang, n in langs]
+    parts = [html_table(["language", "releases", "share"], rows)]
+    kept = kept_rows(data.articles)
+    if "site" in kept.column_names:
+        cols, by_site = _cross(kept, "site", "lang", lambda s: s or "(no site)")
+        parts.append("<h3>Languages by site</h3>" + html_table(["site", *cols], by_site))
+    if "published_at" in kept.column_names:
+        month = lambda d: d.strftime("%Y-%m") if d is not None else "no date"  # noqa: E731
+        cols, by_month = _cross(kept, "published_at", "lang", month)
+        parts.append(f"<h3>Languages by month</h3><details><summary>{plural(len(by_month), 'month')}</summary>"
+                     + html_table(["month", *cols], by_month) + "</details>")
+    return Section(title, "".join(parts), ["languages: " + ", ".join(f"{lang} {n}" for lang, n in langs)])
+
+
+def section_quotes(data: RunData) -> Section:
+    title = "Quotes"
+    if why := _why(data, "articles", ("quotes",)):
+        return not_available(title, why)
+    kept = kept_rows(data.articles)
+    per_release = [len(q or []) for q in kept.column("quotes").to_pylist()]
+    kinds = ranked(Counter((q or {}).get("kind") or "unknown" for qs in kept.column("quotes").to_pylist()
+                           for q in qs or []))
+    said = {"direct": "in quotation marks", "indirect": "reported speech (said that …)",
+            "mixed": "partly quoted", "pull": "pull quote repeating a body quote"}
+    rows = [[k, said.get(k, ""), n] for k, n in kinds]
+    with_quotes = sum(1 for n in per_release if n)
+    html_ = (f"<p>{plural(sum(per_release), 'quote')}, in {with_quotes:,} of {plural(kept.num_rows, 'release')}.</p>" + (html_table(["kind", "what", "quotes"], rows) if rows else ""))
+    return Section(title, html_, [f"quotes: {sum(per_release)}" + (" (" + ", ".join(f"{k} {n}" for k, n in kinds) + ")"
+                                                                   if kinds else "")])
+
+
+def section_quality(data: RunData) -> Section:
+    title = "Quality flags"
+    column = flags_column(data.articles) if data.articles is not None else None
+    if data.articles is None or column is None:
+        return not_available(title, _why(data, "articles") or "articles table has no quality_flags column")
+    kept = kept_rows(data.articles)
+    titles = kept.column("title").to_pylist() if "title" in kept.column_names else [None] * kept.num_rows
+    flagged: dict[str, list[str]] = {}
+    for row_flags, t in zip(kept.column(column).to_pylist(), titles):
+        for flag in row_flags or []:
+            flagged.setdefault(flag, []).append(t or "(no title)")
+    if not flagged:
+        return Section(title, "<p>No release was flagged.</p>", ["quality flags: none"])
+    rows = [[flag, FLAGS.get(flag, ""), len(ts), "; ".join(_clip(t, 50) for t in sorted(ts)[:5])]
+            for flag, ts in sorted(flagged.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+    return Section(title, html_table(["flag", "what it means", "releases", "first titles"], rows),
+                   ["quality flags: " + ", ".join(f"{r[0]} {r[2]}" for r in rows)])
+
+
+def section_release_list(data: RunData) -> Section:
+    title = "Releases"
+    if why := _why(data, "articles", ("title",)):
+        return not_available(title, why)
+    kept = kept_rows(data.articles)
+    names = [c for c in ("published_at", "site", "lang", "title", "url", "canonical_url", "word_count")
+             if c in kept.column_names]
+    order = [(c, "descending" if c == "published_at" else "ascending") for c in ("published_at", "site", "title", "url")
+             if c in names]  # newest first, undated last; only the rows shown become Python objects
+    shown = kept.select(names).sort_by(order).slice(0, RELEASE_LIST_MAX).to_pylist()
+    total = kept.num_rows
+    body = []
+    for r in shown:
+        when = r["published_at"].date().isoformat() if r.get("published_at") else "undated"
+        name = _e(_clip(r.get("title") or "(no title)", 120))
+        url = r.get("url") or r.get("canonical_url")  # a saved page has no fetch URL, often a canonical one
+        link = f'<a href="{_e(url)}">{name}</a>' if url else name
+        body.append(f"<tr><td>{_e(when)}</td><td>{_e(r.get('site'))}</td><td>{_e(r.get('lang'))}</td>"
+                    f"<td>{link}</td><td>{_e(r.get('word_count'))}</td></tr>")
+    more = (f"<p>The first {len(shown):,} of {total:,}; the Parquet holds them all.</p>"
+            if total > len(shown) else "")
+    table = ("<table><thead><tr><th>date</th><th>site</th><th>language</th><th>title</th><th>words</th></tr>"
+             f"</thead><tbody>{''.join(body)}</tbody></table>")
+    return Section(title, f"<details><summary>{plural(total, 'release')}, newest first</summary>{more}{table}"
+                   "</details>", [f"releases listed: {len(shown):,} of {total:,}"])
+
+
+def section_load(data: RunData) -> Section:
+    title = "Load the data"
+    where = data.out_dir.resolve()
+    if data.articles is None:
+        return not_available(title, data.missing.get("articles", "no articles table"))
+    lines = loader_lines(where)
+    html_ = (f"<p>The articles table is <code>{_e(where / 'articles')}</code> (hive-partitioned Parquet; one row "
+             "per release is <code>dup_of IS NULL</code>). In Python:</p>"
+             "<pre>import pandas as pd, polars as pl, duckdb\n" + "\n".join(_e(line.split(":", 1)[1].strip())
+                                                                           for line in lines) + "</pre>"
+             "<p>More in <code>docs/notebook.md</code>: releases per site and month, text search, year filters.</p>")
+    return Section(title, html_, [f"articles table: {where / 'articles'}"])
 
 
 def section_releases(data: RunData) -> Section:
@@ -384,7 +695,10 @@ def section_releases(data: RunData) -> Section:
     if why := _why(data, "articles", ("site",)):
         return not_available(title, why)
     per_site = ranked(releases_per_site(data.articles))[:20]
-    parts = [bar_svg(per_site, "Releases per site (top 20)", horizontal=True, xlabel="releases")] if per_site else []
+    if len(per_site) > 1:
+        parts = [bar_svg(per_site, "Releases per site (top 20)", horizontal=True, xlabel="releases")]
+    else:  # one bar as wide as the page says less than one table row
+        parts = [html_table(["site", "releases"], per_site)] if per_site else []
     lines = [f"sites: {len(releases_per_site(data.articles))}; top: " + ", ".join(f"{s} {n}" for s, n in per_site[:5])]
     if "published_at" in data.articles.column_names:
         per_month = sorted(releases_per_month(data.articles).items(), key=lambda kv: (kv[0] == "no date", kv[0]))
@@ -396,17 +710,6 @@ def section_releases(data: RunData) -> Section:
     else:
         parts.append('<p class="na">per month: not available — no published_at column</p>')
     return Section(title, "".join(parts), lines)
-
-
-def section_languages(data: RunData) -> Section:
-    title = "Languages"
-    if why := _why(data, "articles", ("lang",)):
-        return not_available(title, why)
-    langs = ranked(Counter(x if x else "unknown" for x in data.articles.column("lang").to_pylist()))
-    total = sum(n for _, n in langs) or 1
-    rows = [[lang, n, f"{100 * n / total:.1f}%"] for lang, n in langs]
-    return Section(title, html_table(["language", "releases", "share"], rows),
-                   ["languages: " + ", ".join(f"{lang} {n}" for lang, n in langs)])
 
 
 def section_lengths(data: RunData) -> Section:
@@ -445,21 +748,55 @@ def section_boilerplate(data: RunData) -> Section:
         parts.append(f'<p class="na">site model blocks: not available — {_e(why)}</p>')
         lines.append(f"boilerplate: not available ({why})")
     else:
+        twice = listed_twice(data.boilerplate)
+        parts.append("<p>Blocks the site model found on many of a site's pages, the most frequent first. "
+                     "A block is keyed by its text and its place in the page, so the same line in two layouts "
+                     "is listed twice.</p>")
         for site, rows in top_boilerplate(data.boilerplate).items():
             parts.append(f"<h3>{_e(site)}</h3>")
-            parts.append(html_table(["block", "documents", "of site", "reason"],
-                                    [[_clip(r.get("text")), r.get("doc_count"), r.get("site_docs"), r.get("reason")]
+            parts.append(html_table(["block", "why stripped", "note"],
+                                    [[_clip(r.get("text")), _why_stripped(r), twice.get(r.get("fingerprint"), "")]
                                      for r in rows]))
             if rows:
-                lines.append(f"boilerplate {site}: {len(rows)} top blocks, most frequent in "
-                             f"{rows[0].get('doc_count')} docs: “{_clip(rows[0].get('text'), 60)}”")
+                lines.append(f"boilerplate {site}: {plural(len(rows), 'top block')}, most frequent "
+                             f"{share_text(rows[0].get('doc_count'), rows[0].get('site_docs'))}: "
+                             f"“{_clip(rows[0].get('text'), 60)}”")
     if _has(data.articles, "removed"):
         reasons = ranked(removed_reasons(data.articles))
         if reasons:
             parts.append("<h3>Blocks removed from records, by reason</h3>")
             parts.append(bar_svg(reasons, "Removed blocks by reason", horizontal=True, xlabel="blocks"))
+            every = removed_shares(data.articles, data.boilerplate) if data.boilerplate is not None else []
+            detail = {"site-boilerplate": describe_reason("site-boilerplate")
+                      + (f": each on {100 * min(every):.0f}–{100 * max(every):.0f}% of its site's pages "
+                         f"(median {100 * statistics.median(every):.0f}%)" if every else "")}
+            parts.append(html_table(["reason", "what it is", "blocks"],
+                                    [[r, detail.get(r, describe_reason(r)), n] for r, n in reasons]))
             lines.append("removed by reason: " + ", ".join(f"{r} {n}" for r, n in reasons[:6]))
     return Section(title, "".join(parts), lines)
+
+
+def removed_shares(articles: pa.Table, boilerplate: pa.Table) -> list[float]:
+    """For each block removed as site-boilerplate, the share of its site's pages it was on (from the
+    boilerplate table, matched by site and normalised text); blocks it does not list are left out."""
+    from cleaning.steps.sitemodel import normalise
+
+    share: dict[tuple, float] = {}
+    for row in boilerplate.to_pylist():
+        if row.get("doc_count") and row.get("site_docs"):
+            key = (row.get("site"), normalise(row.get("text") or ""))
+            share[key] = max(share.get(key, 0.0), row["doc_count"] / row["site_docs"])
+    sites = articles.column("site").to_pylist() if "site" in articles.column_names else [None] * articles.num_rows
+    return [share[(site, normalise(r.get("text") or ""))]
+            for site, removed in zip(sites, articles.column("removed").to_pylist()) for r in removed or []
+            if r.get("reason") == "site-boilerplate" and (site, normalise(r.get("text") or "")) in share]
+
+
+def _why_stripped(row: dict) -> str:
+    """ "repeated on 68% of the site's pages (48 of 70)", with what the block is when a cue named it."""
+    share = share_text(row.get("doc_count"), row.get("site_docs"))
+    reason = row.get("reason")
+    return share if reason in (None, "site-boilerplate") else f"{describe_reason(reason)}, {share}"
 
 
 def section_duplicates(data: RunData) -> Section:
@@ -471,10 +808,14 @@ def section_duplicates(data: RunData) -> Section:
     folded, clusters = duplicate_clusters(data.articles)
     if not clusters:
         return Section(title, "<p>No duplicates found.</p>", ["duplicates: none"])
-    rows = [[c["size"], _clip(c["kept"], 90), "; ".join(_clip(m, 60) for m in c["members"])] for c in clusters]
-    return Section(title, f"<p>{folded} documents were folded into another.</p>"
-                   + html_table(["size", "kept document", "other members (first 5)"], rows),
-                   [f"duplicates: {folded} folded, largest cluster {clusters[0]['size']} documents"])
+    rows = [[c["size"], _clip(c["kept"], 90), c["why"],
+             "; ".join(f"{_clip(m, 60)} [{how}]" for m, how in zip(c["members"], c["matches"]))] for c in clusters]
+    return Section(title, f"<p>{plural(folded, 'document was', 'documents were')} folded into another: "
+                   "same body (identical text), same URL (fetched twice), or near-duplicate (most of the text in "
+                   "common). The kept one is the earliest published, then the longest.</p>"
+                   + html_table(["size", "kept document", "why kept", "other members (first 5) [how they match]"],
+                                rows),
+                   [f"duplicates: {folded:,} folded, largest cluster {plural(clusters[0]['size'], 'document')}"])
 
 
 def section_shared_ids(data: RunData) -> Section:
@@ -514,12 +855,14 @@ def section_settings(data: RunData) -> Section:
     settings = run_settings(data)
     if not settings:
         return not_available(title, "no settings recorded in reports/*.json")
-    return Section(title, html_table(["setting", "value"], [[k, _clip(v, 200)] for k, v in settings.items()]),
+    return Section(title, html_table(["setting", "value"], [[k, v] for k, v in settings.items()]),
                    [f"settings: {len(settings)} recorded"])
 
 
-SECTIONS = (section_overview, section_releases, section_languages, section_lengths, section_speakers,
-            section_boilerplate, section_duplicates, section_shared_ids, section_errors, section_settings)
+SECTIONS = (section_overview, section_funnel, section_releases, section_dates, section_languages, section_lengths,
+            section_quotes, section_speakers, section_quality, section_boilerplate, section_duplicates,
+            section_shared_ids, section_release_list, section_errors, section_run_time, section_load,
+            section_settings)
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1000px;color:#222;padding:0 1rem}
@@ -527,6 +870,7 @@ h1{margin-bottom:.2rem} .meta{color:#666} h2{border-bottom:2px solid #9bb4d6;pad
 table{border-collapse:collapse;margin:.6rem 0;font-size:14px} th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}
 th{background:#f0f4f9;white-space:nowrap} .na{color:#a15c00;font-style:italic} svg{max-width:100%;height:auto;display:block;margin:.6rem 0}
 nav a{margin-right:.8rem} summary{cursor:pointer;color:#3b5a80}
+td{overflow-wrap:anywhere} pre{background:#f6f8fa;padding:.6rem;overflow-x:auto;white-space:pre-wrap}
 """
 
 

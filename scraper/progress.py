@@ -18,7 +18,7 @@ from scrapy.utils.misc import load_object
 
 
 class PlainProgress:
-    """The default sink: "crawl (pages fetched): 120, 12.0/s" on stderr every `interval` seconds."""
+    """The default sink: "crawl (HTTP responses): 120, 12.0/s" on stderr every `interval` seconds."""
 
     def __init__(self, total: int | None = None, description: str = "crawl", verbose: bool = False,
                  interval: float | None = None, stream=None):
@@ -59,7 +59,7 @@ class CrawlProgress:
         if not settings.getbool("PRESSROOM_PROGRESS"):
             raise NotConfigured
         factory = load_object(settings.get("PRESSROOM_PROGRESS_SINK") or PlainProgress)
-        sink = factory(total=settings.getint("PRESSROOM_MAX_PAGES") or None, description="crawl (pages fetched)",
+        sink = factory(total=settings.getint("PRESSROOM_MAX_PAGES") or None, description="crawl (HTTP responses)",
                        verbose=settings.get("LOG_LEVEL") == "DEBUG")
         ext = cls(sink)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)

@@ -33,6 +33,23 @@ def test_demo_crawls_cleans_reports_and_starts_afresh_each_run(tmp_path):
         assert (out / "reports" / "report.html").stat().st_size > 10_000
         crawl = json.loads((out / "reports" / "crawl-stats.json").read_text())  # one source for the count
         assert re.search(rf"^pages fetched\s+{crawl['pressroom/pages_fetched']:,}$", summary, re.M), summary
+        assert re.search(rf"^release pages stored\s+{crawl['pressroom/stored']:,}$", summary, re.M), summary
+        if crawl["response_received_count"] != crawl["pressroom/pages_fetched"]:  # Scrapy's robots.txt checks
+            assert re.search(rf"^HTTP responses\s+{crawl['response_received_count']:,}  \(", summary, re.M), summary
+        counts = json.loads((out / "reports" / "clean-stats.json").read_text())["counts"]
+        assert re.search(rf"^this run\s+{counts['write/records']} records: {n} new, 0 changed, 0 unchanged$",
+                         summary, re.M), summary
+        took = float(re.search(r"^took\s+([\d.]+) s$", summary, re.M).group(1))
+        assert json.loads((out / "reports" / "run.json").read_text())["seconds"] == took  # one figure, two places
+        from pressroom.report import build_report
+
+        _, sections = build_report(out)  # the report counts what the summary and the stats count
+        funnel = next(s for s in sections if s.title == "Crawl funnel").summary
+        assert funnel == [f"funnel: {crawl['response_received_count']} HTTP responses → "
+                          f"{crawl['pressroom/pages_fetched']} pages fetched → {crawl['pressroom/pages/release']} "
+                          f"release pages → {crawl['pressroom/stored']} stored in raw/ ({n} new, 0 changed, 0 unchanged)"
+                          f" → {counts['write/records']} records written ({n} new, 0 changed, 0 unchanged) → "
+                          f"{n} releases in the dataset"], funnel
         assert "pd.read_parquet" in summary and "pl.read_parquet" in summary and "duckdb.sql" in summary
         df = pd.read_parquet(out / "articles")
         assert len(df) == n and df["dup_of"].isna().all()

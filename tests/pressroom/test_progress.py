@@ -106,6 +106,10 @@ def test_a_real_clean_reports_progress_in_pages(tmp_path):
     lines = stream.getvalue().splitlines()
     assert lines[0].startswith("read + extract (pages): 70/70 (100%)"), lines
     assert any(line.startswith("clean, pass 2 (documents): 70/70 (100%)") for line in lines), lines
+    from pressroom.progress import STEP_LABELS
+
+    labels = set(STEP_LABELS.values())  # every step the pipeline maps is named, none by its function name
+    assert all(line.split(": ", 1)[0] in labels for line in lines), lines
 
 
 def test_rates_are_averages_and_not_shown_for_an_instant():

@@ -22,7 +22,8 @@ def test_summary_lines_carry_the_figures(sample_run: Path, capsys):
     code, out, _ = _run_report(sample_run, capsys)
     assert code == EXIT_OK
     lines = out.splitlines()
-    assert "releases (articles rows): 6" in lines
+    assert "releases (one per release: dup_of empty): 5" in lines  # release 4 is marked a duplicate of 3
+    assert "articles rows (duplicates included): 6" in lines
     assert "sites: 2; top: amnesty.fr 4, oxfam.org 2" in lines
     assert "months: 2024-01 … 2024-03 (3 months)" in lines
     assert "languages: fr 4, en 2" in lines
@@ -42,9 +43,13 @@ def test_html_is_one_self_contained_file_with_inline_plots(sample_run: Path, cap
     svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
     assert len(svgs) == 4
     assert all("<path" in svg for svg in svgs)
-    # nothing fetched when opened: no scripts, stylesheets or remote images
+    # nothing fetched when opened: no scripts, stylesheets or remote images; remote hrefs only on release links
     assert "<script" not in html and "<link" not in html
-    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert not re.search(r"""src=["']?(https?:)?//""", html)
+    remote = re.findall(r"""<a href=["']?((?:https?:)?//[^"' >]*)""", html)
+    assert len(re.findall(r"""href=["']?(https?:)?//""", html)) == len(remote) == 5  # one per kept release
+    assert sorted(remote) == sorted(f"https://{s}/press/{i}" for s, i in
+                                    [("amnesty.fr", 1), ("amnesty.fr", 2), ("amnesty.fr", 3), ("oxfam.org", 5), ("oxfam.org", 6)])
     # block text is escaped, and every section is there
     assert "We use cookies &lt;script&gt;" in html
     for title in ("Releases per site and per month", "Languages", "Body length", "Top speakers",
@@ -105,8 +110,10 @@ def test_figures(sample_run: Path):
     assert top_speakers(data.articles) == [("Erika Guevara Rosas", 2, 2), ("Jean Dupont", 2, 2), ("Jane Smith", 1, 1)]
     folded, clusters = duplicate_clusters(data.articles)
     assert folded == 1
+    # same date, 610 words against 600, different bodies and URLs: kept for its length, matched as near-duplicate
     assert clusters == [{"cluster": "amnesty.fr-3", "size": 2, "kept": "Release 3 of amnesty.fr",
-                         "members": ["Release 4 of amnesty.fr"]}]
+                         "why": "longest body among the earliest", "members": ["Release 4 of amnesty.fr"],
+                         "matches": ["near-duplicate"]}]
     kinds, examples = crawl_errors(data)
     # the spider's own counters stand for Scrapy's downloader ones; HTTP 404 in raw and in stats counts once
     assert dict(kinds) == {"HTTP 404": 1, "HTTP 500": 1, "robots.txt": 3, "unreachable": 1, "too_large": 2,
@@ -145,3 +152,22 @@ def test_shared_doc_ids_are_listed_with_the_kept_input(tmp_path):
     section = section_shared_ids(RunData(tmp_path, stats_files={"clean-stats.json": {"notes": {"ids": [note]}}}))
     assert "second" in section.html and "same URL" in section.html and section.summary[0].startswith("shared doc ids: 1")
     assert section_shared_ids(RunData(tmp_path)).summary == ["shared doc ids: none"]
+
+
+def test_release_list_is_newest_first_undated_last_and_capped(sample_run: Path, monkeypatch):
+    import pressroom.report as report
+    from cleaning.core.schema import records_to_table as to_table
+
+    undated = {"doc_id": "u", "url": "https://oxfam.org/press/u", "source": "link", "input": "raw#9",
+               "title": "Undated release", "word_count": 4}
+    pq.write_table(to_table([undated]).drop_columns(["site", "year"]),
+                   sample_run / "articles" / "site=oxfam.org" / "year=2024" / "undated.parquet")
+    data = load_run(sample_run)
+    titles = lambda html: re.findall(r'<a href="[^"]+">([^<]+)</a>', html)  # noqa: E731
+    assert titles(report.section_release_list(data).html) == [
+        "Release 5 of oxfam.org", "Release 6 of oxfam.org", "Release 3 of amnesty.fr", "Release 1 of amnesty.fr",
+        "Release 2 of amnesty.fr", "Undated release"]  # March, March, February, January x2 (by title), no date
+    monkeypatch.setattr(report, "RELEASE_LIST_MAX", 3)
+    section = report.section_release_list(data)
+    assert titles(section.html) == ["Release 5 of oxfam.org", "Release 6 of oxfam.org", "Release 3 of amnesty.fr"]
+    assert "The first 3 of 6; the Parquet holds them all." in section.html and section.summary == ["releases listed: 3 of 6"]

@@ -1,6 +1,7 @@
 """The report in a real browser: headless Chromium renders its plots; the screenshot is kept.
 
-Artifact: data/reports/report-screenshot.png (repo root), rewritten on every run.
+Artifacts: data/reports/report-screenshot.png and report-three-sites.png (a real clean of three
+generated sites), repo root, rewritten on every run.
 """
 
 import shutil
@@ -60,3 +61,52 @@ def test_screenshot_shows_the_plots(report_html: Path, tmp_path: Path):
     assert bar_pixels > 100_000, f"only {bar_pixels} bar-coloured pixels: the plots did not render"
     ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(shot, ARTIFACT)
+
+
+def _write_sites(folder: Path, sites: int, per_site: int) -> None:
+    """`per_site` release pages of `sites` generated press rooms, each under its own domain."""
+    from pressroom.sample_site.generator import generate_site
+
+    made, seed = 0, 0
+    while made < sites:
+        try:
+            site = generate_site(seed=seed)
+        except RuntimeError:  # a seed can run a phrase bank dry: the next one is another site
+            seed += 1
+            continue
+        host = folder / f"www.ngo{seed}.org"
+        host.mkdir(parents=True)
+        for rel in site.releases[:per_site]:
+            html = site.pages[rel.path].body.decode("utf-8").replace("{{BASE}}", f"https://www.ngo{seed}.org")
+            (host / (rel.path.strip("/").replace("/", "_") + ".html")).write_text(html, encoding="utf-8")
+        made, seed = made + 1, seed + 1
+
+
+@pytest.mark.parametrize("sites", [1, 3])
+def test_a_real_clean_renders_with_charts_that_fit_the_sites(sites: int, tmp_path: Path, capsys):
+    """One site: a table instead of the per-site bar; three sites: the bar chart. Both render."""
+    from pressroom.cli import main
+
+    _write_sites(tmp_path / "pages", sites, 8)
+    out = tmp_path / "out"
+    assert main(["clean", str(tmp_path / "pages"), "--out", str(out), "-q"]) == 0
+    assert write_report(out) == 0
+    capsys.readouterr()
+    report = out / "reports" / "report.html"
+    tree = LexborHTMLParser(_chromium(["--dump-dom", report.as_uri()], tmp_path / "profile").stdout)
+    titles = [t.text() for svg in tree.css("svg") for t in svg.css("text") if "Releases per site" in t.text()]
+    assert bool(titles) == (sites > 1)
+    assert len(tree.css("svg")) == (4 if sites > 1 else 3)  # per site (3 sites only), per month, lengths, reasons
+    for svg in tree.css("svg"):
+        assert len([p for p in svg.css("path") if len(p.attributes.get("d") or "") > 20]) >= 3
+    body = tree.body.text()
+    for section in ("Crawl funnel", "Date coverage", "Languages by site", "Quotes", "Quality flags", "Releases",
+                    "Run time", "Load the data"):
+        assert section in body, section
+    assert len(tree.css("#releases a[href]")) == 8 * sites
+    if sites == 3:
+        shot = tmp_path / "report.png"
+        _chromium([f"--screenshot={shot}", "--window-size=1280,2400", "--hide-scrollbars", report.as_uri()],
+                  tmp_path / "profile")
+        ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, ARTIFACT.with_name("report-three-sites.png"))

@@ -189,13 +189,13 @@ def test_max_pages_bounds_the_crawl(crawls):
     stats = json.loads((out / "reports" / "crawl-stats.json").read_text())
     assert stats["pressroom/pages_fetched"] <= 15 and stats["pressroom/skipped/max_pages"] > 0
     assert 0 < len(read_raw(out)) <= 15
-    assert "crawl (pages fetched)" not in stderr  # -q: no progress
+    assert "crawl (HTTP responses)" not in stderr  # -q: no progress
 
 
 def test_progress_goes_to_the_sink_the_cli_passes_and_to_plain_lines_without_one(crawls):
     _, code, _, stderr, out = _result(crawls, "root")  # pressroom crawl: the CLI's Tracker, through settings
     fetched = json.loads((out / "reports" / "crawl-stats.json").read_text())["response_received_count"]
-    assert re.search(rf"^crawl \(pages fetched\): {fetched}, [\d.,]+/s, elapsed \d:\d\d:\d\d — done$", stderr, re.M), stderr
+    assert re.search(rf"^crawl \(HTTP responses\): {fetched}, [\d.,]+/s, elapsed \d:\d\d:\d\d — done$", stderr, re.M), stderr
     _, _, _, stderr, out = _result(crawls, "feed")  # scrapy crawl -s PRESSROOM_PROGRESS=1: the crawler's own lines
     fetched = json.loads((out / "stats.json").read_text())["response_received_count"]
-    assert re.search(rf"^crawl \(pages fetched\): {fetched}(, [\d.]+/s)? — done$", stderr, re.M), stderr
+    assert re.search(rf"^crawl \(HTTP responses\): {fetched}(, [\d.]+/s)? — done$", stderr, re.M), stderr
