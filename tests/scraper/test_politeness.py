@@ -126,7 +126,11 @@ def test_crawl_delay_is_honoured(crawls):
     times = sorted(t for t, _, _ in log)
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert len(gaps) >= 4
-    assert min(gaps) >= CRAWL_DELAY * 0.9, gaps  # no jitter below the site's Crawl-delay
+    # Arrival times are taken at the server, so one request held up by a loaded machine makes the
+    # gap after it look short: the crawl must never run ahead of the delay over any stretch, and
+    # no single gap may fall far below it (downloader jitter would give gaps down to half the delay).
+    assert all(times[k] - times[0] >= CRAWL_DELAY * k * 0.95 for k in range(1, len(times))), gaps
+    assert min(gaps) >= CRAWL_DELAY * 0.75, gaps
 
 
 def test_unreachable_host_is_explained_once(crawls):
