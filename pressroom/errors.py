@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 BAD_URL, UNREACHABLE, ROBOTS, UNREADABLE, DISK_FULL, PERMISSION, HTTP, OTHER = (
     "bad-url", "unreachable", "robots.txt", "unreadable-input", "disk-full", "permission", "http-status", "other")
 USAGE, DAMAGED, PORT_IN_USE, BROKEN_PIPE = "usage", "damaged-dataset", "port-in-use", "broken-pipe"
+ROBOTS_FETCH = "robots.txt-unreadable"
 
 
 class UsageError(Exception):
@@ -34,7 +35,9 @@ INPUT_FORMATS = "raw .parquet, .html[.gz] folders, .warc[.gz], .jsonl, .txt"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (DISK_FULL, re.compile(r"No space left on device|ENOSPC|Disk quota exceeded|\[Errno (28|122)\]", re.I)),
     (PERMISSION, re.compile(r"PermissionError|Permission denied|Operation not permitted|\[Errno (1|13)\]", re.I)),
-    (ROBOTS, re.compile(r"robots\.txt|robotstxt", re.I)),
+    (ROBOTS_FETCH, re.compile(r"robots\.txt fetch failed", re.I)),
+    # a refusal ("Forbidden by robots.txt"), not any message naming a robots.txt URL (a timeout fetching it)
+    (ROBOTS, re.compile(r"(?<!/)robots\.txt|robotstxt", re.I)),
     (BAD_URL, re.compile(r"Missing scheme|Unsupported URL scheme|invalid URL|not a valid URL|InvalidURL|"
                          r"URL has an invalid label|unknown url type", re.I)),
     (UNREACHABLE, re.compile(r"DNSLookupError|CannotResolveHostError|DNS lookup failed|Name or service not known|nodename nor servname|"
@@ -150,6 +153,10 @@ def explain(problem: object, subject: str | None = None) -> str:
     if p.kind == UNREACHABLE:
         return (f"cannot reach {_host(p.subject)} ({_reason(p.message)}) — check the address and your network, "
                 "then rerun with --resume to continue where it stopped")
+    if p.kind == ROBOTS_FETCH:
+        reason = p.message.split("(", 1)[1].rstrip(")") if "(" in p.message else p.message
+        return (f"could not fetch robots.txt of {_host(p.subject)} ({_reason(reason)}) — nothing was refused by it; "
+                "check the address and your network, then rerun with --resume")
     if p.kind == ROBOTS:
         return (f"{where} is disallowed by the site's robots.txt, so pressroom skipped it — "
                 "crawl the allowed paths, or ask the site owner for permission")

@@ -413,6 +413,8 @@ class PressSpider(scrapy.Spider):
                 self._note_problem(url, f"IgnoreRequest: {message}")
             elif "redirect loop" in message.lower():  # scraper.middlewares.RedirectLoopMiddleware
                 self._error("redirect_loop", url, message)
+            elif "host given up" in message:  # scraper.middlewares.HostGiveUpMiddleware (its failures: errors)
+                self._skip("host_given_up", url)
             elif "redirect" in message.lower():  # Scrapy's REDIRECT_MAX_TIMES reached
                 self._error("too_many_redirects", url, message)
             else:
@@ -430,6 +432,9 @@ class PressSpider(scrapy.Spider):
             kind = "too_large"
         else:
             kind = type(exc).__name__
+        if urlsplit(url).path == "/robots.txt":  # not a refusal: the site's rules could not be read
+            self._error("robots_fetch_failed", url, f"robots.txt fetch failed ({type(exc).__name__}: {message})")
+            return
         self._error(kind, url, f"{type(exc).__name__}: {message}")
 
     def closed(self, reason):
