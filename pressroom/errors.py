@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 BAD_URL, UNREACHABLE, ROBOTS, UNREADABLE, DISK_FULL, PERMISSION, HTTP, OTHER = (
     "bad-url", "unreachable", "robots.txt", "unreadable-input", "disk-full", "permission", "http-status", "other")
 USAGE, DAMAGED, PORT_IN_USE, BROKEN_PIPE = "usage", "damaged-dataset", "port-in-use", "broken-pipe"
-ROBOTS_FETCH = "robots.txt-unreadable"
+ROBOTS_FETCH, BUSY = "robots.txt-unreadable", "output-busy"
 
 
 class UsageError(Exception):
@@ -28,6 +28,14 @@ class DamagedDataset(Exception):
     def __init__(self, path, reason: str):
         super().__init__(f"{path}: {reason}")
         self.path, self.reason = str(path), reason
+
+class OutputBusy(Exception):
+    """Another run holds the lock of an output folder; `path` is the lock file, `holder` what it says."""
+
+    def __init__(self, path, holder: str = ""):
+        super().__init__(f"{path}: held{f' by {holder}' if holder else ''}")
+        self.path, self.holder = str(path), holder
+
 
 INPUT_FORMATS = "raw .parquet, .html[.gz] folders, .warc[.gz], .jsonl, .txt"
 
@@ -87,6 +95,8 @@ def _kind_of(message: str, exc: BaseException | None = None) -> str:
         return USAGE
     if isinstance(exc, DamagedDataset):
         return DAMAGED
+    if isinstance(exc, OutputBusy):
+        return BUSY
     if isinstance(exc, OSError) and exc.errno in _ERRNO_KINDS:
         return _ERRNO_KINDS[exc.errno]
     if isinstance(exc, PermissionError):
@@ -111,7 +121,7 @@ def diagnose(problem: object, subject: str | None = None) -> Problem:
     if isinstance(problem, BaseException):
         text = str(problem) or (problem.args[0] if problem.args else "")
         message = f"{type(problem).__name__}: {text}".rstrip(": ")
-        found = problem.path if isinstance(problem, DamagedDataset) else _subject_of(problem)
+        found = problem.path if isinstance(problem, DamagedDataset | OutputBusy) else _subject_of(problem)
         return Problem(_kind_of(message, problem), message, subject or found)
     message = str(problem)
     return Problem(_kind_of(message), message, subject)
@@ -143,6 +153,10 @@ def explain(problem: object, subject: str | None = None) -> str:
         reason = getattr(_unwrap(problem), "reason", _reason(p.message))
         return (f"damaged Parquet file in the output: {where} ({reason}) — move it out of the dataset "
                 "(e.g. mkdir -p OUT/.quarantine && mv FILE OUT/.quarantine/), then rerun; no file was changed")
+    if p.kind == BUSY:
+        holder = getattr(_unwrap(problem), "holder", "")
+        return (f"another crawl is already writing to this output folder (lock {where}"
+                f"{f', held by {holder}' if holder else ''}) — wait for it to end, or pass another --out")
     if p.kind == PORT_IN_USE:
         return f"port already in use: {where} — pick another with --port, or --port 0 for a free one"
     if p.kind == BROKEN_PIPE:
