@@ -25,7 +25,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from cleaning.profiles import load_profile
 from cleaning.core.schema import FeedEntry
 from scraper.discovery import (add_links, in_date_range, is_binary, is_listing_page, is_release_page, link_kind,
-                               parse_html, read_signals)
+                               main_content_hash, parse_html, read_signals)
 from cleaning.core.charset import decode_body
 from scraper.feeds import looks_like_feed, parse_feed
 from scraper.items import RawPage
@@ -326,6 +326,9 @@ class PressSpider(scrapy.Spider):
             return
         digest = content_hash(body)
         change = self.store.change(requested, digest)
+        if change == "changed" and self.store.main_hash(requested) == main_content_hash(page):
+            change = "unchanged"  # the bytes differ (a sidebar, a menu), the release does not: no second copy
+            self._inc("unchanged_main_content")
         self._inc(change)
         if change == "unchanged":
             return
