@@ -154,3 +154,23 @@ def test_scrapy_cannot_resolve_host_is_unreachable():
            "error": "CannotResolveHostError: DNS lookup failed: no results for hostname lookup: press.example.invalid."}
     assert classify(err) == UNREACHABLE
     assert explain(err).startswith("cannot reach press.example.invalid (")
+
+
+def test_a_failure_fetching_robots_txt_is_not_a_refusal():
+    from pressroom.errors import classify
+
+    timeout = "DownloadTimeoutError: Getting https://example.org/robots.txt took longer than 30.0 seconds."
+    assert classify(timeout) == "unreachable"  # it names a robots.txt URL, it refuses nothing
+    line = explain({"input": "https://example.org/robots.txt", "error": f"robots.txt fetch failed ({timeout})"})
+    assert line.startswith("could not fetch robots.txt of example.org (Getting https://example.org/robots.txt took")
+    assert "disallowed" not in line
+    assert "disallowed by the site's robots.txt" in explain("IgnoreRequest: Forbidden by robots.txt",
+                                                            subject="https://example.org/private/")
+
+
+def test_a_busy_output_folder_is_one_line_naming_the_lock():
+    from pressroom.errors import OutputBusy
+
+    line = explain(OutputBusy("/data/out/.crawl.lock", "pid 4242"))
+    assert line == ("another crawl is already writing to this output folder (lock /data/out/.crawl.lock, held by "
+                    "pid 4242) — wait for it to end, or pass another --out")
