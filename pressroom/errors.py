@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 BAD_URL, UNREACHABLE, ROBOTS, UNREADABLE, DISK_FULL, PERMISSION, HTTP, OTHER = (
     "bad-url", "unreachable", "robots.txt", "unreadable-input", "disk-full", "permission", "http-status", "other")
 USAGE, DAMAGED, PORT_IN_USE, BROKEN_PIPE = "usage", "damaged-dataset", "port-in-use", "broken-pipe"
-ROBOTS_FETCH, BUSY = "robots.txt-unreadable", "output-busy"
+ROBOTS_FETCH, BUSY, OVER_BUDGET = "robots.txt-unreadable", "output-busy", "over-budget"
 
 
 class UsageError(Exception):
@@ -43,6 +43,7 @@ INPUT_FORMATS = "raw .parquet, .html[.gz] folders, .warc[.gz], .jsonl, .txt"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (DISK_FULL, re.compile(r"No space left on device|ENOSPC|Disk quota exceeded|\[Errno (28|122)\]", re.I)),
     (PERMISSION, re.compile(r"PermissionError|Permission denied|Operation not permitted|\[Errno (1|13)\]", re.I)),
+    (OVER_BUDGET, re.compile(r"^BudgetExceeded: ")),
     (ROBOTS_FETCH, re.compile(r"robots\.txt fetch failed", re.I)),
     # a refusal ("Forbidden by robots.txt"), not any message naming a robots.txt URL (a timeout fetching it)
     (ROBOTS, re.compile(r"(?<!/)robots\.txt|robotstxt", re.I)),
@@ -167,6 +168,9 @@ def explain(problem: object, subject: str | None = None) -> str:
     if p.kind == UNREACHABLE:
         return (f"cannot reach {_host(p.subject)} ({_reason(p.message)}) — check the address and your network, "
                 "then rerun with --resume to continue where it stopped")
+    if p.kind == OVER_BUDGET:
+        return (f"page over its time budget: {where}: {_reason(p.message)} — left out of the run; raise "
+                "page_budget_s in the [clean] table of --config to give slow pages more time")
     if p.kind == ROBOTS_FETCH:
         reason = p.message.split("(", 1)[1].rstrip(")") if "(" in p.message else p.message
         return (f"could not fetch robots.txt of {_host(p.subject)} ({_reason(reason)}) — nothing was refused by it; "
