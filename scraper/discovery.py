@@ -176,14 +176,15 @@ _CHROME_XPATH = ("descendant-or-self::*[self::nav or self::aside or self::form o
                  "((self::header or self::footer) and not(ancestor::article or ancestor::main))]")
 
 
-def main_content_hash(page: Selector) -> str:
+def main_content_hash(page: Selector) -> str | None:
     """A hash of the page's main content: the text of its <main> (else its first <article>, else <body>),
     without navigation, sidebars (<aside>), forms, scripts and the site's header / footer, normalised as
     duplicate detection sees text. Two fetches of a release with the same hash hold the same release,
-    whatever a sidebar list, a menu or the markup around it says."""
+    whatever a sidebar list, a menu or the markup around it says. None when the page shows no such text
+    (a script-rendered page): then only its bytes can tell a change."""
     import copy
 
-    from cleaning.core.text import content_hash
+    from cleaning.core.text import content_hash, normalise_for_hash
 
     root = page.root
     region = None
@@ -193,7 +194,7 @@ def main_content_hash(page: Selector) -> str:
                 region = found[0]
                 break
     if region is None:
-        return content_hash("")
+        return None
     region = copy.deepcopy(region)
     for element in region.xpath(_CHROME_XPATH):
         parent = element.getparent()
@@ -206,4 +207,5 @@ def main_content_hash(page: Selector) -> str:
             else:
                 parent.text = (parent.text or "") + element.tail
         parent.remove(element)
-    return content_hash(" ".join(region.itertext()))
+    text = " ".join(region.itertext())
+    return content_hash(text) if normalise_for_hash(text) else None

@@ -87,7 +87,8 @@ class RawStoreIndex:
         return headers
 
     def main_hash(self, url: str) -> str | None:
-        """scraper.discovery.main_content_hash of the newest stored copy of `url` (None: not stored, unreadable).
+        """scraper.discovery.main_content_hash of the newest stored copy of `url` (None: not stored, unreadable,
+        or no main text).
 
         Computed from the stored body on first use, for every row of its batch file at once (one read per file).
         """
@@ -107,6 +108,7 @@ class RawStoreIndex:
 
 
 def _main_hashes_of(path: Path) -> dict[tuple[str, str | None], str]:
+    """(url key, body sha1) -> main-content hash, for every row of one batch file that has main text."""
     from cleaning.core.charset import decode_body
     from scraper.discovery import main_content_hash, parse_html
 
@@ -120,7 +122,7 @@ def _main_hashes_of(path: Path) -> dict[tuple[str, str | None], str]:
             continue
         text, _ = decode_body(row["body"], row["content_type"] or "")
         digest = main_content_hash(parse_html(text, row["final_url"] or row["url"]))
-        for key in {url_key(row["url"]), url_key(row["final_url"] or row["url"])}:
+        for key in {url_key(row["url"]), url_key(row["final_url"] or row["url"])} if digest else ():
             hashes[(key, row["content_hash"])] = digest
     return hashes
 

@@ -326,7 +326,7 @@ class PressSpider(scrapy.Spider):
             return
         digest = content_hash(body)
         change = self.store.change(requested, digest)
-        if change == "changed" and self.store.main_hash(requested) == main_content_hash(page):
+        if change == "changed" and (main := main_content_hash(page)) and self.store.main_hash(requested) == main:
             change = "unchanged"  # the bytes differ (a sidebar, a menu), the release does not: no second copy
             self._inc("unchanged_main_content")
         self._inc(change)

@@ -262,3 +262,10 @@ def test_main_content_hash_ignores_chrome_and_sees_the_release():
     assert digest(page("Latest: post one", "The release text.", title="New title")) != base  # the article's header
     no_main = "<html><body><nav>Menu</nav><p>Text of a page without main.</p><aside>{}</aside></body></html>"
     assert digest(no_main.format("a")) == digest(no_main.format("b")) != digest(no_main.format("a").replace("Text", "T"))
+
+
+def test_a_page_without_main_text_has_no_main_content_hash():
+    from scraper.discovery import main_content_hash, parse_html
+
+    shell = "<html><body><nav>Menu</nav><main><div id='app'></div></main><script>render()</script></body></html>"
+    assert main_content_hash(parse_html(shell, "https://ex.org/a/")) is None  # only its bytes tell
