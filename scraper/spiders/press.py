@@ -411,13 +411,13 @@ class PressSpider(scrapy.Spider):
             return
         message = str(exc)
         if isinstance(exc, IgnoreRequest):
-            if "robots" in message.lower():
+            if message.startswith("host given up"):  # scraper.middlewares.HostGiveUpMiddleware (its failures: errors)
+                self._skip("host_given_up", url)
+            elif "robots" in message.lower():
                 self._skip("robots_txt", url)
                 self._note_problem(url, f"IgnoreRequest: {message}")
             elif "redirect loop" in message.lower():  # scraper.middlewares.RedirectLoopMiddleware
                 self._error("redirect_loop", url, message)
-            elif "host given up" in message:  # scraper.middlewares.HostGiveUpMiddleware (its failures: errors)
-                self._skip("host_given_up", url)
             elif "redirect" in message.lower():  # Scrapy's REDIRECT_MAX_TIMES reached
                 self._error("too_many_redirects", url, message)
             else:
