@@ -9,6 +9,8 @@ OUT/reports/crawl-stats.json; the summary and the exit code are computed from th
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import json
 import os
 import signal
@@ -18,8 +20,8 @@ import threading
 from pathlib import Path
 
 from pressroom.console import say, say_error
-from pressroom.errors import explain
-from pressroom.exitcodes import EXIT_INTERRUPTED, EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+from pressroom.errors import OutputBusy, explain
+from pressroom.exitcodes import EXIT_BUSY, EXIT_INTERRUPTED, EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -199,14 +201,47 @@ def run_child(cmd: list[str], env: dict) -> tuple[subprocess.Popen, bool]:
     return proc, bool(received)
 
 
+LOCK_NAME = ".crawl.lock"
+
+
+@contextlib.contextmanager
+def crawl_lock(out: Path):
+    """Hold OUT/.crawl.lock for the whole crawl (an flock: the kernel drops it when this process dies, SIGKILL
+    included). Raises OutputBusy at once if another crawl holds it; the file names the holder's pid."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / LOCK_NAME
+    with open(path, "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            raise OutputBusy(path, lock.read().strip()) from None
+        lock.truncate(0)
+        lock.write(f"pid {os.getpid()}\n")
+        lock.flush()
+        try:
+            yield path
+        finally:
+            lock.truncate(0)  # the file stays (removing it would race a waiting run); the lock goes with the close
+
+
 def run_crawl(args: argparse.Namespace, extra_settings: dict | None = None) -> int:
-    """Crawl in a child process; print the summary; 0 ok, 1 some errors, 3 nothing stored."""
+    """Crawl in a child process; print the summary; 0 ok, 1 some errors, 3 nothing stored, 5 --out busy."""
     out = Path(args.out)
     bad = invalid_urls(args.urls or [])
     if bad and len(bad) == len(args.urls or []) and not getattr(args, "profile", None):
         for url in bad:
             print(explain(f"invalid URL: {url}", subject=url), file=sys.stderr)
         return EXIT_USAGE
+    try:
+        with crawl_lock(out):
+            return _locked_crawl(args, out, extra_settings)
+    except OutputBusy as exc:
+        say_error(explain(exc))
+        return EXIT_BUSY
+
+
+def _locked_crawl(args: argparse.Namespace, out: Path, extra_settings: dict | None) -> int:
     stats_file = out / "reports" / "crawl-stats.json"
     stats_file.unlink(missing_ok=True)
     watched = {**(extra_settings or {}), "PRESSROOM_PARENT_PID": os.getpid()}  # scraper.parentwatch

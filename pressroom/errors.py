@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 BAD_URL, UNREACHABLE, ROBOTS, UNREADABLE, DISK_FULL, PERMISSION, HTTP, OTHER = (
     "bad-url", "unreachable", "robots.txt", "unreadable-input", "disk-full", "permission", "http-status", "other")
 USAGE, DAMAGED, PORT_IN_USE, BROKEN_PIPE = "usage", "damaged-dataset", "port-in-use", "broken-pipe"
+ROBOTS_FETCH, BUSY, OVER_BUDGET = "robots.txt-unreadable", "output-busy", "over-budget"
 
 
 class UsageError(Exception):
@@ -28,13 +29,24 @@ class DamagedDataset(Exception):
         super().__init__(f"{path}: {reason}")
         self.path, self.reason = str(path), reason
 
+class OutputBusy(Exception):
+    """Another run holds the lock of an output folder; `path` is the lock file, `holder` what it says."""
+
+    def __init__(self, path, holder: str = ""):
+        super().__init__(f"{path}: held{f' by {holder}' if holder else ''}")
+        self.path, self.holder = str(path), holder
+
+
 INPUT_FORMATS = "raw .parquet, .html[.gz] folders, .warc[.gz], .jsonl, .txt"
 
 # Ordered: the first kind whose pattern matches "TypeName: message" wins.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (DISK_FULL, re.compile(r"No space left on device|ENOSPC|Disk quota exceeded|\[Errno (28|122)\]", re.I)),
     (PERMISSION, re.compile(r"PermissionError|Permission denied|Operation not permitted|\[Errno (1|13)\]", re.I)),
-    (ROBOTS, re.compile(r"robots\.txt|robotstxt", re.I)),
+    (OVER_BUDGET, re.compile(r"^BudgetExceeded: ")),
+    (ROBOTS_FETCH, re.compile(r"robots\.txt fetch failed", re.I)),
+    # a refusal ("Forbidden by robots.txt"), not any message naming a robots.txt URL (a timeout fetching it)
+    (ROBOTS, re.compile(r"(?<!/)robots\.txt|robotstxt", re.I)),
     (BAD_URL, re.compile(r"Missing scheme|Unsupported URL scheme|invalid URL|not a valid URL|InvalidURL|"
                          r"URL has an invalid label|unknown url type", re.I)),
     (UNREACHABLE, re.compile(r"DNSLookupError|CannotResolveHostError|DNS lookup failed|Name or service not known|nodename nor servname|"
@@ -84,6 +96,8 @@ def _kind_of(message: str, exc: BaseException | None = None) -> str:
         return USAGE
     if isinstance(exc, DamagedDataset):
         return DAMAGED
+    if isinstance(exc, OutputBusy):
+        return BUSY
     if isinstance(exc, OSError) and exc.errno in _ERRNO_KINDS:
         return _ERRNO_KINDS[exc.errno]
     if isinstance(exc, PermissionError):
@@ -108,7 +122,7 @@ def diagnose(problem: object, subject: str | None = None) -> Problem:
     if isinstance(problem, BaseException):
         text = str(problem) or (problem.args[0] if problem.args else "")
         message = f"{type(problem).__name__}: {text}".rstrip(": ")
-        found = problem.path if isinstance(problem, DamagedDataset) else _subject_of(problem)
+        found = problem.path if isinstance(problem, DamagedDataset | OutputBusy) else _subject_of(problem)
         return Problem(_kind_of(message, problem), message, subject or found)
     message = str(problem)
     return Problem(_kind_of(message), message, subject)
@@ -140,6 +154,10 @@ def explain(problem: object, subject: str | None = None) -> str:
         reason = getattr(_unwrap(problem), "reason", _reason(p.message))
         return (f"damaged Parquet file in the output: {where} ({reason}) — move it out of the dataset "
                 "(e.g. mkdir -p OUT/.quarantine && mv FILE OUT/.quarantine/), then rerun; no file was changed")
+    if p.kind == BUSY:
+        holder = getattr(_unwrap(problem), "holder", "")
+        return (f"another crawl is already writing to this output folder (lock {where}"
+                f"{f', held by {holder}' if holder else ''}) — wait for it to end, or pass another --out")
     if p.kind == PORT_IN_USE:
         return f"port already in use: {where} — pick another with --port, or --port 0 for a free one"
     if p.kind == BROKEN_PIPE:
@@ -150,6 +168,13 @@ def explain(problem: object, subject: str | None = None) -> str:
     if p.kind == UNREACHABLE:
         return (f"cannot reach {_host(p.subject)} ({_reason(p.message)}) — check the address and your network, "
                 "then rerun with --resume to continue where it stopped")
+    if p.kind == OVER_BUDGET:
+        return (f"page over its time budget: {where}: {_reason(p.message)} — left out of the run; raise "
+                "page_budget_s in the [clean] table of --config to give slow pages more time")
+    if p.kind == ROBOTS_FETCH:
+        reason = p.message.split("(", 1)[1].rstrip(")") if "(" in p.message else p.message
+        return (f"could not fetch robots.txt of {_host(p.subject)} ({_reason(reason)}) — nothing was refused by it; "
+                "check the address and your network, then rerun with --resume")
     if p.kind == ROBOTS:
         return (f"{where} is disallowed by the site's robots.txt, so pressroom skipped it — "
                 "crawl the allowed paths, or ask the site owner for permission")

@@ -166,3 +166,46 @@ def in_date_range(when: datetime | None, since: datetime | None, until: datetime
         return True
     when = when if when.tzinfo else when.replace(tzinfo=UTC)
     return (since is None or when >= since) and (until is None or when < until)
+
+
+# Page chrome that changes when the site changes, not when the release does ("latest posts" widgets, menus);
+# header and footer only outside the article (an article's own header holds its title and date).
+_CHROME_XPATH = ("descendant-or-self::*[self::nav or self::aside or self::form or self::script or self::style or "
+                 "self::noscript or self::template or self::iframe or @role='navigation' or @role='banner' or "
+                 "@role='contentinfo' or @role='complementary' or @role='search' or "
+                 "((self::header or self::footer) and not(ancestor::article or ancestor::main))]")
+
+
+def main_content_hash(page: Selector) -> str | None:
+    """A hash of the page's main content: the text of its <main> (else its first <article>, else <body>),
+    without navigation, sidebars (<aside>), forms, scripts and the site's header / footer, normalised as
+    duplicate detection sees text. Two fetches of a release with the same hash hold the same release,
+    whatever a sidebar list, a menu or the markup around it says. None when the page shows no such text
+    (a script-rendered page): then only its bytes can tell a change."""
+    import copy
+
+    from cleaning.core.text import content_hash, normalise_for_hash
+
+    root = page.root
+    region = None
+    if hasattr(root, "xpath"):
+        for path in ("//main", "//article", "//body"):
+            if found := root.xpath(path):
+                region = found[0]
+                break
+    if region is None:
+        return None
+    region = copy.deepcopy(region)
+    for element in region.xpath(_CHROME_XPATH):
+        parent = element.getparent()
+        if parent is None:  # the region itself is chrome (an <article> inside <aside>?): keep it
+            continue
+        if element.tail:  # the text after a removed element belongs to its parent
+            previous = element.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + element.tail
+            else:
+                parent.text = (parent.text or "") + element.tail
+        parent.remove(element)
+    text = " ".join(region.itertext())
+    return content_hash(text) if normalise_for_hash(text) else None

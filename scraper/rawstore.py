@@ -2,7 +2,9 @@
 
 Also the memory of earlier runs: `RawStoreIndex` holds, per URL, what the newest stored
 row says (validators and content hash), which is all incremental re-crawls and
-resumes need. Temp files (leading dot) of a crashed batch are ignored.
+resumes need, and, read from the stored body when asked, the hash of its main content
+(`main_hash`): a page whose bytes changed but whose main content did not (a sidebar list,
+a menu) is unchanged. Temp files (leading dot) of a crashed batch are ignored.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class StoredPage:
     content_hash: str | None
     etag: str | None
     last_modified: str | None
+    file: str | None = None  # the batch file holding this row
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
@@ -45,6 +48,7 @@ class RawStoreIndex:
     def __init__(self, pages: dict[str, StoredPage] | None = None, unreadable: list[str] | None = None):
         self.pages = pages or {}
         self.unreadable = unreadable or []
+        self._main_hashes: dict[str, dict[tuple[str, str | None], str]] = {}  # file -> (url key, body sha1) -> hash
 
     @classmethod
     def load(cls, raw_dir: Path) -> "RawStoreIndex":
@@ -59,7 +63,7 @@ class RawStoreIndex:
             for row in table.to_pylist():
                 stamp = row["fetched_at"].timestamp() if row["fetched_at"] else 0.0
                 page = StoredPage(url=row["url"], is_release=bool(row["is_release"]), content_hash=row["content_hash"],
-                                  etag=row["etag"], last_modified=row["last_modified"])
+                                  etag=row["etag"], last_modified=row["last_modified"], file=str(path))
                 for key in {url_key(row["url"]), url_key(row["final_url"] or row["url"])}:
                     if key not in newest or newest[key][0] <= stamp:
                         newest[key] = (stamp, page)
@@ -82,12 +86,45 @@ class RawStoreIndex:
                 headers["If-Modified-Since"] = page.last_modified
         return headers
 
+    def main_hash(self, url: str) -> str | None:
+        """scraper.discovery.main_content_hash of the newest stored copy of `url` (None: not stored, unreadable,
+        or no main text).
+
+        Computed from the stored body on first use, for every row of its batch file at once (one read per file).
+        """
+        page = self.get(url)
+        if page is None or page.file is None:
+            return None
+        if page.file not in self._main_hashes:
+            self._main_hashes[page.file] = _main_hashes_of(Path(page.file))
+        return self._main_hashes[page.file].get((url_key(url), page.content_hash))
+
     def change(self, url: str, new_hash: str) -> str:
         """'new' / 'changed' / 'unchanged' against the newest stored copy."""
         page = self.get(url)
         if page is None:
             return "new"
         return "unchanged" if page.content_hash == new_hash else "changed"
+
+
+def _main_hashes_of(path: Path) -> dict[tuple[str, str | None], str]:
+    """(url key, body sha1) -> main-content hash, for every row of one batch file that has main text."""
+    from cleaning.core.charset import decode_body
+    from scraper.discovery import main_content_hash, parse_html
+
+    try:
+        table = pq.read_table(path, columns=["url", "final_url", "body", "content_type", "content_hash"])
+    except (OSError, pa.ArrowException):
+        return {}
+    hashes = {}
+    for row in table.to_pylist():
+        if row["body"] is None:
+            continue
+        text, _ = decode_body(row["body"], row["content_type"] or "")
+        digest = main_content_hash(parse_html(text, row["final_url"] or row["url"]))
+        for key in {url_key(row["url"]), url_key(row["final_url"] or row["url"])} if digest else ():
+            hashes[(key, row["content_hash"])] = digest
+    return hashes
 
 
 class RawStoreWriter:

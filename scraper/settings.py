@@ -38,6 +38,7 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 RETRY_TIMES = 2
+PRESSROOM_HOST_MAX_FAILURES = 5  # timeouts / connection errors in a row before a host is given up (0: never)
 REDIRECT_MAX_TIMES = 10
 DEPTH_LIMIT = 0  # depth is counted by the spider (pagination does not deepen)
 PRESSROOM_MAX_DEPTH = 3  # link hops from a start page through pages that are neither releases nor listings
@@ -67,6 +68,7 @@ PRESSROOM_PARENT_CHECK_S = 1.0
 PRESSROOM_PROGRESS_SINK = None  # a progress factory or its import path (scraper.progress); None: plain lines
 
 DOWNLOADER_MIDDLEWARES = {
+    "scraper.middlewares.HostGiveUpMiddleware": 560,  # inside RetryMiddleware (550): sees each attempt fail
     "scraper.middlewares.CrawlDelayMiddleware": 590,
     "scraper.middlewares.RedirectLoopMiddleware": 610,  # outside RedirectMiddleware (600): sees each 3xx first
 }

@@ -5,6 +5,10 @@ A step is `fn(doc, opts, stats) -> Document`. `run_steps` records, per step name
 reports/clean-stats.json). A step that raises is recorded as an error of that step, with its
 traceback; a required step's failure drops the document (the error says where), an optional
 step's failure (an enrichment such as quotes) leaves the document as the step found it.
+
+A page has `opts.page_budget_s` seconds for all its steps, a soft deadline checked between
+steps: a page past it with steps still to run is dropped, recorded as an error of the step
+that used up the budget (`BudgetExceeded`, counted in `step/<name>/over_budget`); the run goes on.
 """
 
 from __future__ import annotations
@@ -24,6 +28,10 @@ StepFn = Callable[[Document, CleanOptions, Stats], Document]
 
 class StepFailed(Exception):
     """A required step raised; already recorded in Stats, so the caller only drops the document."""
+
+
+class BudgetExceeded(Exception):
+    """A page's steps ran past its time budget (CleanOptions.page_budget_s)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +58,15 @@ def record_failure(stats: Stats, input_: str, step: str, exc: BaseException) -> 
 
 
 def run_steps(doc: Document, steps: Sequence[Step], opts: CleanOptions, stats: Stats) -> Document:
-    for step in steps:
+    start = time.monotonic()
+    for i, step in enumerate(steps):
+        if i and opts.page_budget_s and (spent := time.monotonic() - start) > opts.page_budget_s:
+            done = steps[i - 1].name
+            stats.inc(f"step/{done}/over_budget")
+            stats.error(doc.input, done, f"{BudgetExceeded.__name__}: {spent:.1f} s after step {done!r}, over the "
+                        f"page budget of {opts.page_budget_s:g} s (page_budget_s); steps not run: "
+                        + ", ".join(s.name for s in steps[i:]))
+            raise StepFailed(done)
         with timed(stats, step.name):
             try:
                 doc = step.fn(doc, opts, stats)

@@ -12,6 +12,7 @@ and sites). Pages trafilatura gives up on (tiny ones) get `main` from landmarks 
 from __future__ import annotations
 
 from cleaning.core.charset import looks_binary
+from cleaning.core.htmldepth import MAX_HTML_DEPTH, cap_depth
 from cleaning.extract.blocks import norm_space, walk_page
 from cleaning.extract.cfemail import decode_cfemails
 from cleaning.core.options import CleanOptions
@@ -67,7 +68,10 @@ def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -
 
     Bad input never raises: a binary or block-less page gives an empty Document flagged
     "binary" / "no-blocks" and a stats error; a page over `opts.max_input_bytes` characters
-    is cut to that size before parsing and flagged "truncated".
+    is cut to that size before parsing and flagged "truncated"; elements nested deeper than
+    MAX_HTML_DEPTH are cut out before parsing (cleaning.core.htmldepth), the page flagged
+    "depth_capped" and its main content guessed without the witness. Both are counted
+    (`extract/truncated`, `extract/depth_capped`) and noted with the page's name.
     """
     from selectolax.lexbor import LexborHTMLParser
 
@@ -77,19 +81,28 @@ def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -
         html = html[: opts.max_input_bytes]
         flags.append("truncated")
         stats.inc("extract/truncated")
+        stats.note("truncated", {"input": rec.input, "url": rec.url, "chars": len(rec.html or ""),
+                                 "kept": opts.max_input_bytes})
     if looks_binary(html):
         stats.error(rec.input, "extract", "binary content, not HTML")
         return Document(doc_id=doc_id_for(html), input=rec.input, source=rec.source, url=rec.url,
                         site=rec.site or opts.site or registered_domain(rec.url), fetched_at=rec.fetched_at,
                         feed=rec.feed, flags=[*flags, "binary"])
     html = decode_cfemails(html)
+    capped = cap_depth(html)
+    if capped.capped:
+        html = capped.html
+        flags.append("depth_capped")
+        stats.inc("extract/depth_capped")
+        stats.note("depth_capped", {"input": rec.input, "url": rec.url, "depth": capped.max_depth,
+                                    "kept_depth": MAX_HTML_DEPTH})
     tree = LexborHTMLParser(html)
     meta = extract_page_meta(tree, rec.url, html)
     base_url = rec.url or meta.canonical_url
     walker = walk_page(tree, base_url)
     blocks = walker.blocks
     if blocks:
-        witnesses = main_witnesses(html, rec, stats)
+        witnesses = None if capped.capped else main_witnesses(html, rec, stats)
         if witnesses:
             blocks = extend_main_along_paths(walker.settle_hints(mark_main(blocks, witnesses, stats)), stats)
         else:  # tiny or odd pages trafilatura gives up on

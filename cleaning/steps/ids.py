@@ -5,7 +5,9 @@ all documents of a run (a merge, like the site model's): when pages fetched at d
 with different text claim one canonical, the canonical does not identify them, so each is kept
 under its own URL (`ids/canonical_clash`). Inputs still sharing an id are one page (the same
 URL fetched twice, or one canonical with the same text, or a dump with the same content): the
-newest fetch is kept (the last input on a tie), the others leave the run. Both go to the stats
+newest fetch is kept, then (same fetch time, or none) the one with the greater text hash, then
+the greater input name: never input order, so every order of the inputs keeps the same one.
+The others leave the run. Both go to the stats
 list `ids`, which lands in reports/clean-stats.json with which input was kept and why.
 """
 
@@ -59,7 +61,8 @@ def id_claims(docs: Sequence[Document], opts: CleanOptions) -> list[IdClaim]:
 
 
 def _newest(claim: IdClaim) -> tuple:
-    return (claim.fetched_at or _EPOCH, claim.order)
+    """The kept claim of a shared id is the max: latest fetch, then content hash, then input name."""
+    return (claim.fetched_at or _EPOCH, claim.text_hash, claim.input)
 
 
 def resolve_ids(batches: Iterable[list[IdClaim]], stats: Stats) -> IdDecisions:
@@ -93,11 +96,12 @@ def resolve_ids(batches: Iterable[list[IdClaim]], stats: Stats) -> IdDecisions:
                 continue
             dropped.add(c.input)
             if c.own_url and c.own_url == kept.own_url:
-                why = "same URL fetched more than once: the newest fetch kept"
+                why = ("same URL fetched more than once: the newest fetch kept" if c.fetched_at != kept.fetched_at
+                       else "same URL fetched more than once, at the same time: kept by content hash")
             elif c.own_url and kept.own_url:
                 why = "same rel=canonical and the same text: the newest fetch kept"
             else:
-                why = "same content: the last input kept"
+                why = "same content: kept by fetch time, then content hash, then input name"
             stats.inc("ids/shared")
             stats.note("ids", {"doc_id": doc_id, "kept": kept.input, "dropped": c.input, "why": why})
     return IdDecisions(renamed, frozenset(dropped))

@@ -25,7 +25,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from cleaning.profiles import load_profile
 from cleaning.core.schema import FeedEntry
 from scraper.discovery import (add_links, in_date_range, is_binary, is_listing_page, is_release_page, link_kind,
-                               parse_html, read_signals)
+                               main_content_hash, parse_html, read_signals)
 from cleaning.core.charset import decode_body
 from scraper.feeds import looks_like_feed, parse_feed
 from scraper.items import RawPage
@@ -326,6 +326,9 @@ class PressSpider(scrapy.Spider):
             return
         digest = content_hash(body)
         change = self.store.change(requested, digest)
+        if change == "changed" and (main := main_content_hash(page)) and self.store.main_hash(requested) == main:
+            change = "unchanged"  # the bytes differ (a sidebar, a menu), the release does not: no second copy
+            self._inc("unchanged_main_content")
         self._inc(change)
         if change == "unchanged":
             return
@@ -408,7 +411,9 @@ class PressSpider(scrapy.Spider):
             return
         message = str(exc)
         if isinstance(exc, IgnoreRequest):
-            if "robots" in message.lower():
+            if message.startswith("host given up"):  # scraper.middlewares.HostGiveUpMiddleware (its failures: errors)
+                self._skip("host_given_up", url)
+            elif "robots" in message.lower():
                 self._skip("robots_txt", url)
                 self._note_problem(url, f"IgnoreRequest: {message}")
             elif "redirect loop" in message.lower():  # scraper.middlewares.RedirectLoopMiddleware
@@ -430,6 +435,9 @@ class PressSpider(scrapy.Spider):
             kind = "too_large"
         else:
             kind = type(exc).__name__
+        if urlsplit(url).path == "/robots.txt":  # not a refusal: the site's rules could not be read
+            self._error("robots_fetch_failed", url, f"robots.txt fetch failed ({type(exc).__name__}: {message})")
+            return
         self._error(kind, url, f"{type(exc).__name__}: {message}")
 
     def closed(self, reason):

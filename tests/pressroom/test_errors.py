@@ -154,3 +154,46 @@ def test_scrapy_cannot_resolve_host_is_unreachable():
            "error": "CannotResolveHostError: DNS lookup failed: no results for hostname lookup: press.example.invalid."}
     assert classify(err) == UNREACHABLE
     assert explain(err).startswith("cannot reach press.example.invalid (")
+
+
+def test_a_failure_fetching_robots_txt_is_not_a_refusal():
+    from pressroom.errors import classify
+
+    timeout = "DownloadTimeoutError: Getting https://example.org/robots.txt took longer than 30.0 seconds."
+    assert classify(timeout) == "unreachable"  # it names a robots.txt URL, it refuses nothing
+    line = explain({"input": "https://example.org/robots.txt", "error": f"robots.txt fetch failed ({timeout})"})
+    assert line.startswith("could not fetch robots.txt of example.org (Getting https://example.org/robots.txt took")
+    assert "disallowed" not in line
+    assert "disallowed by the site's robots.txt" in explain("IgnoreRequest: Forbidden by robots.txt",
+                                                            subject="https://example.org/private/")
+
+
+def test_a_busy_output_folder_is_one_line_naming_the_lock():
+    from pressroom.errors import OutputBusy
+
+    line = explain(OutputBusy("/data/out/.crawl.lock", "pid 4242"))
+    assert line == ("another crawl is already writing to this output folder (lock /data/out/.crawl.lock, held by "
+                    "pid 4242) — wait for it to end, or pass another --out")
+
+
+def test_a_tiny_page_budget_from_the_config_drops_each_page_with_one_line(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in (1, 2):
+        (folder / f"r{i}.html").write_text(f"<html><body><main><h1>Release {i}</h1><p>Release {i} says something "
+                                           "about the programme for rural schools.</p></main></body></html>")
+    config = tmp_path / "cfg.toml"
+    config.write_text("[clean]\npage_budget_s = 1e-9\n")
+    proc = subprocess.run([sys.executable, "-m", "pressroom", "clean", str(folder), "--out", str(tmp_path / "out"),
+                           "--config", str(config), "-q"], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 3, proc.stderr[-2000:]  # nothing produced, no crash
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("page over its time budget")]
+    assert len(lines) == 2 and all("after step 'strip'" in line and "page_budget_s" in line for line in lines)
+    errors = json.loads((tmp_path / "out" / "reports" / "clean-stats.json").read_text())["errors"]
+    assert sorted(Path(e["input"]).name for e in errors) == ["r1.html", "r2.html"]
+    assert {e["step"] for e in errors} == {"strip"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import signal
 import subprocess
@@ -76,3 +77,44 @@ def test_sigkill_then_resume_stores_every_release_once(tmp_path):
     rows = read_raw(out)
     assert sorted(paths(rows)) == sorted(r.path for r in srv.site.releases)  # every release, exactly once
     assert refetched == []  # what the killed run stored is not fetched again
+
+
+def _with_new_sidebar_teaser(site, href: str):
+    """Every page's "latest news" widget gains one teaser (to `href`), as when a WordPress site publishes a post."""
+    import re
+
+    widget = re.compile(rb'(<section class="widget latest-news"><h2 class="widget-title">[^<]*</h2>\s*<ul>)')
+    pages = dict(site.pages)
+    changed = 0
+    for path, page in pages.items():
+        teaser = (b'<li class="teaser"><a href="' + href.encode() + b'"><span class="kicker">France.</span> '
+                  b'A brand new post</a>\n<p class="teaser-excerpt">Its first lines.</p></li>')
+        body, n = widget.subn(rb"\1\n" + teaser, page.body)
+        if n:
+            pages[path] = dataclasses.replace(page, body=body)
+            changed += 1
+    assert changed > len(site.releases)  # the widget is on every release (and the listings)
+    return dataclasses.replace(site, pages=pages)
+
+
+def test_a_sidebar_change_alone_is_no_change_of_the_release(tmp_path):
+    out = tmp_path / "out"
+    with serve_sample("default") as srv:
+        first = run_pressroom("crawl", srv.base_url + "/", "--out", str(out), "--fast", "-q")
+        assert first.returncode == 0, first.stderr[-2000:]
+        releases = [r.path for r in srv.site.releases]
+        edited = releases[2]
+        srv.site = _with_new_sidebar_teaser(with_edited_releases(srv.site, [edited]), releases[0])
+        before = len(srv.requests)
+        second = run_pressroom("crawl", srv.base_url + "/", "--out", str(out), "--fast")
+        assert second.returncode == 0, second.stderr[-2000:]
+        later = srv.requests[before:]
+
+    # every release's bytes changed (new ETag, so downloaded again), but only one release did
+    assert all(200 in [r.status for r in later if r.path == p] for p in releases)
+    assert f"new / changed / unchanged   0 / 1 / {len(releases) - 1}" in second.stdout
+    stats = json.loads((out / "reports" / "crawl-stats.json").read_text())
+    assert stats["pressroom/unchanged_main_content"] == len(releases) - 1
+    by_path = Counter(paths(read_raw(out)))
+    assert {p: n for p, n in by_path.items() if n != 1} == {edited: 2}  # no second copy of unchanged releases
+    assert sorted(by_path) == sorted(releases)

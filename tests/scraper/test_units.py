@@ -242,3 +242,30 @@ def test_meta_charset_decides_when_the_header_has_none():
     assert text in decoded and encoding == "iso8859-2"
     koi = f'<meta http-equiv="Content-Type" content="text/html; charset=koi8-r"><p>Привет, мир</p>'.encode("koi8-r")
     assert "Привет, мир" in decode_body(koi, None)[0]
+
+
+def test_main_content_hash_ignores_chrome_and_sees_the_release():
+    from scraper.discovery import main_content_hash, parse_html
+
+    def page(sidebar: str, body: str, title: str = "Title") -> str:
+        return (f"<html><body><header>Site <nav><a href='/'>Home</a></nav></header><main><article><header><h1>{title}"
+                f"</h1></header><p>{body}</p></article></main><aside><ul><li>{sidebar}</li></ul></aside>"
+                "<footer>© site</footer><script>var t = 1;</script></body></html>")
+
+    def digest(html: str) -> str:
+        return main_content_hash(parse_html(html, "https://ex.org/a/"))
+
+    base = digest(page("Latest: post one", "The release text."))
+    assert digest(page("Latest: post two", "The release text.")) == base  # only the sidebar changed
+    assert digest(page("Latest: post one", "The release text.").replace("Home", "Accueil")) == base
+    assert digest(page("Latest: post one", "The release text, updated.")) != base
+    assert digest(page("Latest: post one", "The release text.", title="New title")) != base  # the article's header
+    no_main = "<html><body><nav>Menu</nav><p>Text of a page without main.</p><aside>{}</aside></body></html>"
+    assert digest(no_main.format("a")) == digest(no_main.format("b")) != digest(no_main.format("a").replace("Text", "T"))
+
+
+def test_a_page_without_main_text_has_no_main_content_hash():
+    from scraper.discovery import main_content_hash, parse_html
+
+    shell = "<html><body><nav>Menu</nav><main><div id='app'></div></main><script>render()</script></body></html>"
+    assert main_content_hash(parse_html(shell, "https://ex.org/a/")) is None  # only its bytes tell

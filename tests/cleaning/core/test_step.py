@@ -50,3 +50,41 @@ def test_clean_stats_json_has_time_and_counts_for_every_step(tmp_path):
     counts = json.loads((tmp_path / "out" / "reports" / "clean-stats.json").read_text())["counts"]
     for name in ["extract", "strip", *(step.name for step in DOCUMENT_STEPS)]:
         assert counts[f"step/{name}/documents"] >= 1 and f"step/{name}/time_us" in counts, name
+
+
+def test_a_page_over_its_time_budget_is_an_error_of_the_step_that_used_it_up():
+    import dataclasses
+    import time
+
+    def slow(doc, opts, stats):
+        time.sleep(0.05)
+        return doc
+
+    never = Step("never", lambda d, o, s: pytest.fail("a step after the budget ran out was run"))
+    opts = dataclasses.replace(DEFAULT_OPTIONS, page_budget_s=0.01)
+    stats = Stats()
+    with pytest.raises(StepFailed):
+        run_steps(_doc(), (Step("slow", slow), never), opts, stats)
+    [error] = stats.errors
+    assert error["input"] == "in.txt" and error["step"] == "slow"
+    assert error["error"].startswith("BudgetExceeded:") and "never" in error["error"]
+    assert stats["step/slow/over_budget"] == 1 and stats["slow/errors"] == 1
+    # a page within its budget goes through the same steps; the last step may end past it (soft deadline)
+    fast = Step("fast", lambda d, o, s: d.replace(title="T"))
+    assert run_steps(_doc(), (fast, fast, Step("slow", slow)), opts, stats).title == "T"
+    assert len(stats.errors) == 1
+
+
+def test_a_tiny_page_budget_drops_each_page_with_an_error_and_the_run_goes_on():
+    import dataclasses
+
+    from cleaning.pipeline import clean_pages
+
+    pages = [{"url": f"https://ex.org/{i}/", "html": f"<html><body><p>Page {i} has a sentence or two of text.</p>"
+                                                      "</body></html>"} for i in range(3)]
+    stats = Stats()
+    records = list(clean_pages(pages, dataclasses.replace(DEFAULT_OPTIONS, page_budget_s=1e-9), stats))
+    assert records == []
+    assert sorted(e["input"] for e in stats.errors) == [p["url"] for p in pages]
+    assert {e["step"] for e in stats.errors} == {"strip"} and stats["step/strip/over_budget"] == 3
+    assert len(list(clean_pages(pages, DEFAULT_OPTIONS, Stats()))) == 3  # the default budget keeps them

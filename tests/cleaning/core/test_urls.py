@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from cleaning.core.stats import Stats
@@ -118,3 +120,25 @@ def test_malformed_canonical_is_ignored_not_the_page():
 def test_unsafe_query_characters_are_encoded_once():
     assert canonical_url("https://ex.org/forum/?threads/a b.1/&q=é") == \
         canonical_url("https://ex.org/forum/?q=%C3%A9&threads/a%20b.1/") == "https://ex.org/forum/?q=%C3%A9&threads/a%20b.1/"
+
+
+def test_one_url_given_twice_keeps_the_same_copy_whatever_the_input_order():
+    from datetime import UTC, datetime
+
+    from cleaning.core.schema import SourceRecord
+    from cleaning.pipeline import clean_sources
+
+    url = "https://ex.org/news/a/"
+    old = SourceRecord(input="old.html", source="html", url=url, fetched_at=datetime(2025, 1, 1, tzinfo=UTC),
+                       html=page("A", "The release as first published, before its correction."))
+    new = SourceRecord(input="new.html", source="html", url=url, fetched_at=datetime(2025, 2, 1, tzinfo=UTC),
+                       html=page("A", "The release as corrected a month later, with new figures."))
+    undated = [dataclasses.replace(r, fetched_at=None) for r in (old, new)]
+    for pair, kept in (((old, new), "new.html"), ((new, old), "new.html")):  # the latest fetch wins
+        stats = Stats()
+        [record] = list(clean_sources(list(pair), stats=stats))
+        assert record["input"] == kept and stats["ids/shared"] == 1
+        assert stats.to_dict()["notes"]["ids"][0]["dropped"] == ({"old.html", "new.html"} - {kept}).pop()
+    # no fetch time: the content hash decides, the same in both orders
+    kept = {next(iter(clean_sources(list(pair), stats=Stats())))["input"] for pair in (undated, undated[::-1])}
+    assert len(kept) == 1
