@@ -71,11 +71,30 @@ def pull_candidates(texts: list[str], kinds: list[str], lex: QuoteLexicon,
                     best = (share, (j, s, e))
         if best is None:
             continue
-        line = None
-        if i + 1 < len(texts) and attribution_line(texts[i + 1], lex) is not None and len(tokens[i + 1]) < 40:
-            line = i + 1
-        out[i] = (best[1], line)
+        out[i] = (best[1], _name_line(texts, tokens, i, best[1][0], lex))
     return out
+
+
+CREDIT_MAX_WORDS = 12  # a credit line under a pull quote ("News industry analyst Ken Doctor")
+
+
+def _name_line(texts: list[str], tokens: list[list[str]], i: int, source: int, lex: QuoteLexicon) -> int | None:
+    """The line under pull quote `i` naming who said it, or None.
+
+    A "Name, role" line, or a short credit with no sentence end whose last two words (the name)
+    the repeated paragraph names too: "News industry analyst Ken Doctor" under a quote that
+    paragraph gives to "veteran industry analyst Ken Doctor".
+    """
+    k = i + 1
+    if k >= len(texts) or len(tokens[k]) >= 40:
+        return None
+    if attribution_line(texts[k], lex) is not None:
+        return k
+    credit = tokens[k]
+    if not 2 <= len(credit) <= CREDIT_MAX_WORDS or texts[k].rstrip().endswith((".", "!", "?", ":", ";", "»", "”", '"')):
+        return None
+    name, said = credit[-2:], tokens[source]
+    return k if any(said[p:p + 2] == name for p in range(len(said) - 1)) else None
 
 
 def _in_order_share(wanted: list[str], sentence: list[str]) -> float:

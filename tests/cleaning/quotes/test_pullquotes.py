@@ -58,3 +58,20 @@ def test_a_plain_paragraph_repeating_a_plain_sentence_stays_in_the_body():
     """Without a body quote or markup, a short paragraph that repeats a sentence is only a summary line."""
     doc = _attribute([(PLAIN, "paragraph"), ("Relief supplies have been held at the ports for more than ten days", "paragraph")])
     assert len(doc.paragraphs) == 2 and not any(q.kind == "pull" for q in doc.quotes)
+
+
+def test_a_credit_line_naming_whom_the_repeated_paragraph_names_is_the_name_line():
+    """NPR's <div class="Quote-attribution">: role first, no comma, so no "Name, role" line; the name decides."""
+    said = ("“Since 2008, there hasn’t been a single year of revenue gain in the newspaper industry as a whole,” "
+            "says veteran industry analyst Ken Doctor.")
+    texts = [said, "Since 2008, there hasn’t been a single year of revenue gain in the newspaper industry as a whole.",
+             "News industry analyst Ken Doctor", PLAIN]
+    found = pull_candidates(texts, ["paragraph", "quote", "quote", "paragraph"], quote_lexicon())
+    assert list(found) == [1] and found[1][1] == 2
+    doc = _attribute(list(zip(texts, ["paragraph", "quote", "quote", "paragraph"])))
+    assert [p.text for p in doc.paragraphs] == [said, PLAIN]
+    assert not any("Ken Doctor" == q.text.strip() or q.text.startswith("News industry") for q in doc.quotes)
+    # a short line naming someone else is no credit of this quote
+    other = pull_candidates([said, texts[1], "Photo by Jane Smith", PLAIN], ["paragraph", "quote", "caption", "paragraph"],
+                            quote_lexicon())
+    assert other[1][1] is None
