@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from cleaning.lexicon import Cues, cues, fold_cue
 from cleaning.core.options import CleanOptions
-from cleaning.core.schema import Block, BlockKind, Document, Paragraph, Reason, Removed, Teaser
+from cleaning.core.schema import (CHROME_ON_SIGHT, HINT_REASONS, Block, BlockKind, Document, Hint, Paragraph, Reason,
+                                  Removed, Teaser)
 from cleaning.core.stats import Stats
 from cleaning.core.text import ends_with_ellipsis, has_email, has_phone
 from cleaning.quotes.lexicon import QuoteLexicon, quote_lexicon
@@ -25,12 +26,9 @@ from cleaning.quotes.speakers import attribution_line
 _TITLE_END = (".", ":", ";", ",")
 _CONTACT_WORD = re.compile(r"\b(?:contact\w*|kontakt\w*|contatt\w*|press\w*|media|médias?|journalist\w*)\b")
 _BODY_CHROME_CHARS = 160  # longer lines in the body are prose even when they mention donations or cookies
-_LEAD_HINTS = {"lead", "chapo", "chapeau", "standfirst", "summary", "intro", "excerpt"}
-_TEASER_HINTS = {"teaser", "related", "card", "latest", "more"}
-_NAV_HINTS = {"nav", "header", "footer", "breadcrumb", "menu", "sidebar", "aside", "pagination", "skip", "search",
-              "form", "tags", "comments", "hidden", "byline", "date"}
-_HINT_REASONS = {"cookie": Reason.COOKIE, "banner": Reason.BANNER, "donate": Reason.BANNER, "newsletter": Reason.BANNER,
-                 "ad": Reason.BANNER, "share": Reason.SHARE}
+_TEASER_HINTS = frozenset((Hint.TEASER, Hint.RELATED, Hint.CARD))
+_NAV_HINTS = frozenset((Hint.NAV, Hint.HEADER, Hint.FOOTER, Hint.BREADCRUMB, Hint.ASIDE, Hint.SEARCH, Hint.FORM,
+                        Hint.TAGS, Hint.COMMENTS, Hint.HIDDEN, Hint.BYLINE, Hint.DATE))
 
 
 # ------------------------------------------------------------------ text shapes
@@ -73,7 +71,7 @@ def kicker_label(block: Block) -> str | None:
     Only short blocks count: a "kicker" hint can leak from a container class onto a whole article.
     """
     text = block.text.strip()
-    if "kicker" not in block.hints or len(text) > 40 or len(text.split()) > 4:
+    if Hint.KICKER not in block.hints or len(text) > 40 or len(text.split()) > 4:
         return None
     return text.rstrip(" .:|–—-") or None
 
@@ -107,9 +105,9 @@ def _drop_reason(block: Block, lexicon: Cues, in_body: bool = False) -> Reason |
     tracking may well say that a company "uses cookies".
     """
     hints = set(block.hints)
-    for hint, reason in _HINT_REASONS.items():
+    for hint in CHROME_ON_SIGHT:  # chrome wherever it stands (see HINT_REASONS for why only these)
         if hint in hints:
-            return reason
+            return HINT_REASONS[hint]
     text = block.text
     if lexicon.feed_footer(text):
         return Reason.FEED_FOOTER
@@ -119,7 +117,7 @@ def _drop_reason(block: Block, lexicon: Cues, in_body: bool = False) -> Reason |
         return Reason.COOKIE
     if lexicon.is_share(text):
         return Reason.SHARE
-    if hints & _NAV_HINTS and not hints & (_TEASER_HINTS | _LEAD_HINTS | {"contact"}):
+    if hints & _NAV_HINTS and not hints & (_TEASER_HINTS | {Hint.LEAD, Hint.CONTACT}):
         return Reason.NAVIGATION
     if lexicon.is_navigation(text):
         return Reason.NAVIGATION
@@ -282,7 +280,7 @@ def _hinted_teasers(blocks: list[Block], lexicon: Cues) -> tuple[list[tuple[int,
         text = block.text.strip()
         if lexicon.is_teaser_heading(text):
             continue
-        if "snippet" in block.hints and current and current.get("title") and current.get("snippet") is None:
+        if Hint.SNIPPET in block.hints and current and current.get("title") and current.get("snippet") is None:
             current["snippet"] = text
         elif block.href and not kicker_label(block) and (
                 current is None or current.get("title") or block.kind == BlockKind.HEADING):
@@ -313,7 +311,7 @@ def _pull_quotes(blocks: list[Block], has_hints: bool, qlex: QuoteLexicon) -> di
     markup sets apart as pull quotes (`wp-block-pullquote`, `<aside class="pullquote">`, ...)
     that do repeat a sentence nearby, whether or not the main-content witness kept them.
     """
-    marked = None if not has_hints else [i for i, b in enumerate(blocks) if "pullquote" in b.hints]
+    marked = None if not has_hints else [i for i, b in enumerate(blocks) if Hint.PULLQUOTE in b.hints]
     if marked == []:
         return {}
     found = pull_candidates([b.text for b in blocks], [b.kind.value for b in blocks], qlex, only=marked)
@@ -421,12 +419,12 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
             drop(i, Reason.TITLE if state == "head" else Reason.TEASER)
             i += 1
             continue
-        if hints & _LEAD_HINTS and state != "tail":
+        if Hint.LEAD in hints and state != "tail":
             if not stripped[i]:
                 out.lead.append(text)
             i += 1
             continue
-        if "notes" in hints and not stripped[i] and state in ("body", "notes"):
+        if Hint.NOTES in hints and not stripped[i] and state in ("body", "notes"):
             if lexicon.is_notes_heading(text) or block.kind == BlockKind.HEADING:
                 state = "notes"
             else:
@@ -443,7 +441,7 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
                 state = "tail"
             i += 1
             continue
-        end = i + 1 if "contact" in hints else (
+        end = i + 1 if Hint.CONTACT in hints else (
             _contact_run(blocks, i, title_at, lexicon) if _contact_cue_line(text, lexicon) else i)
         if end > i:
             for j in range(i, end):
