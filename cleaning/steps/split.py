@@ -19,6 +19,7 @@ from cleaning.core.schema import (CHROME_ON_SIGHT, HINT_REASONS, Block, BlockKin
                                   Removed, Teaser)
 from cleaning.core.stats import Stats
 from cleaning.core.text import ends_with_ellipsis, has_email, has_phone
+from cleaning.extract.kicker import split_kicker
 from cleaning.quotes.lexicon import QuoteLexicon, quote_lexicon
 from cleaning.quotes.pullquotes import pull_candidates
 from cleaning.quotes.speakers import attribution_line
@@ -38,31 +39,6 @@ def is_title_shaped(text: str) -> bool:
     stripped = text.strip()
     return (2 <= len(stripped.split()) and len(stripped) <= 300 and not stripped.endswith(_TITLE_END)
             and not ends_with_ellipsis(stripped))
-
-
-def split_kicker(title: str, lexicon: Cues | None = None) -> tuple[str | None, str]:
-    """("Monde", "L’Assemblée …") from "Monde. L’Assemblée …"; ("PRESS RELEASE", rest) from "PRESS RELEASE: rest"."""
-    lexicon = lexicon or cues()
-    title = re.sub(r"\s+", " ", title).strip()
-    prefixed = lexicon.kicker_prefix(title)
-    if prefixed and len(prefixed[1].split()) >= 2:
-        return prefixed
-    match = re.match(r"^(?P<kicker>[^.!?:«»\"“”]{2,40}?)\.\s+(?P<rest>\S.*)$", title)
-    if not match:
-        return None, title
-    kicker, rest = match.group("kicker").strip(), match.group("rest").strip()
-    words = kicker.split()
-    if (len(words) > (6 if _region_label(words) else 4) or not (kicker[0].isupper() or kicker[0].isdigit()) or fold_cue(kicker) in lexicon.abbreviations
-            or re.search(r"(?:^|\s)\w$", kicker) or len(rest.split()) < 2
-            or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "«\"“‘'")):
-        return None, title
-    return kicker, rest
-
-
-def _region_label(words: list[str]) -> bool:
-    """"Middle East and North Africa", "Latin America and the Caribbean": two capitalised names joined by "and"."""
-    return (any(w.lower() in ("and", "&", "et", "und", "y", "e", "en") for w in words)
-            and all(w[:1].isupper() for w in words if len(w) > 3))
 
 
 def kicker_label(block: Block) -> str | None:
