@@ -53,6 +53,66 @@ class SpeakerType(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Hint(StrEnum):
+    """What a block's ancestors (tag, ARIA role, class / id tokens) say it is.
+
+    Produced in one place, cleaning/extract/blocks.py (HINT_CUES, the landmarks); read by
+    split (roles), strip (naming a removal) and the witness. Every value here is produced.
+    """
+
+    HEADER = "header"
+    NAV = "nav"
+    BREADCRUMB = "breadcrumb"
+    FOOTER = "footer"
+    ASIDE = "aside"
+    FORM = "form"
+    SEARCH = "search"
+    DIALOG = "dialog"
+    ARTICLE_HEADER = "article-header"  # <header> / <footer> inside the article: its own, not site chrome
+    ARTICLE_FOOTER = "article-footer"
+    TEASER = "teaser"
+    CARD = "card"
+    RELATED = "related"
+    SNIPPET = "snippet"  # a card's excerpt
+    COOKIE = "cookie"
+    BANNER = "banner"
+    DONATE = "donate"
+    NEWSLETTER = "newsletter"
+    AD = "ad"
+    SHARE = "share"
+    CONTACT = "contact"
+    LEAD = "lead"
+    PULLQUOTE = "pullquote"
+    BYLINE = "byline"
+    DATE = "date"
+    KICKER = "kicker"
+    TITLE = "title"
+    TAGS = "tags"
+    COMMENTS = "comments"
+    NOTES = "notes"
+    HIDDEN = "hidden"
+    MOBILE = "mobile"  # responsive copies: no role of their own, but a hinted block is no bare paragraph
+    DESKTOP = "desktop"
+
+
+#: The one hint -> Reason map: which removal reason a hint names. Its two readers need different
+#: things of it, so each reads it its own way:
+#: - split drops a block on sight only for the hints in CHROME_ON_SIGHT (a cookie box or an ad is
+#:   chrome wherever it stands); a teaser, nav or contact hint there only opens a decision of its
+#:   own (teaser cards are parsed, contact lines kept in `contacts`, nav weighed against lead hints);
+#: - strip has already decided that a block goes (site frequency, repeat, sandwich) and only
+#:   names why: any hint of the map does, in the block's (sorted) hint order, after the text cues.
+HINT_REASONS: dict[Hint, Reason] = {
+    Hint.COOKIE: Reason.COOKIE, Hint.BANNER: Reason.BANNER, Hint.DONATE: Reason.BANNER,
+    Hint.NEWSLETTER: Reason.BANNER, Hint.AD: Reason.BANNER, Hint.SHARE: Reason.SHARE,
+    Hint.TEASER: Reason.TEASER, Hint.RELATED: Reason.TEASER,
+    Hint.NAV: Reason.NAVIGATION, Hint.HEADER: Reason.NAVIGATION, Hint.FOOTER: Reason.NAVIGATION,
+    Hint.BREADCRUMB: Reason.NAVIGATION, Hint.CONTACT: Reason.CONTACTS,
+}
+#: Hints that make a block chrome by themselves, in the order split tries them.
+CHROME_ON_SIGHT: tuple[Hint, ...] = (Hint.COOKIE, Hint.BANNER, Hint.DONATE, Hint.NEWSLETTER, Hint.AD, Hint.SHARE)
+
+
 class QuoteKind(StrEnum):
     DIRECT = "direct"
     INDIRECT = "indirect"
@@ -69,7 +129,7 @@ class Block:
     position: int = 0
     dom_path: str | None = None  # e.g. "html/body/main/article/p" (no indexes)
     href: str | None = None  # the block's main link, when it is (mostly) a link
-    hints: tuple[str, ...] = ()  # landmark/class cues: "nav", "footer", "aside", "teaser", "lead", ...
+    hints: tuple[Hint, ...] = ()  # landmark / class cues (Hint), sorted
     main: bool = True  # inside the main content as judged by the extractor
     # strip's verdict: this block is boilerplate, for this reason. It stays in the document, so
     # split still reads it in its place (the footer naming the title, a contact line) but never as body.

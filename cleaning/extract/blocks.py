@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from cleaning.core.schema import Block, BlockKind
+from cleaning.core.schema import Block, BlockKind, Hint
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body caption center dd details dialog div dl dt fieldset "
@@ -40,58 +40,54 @@ _KIND_BY_TAG = {
     "td": BlockKind.TABLE_CELL,
     "th": BlockKind.TABLE_CELL,
 }
-_LANDMARK_TAGS = {"header": "header", "nav": "nav", "footer": "footer", "aside": "aside", "form": "form"}
+_LANDMARK_TAGS = {"header": Hint.HEADER, "nav": Hint.NAV, "footer": Hint.FOOTER, "aside": Hint.ASIDE, "form": Hint.FORM}
 _LANDMARK_ROLES = {
-    "banner": "header", "navigation": "nav", "contentinfo": "footer", "complementary": "aside",
-    "search": "search", "dialog": "dialog", "alertdialog": "dialog", "alert": "banner",
+    "banner": Hint.HEADER, "navigation": Hint.NAV, "contentinfo": Hint.FOOTER, "complementary": Hint.ASIDE,
+    "search": Hint.SEARCH, "dialog": Hint.DIALOG, "alertdialog": Hint.DIALOG, "alert": Hint.BANNER,
 }
 #: class / id tokens -> hints (tokens come from splitting class names on "-", "_" and spaces;
 #: whole class names are looked up too, so "pullquote" and "pull-quote" both match)
-HINT_CUES: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(("header", "masthead", "topbar", "top-bar"), ("header",)),
-    **dict.fromkeys(("nav", "navbar", "navigation", "menu", "menus", "submenu"), ("nav",)),
-    **dict.fromkeys(("breadcrumb", "breadcrumbs", "ariane"), ("nav", "breadcrumb")),
-    **dict.fromkeys(("footer", "colophon", "copyright", "site-info"), ("footer",)),
-    **dict.fromkeys(("sidebar", "aside"), ("aside",)),
-    **dict.fromkeys(("teaser", "teasers", "tile", "tiles"), ("teaser",)),
-    **dict.fromkeys(("card", "cards"), ("teaser", "card")),
+HINT_CUES: dict[str, tuple[Hint, ...]] = {
+    **dict.fromkeys(("header", "masthead", "topbar", "top-bar"), (Hint.HEADER,)),
+    **dict.fromkeys(("nav", "navbar", "navigation", "menu", "menus", "submenu"), (Hint.NAV,)),
+    **dict.fromkeys(("breadcrumb", "breadcrumbs", "ariane"), (Hint.NAV, Hint.BREADCRUMB)),
+    **dict.fromkeys(("footer", "colophon", "copyright", "site-info"), (Hint.FOOTER,)),
+    **dict.fromkeys(("sidebar", "aside"), (Hint.ASIDE,)),
+    **dict.fromkeys(("teaser", "teasers", "tile", "tiles"), (Hint.TEASER,)),
+    **dict.fromkeys(("card", "cards"), (Hint.TEASER, Hint.CARD)),
     **dict.fromkeys(("related", "latest", "recent", "popular", "trending", "most-read", "more-news",
-                     "read-more", "also", "similar", "suggested", "recommended", "a-lire"),
-                    ("teaser", "related")),
+                     "read-more", "also", "similar", "suggested", "recommended", "a-lire"), (Hint.TEASER, Hint.RELATED)),
     **dict.fromkeys(("cookie", "cookies", "consent", "gdpr", "rgpd", "tarteaucitron", "cookielaw",
-                     "cookie-notice", "cmp"), ("cookie",)),
-    **dict.fromkeys(("banner", "bandeau", "notice", "promo", "cta", "appeal", "support-us"),
-                    ("banner",)),
-    **dict.fromkeys(("donate", "donation", "donations", "don", "dons", "faire-un-don", "give"),
-                    ("banner", "donate")),
-    **dict.fromkeys(("newsletter", "subscribe", "signup", "sign-up", "inscription"), ("newsletter",)),
-    **dict.fromkeys(("contact", "contacts", "press-contact", "media-contact", "journalistes"), ("contact",)),
+                     "cookie-notice", "cmp"), (Hint.COOKIE,)),
+    **dict.fromkeys(("banner", "bandeau", "notice", "promo", "cta", "appeal", "support-us"), (Hint.BANNER,)),
+    **dict.fromkeys(("donate", "donation", "donations", "don", "dons", "faire-un-don", "give"), (Hint.BANNER, Hint.DONATE)),
+    **dict.fromkeys(("newsletter", "subscribe", "signup", "sign-up", "inscription"), (Hint.NEWSLETTER,)),
+    **dict.fromkeys(("contact", "contacts", "press-contact", "media-contact", "journalistes"), (Hint.CONTACT,)),
     **dict.fromkeys(("lead", "lede", "leadin", "standfirst", "chapo", "chapeau", "intro", "deck", "dek",
-                     "subheadline", "sub-headline"), ("lead",)),
-    **dict.fromkeys(("excerpt", "snippet", "summary", "resume"), ("snippet",)),
+                     "subheadline", "sub-headline"), (Hint.LEAD,)),
+    **dict.fromkeys(("excerpt", "snippet", "summary", "resume"), (Hint.SNIPPET,)),
     **dict.fromkeys(("pullquote", "pull-quote", "pullquotes", "exergue", "citation-exergue",
-                     "highlight-quote"), ("pullquote",)),
-    **dict.fromkeys(("share", "sharing", "social", "addtoany", "sharedaddy", "partage", "share-buttons"),
-                    ("share",)),
-    **dict.fromkeys(("byline", "author", "authors", "auteur", "posted-by"), ("byline",)),
-    **dict.fromkeys(("date", "dateline", "published", "posted-on", "time", "timestamp"), ("date",)),
-    **dict.fromkeys(("kicker", "surtitre", "sur-titre", "overline", "eyebrow"), ("kicker",)),
-    **dict.fromkeys(("title", "headline", "titre"), ("title",)),
-    **dict.fromkeys(("tags", "tag-links", "cat-links", "taxonomy", "post-tags"), ("tags",)),
-    **dict.fromkeys(("comment", "comments", "respond", "disqus", "commentaires"), ("comments",)),
-    **dict.fromkeys(("ad", "ads", "advert", "advertisement", "adsbygoogle", "sponsored", "sponsor"), ("ad",)),
-    **dict.fromkeys(("notes", "endnotes", "footnotes", "complement"), ("notes",)),
-    **dict.fromkeys(("mobile",), ("mobile",)),
-    **dict.fromkeys(("desktop",), ("desktop",)),
-    **dict.fromkeys(("search", "searchform", "search-form"), ("search",)),
+                     "highlight-quote"), (Hint.PULLQUOTE,)),
+    **dict.fromkeys(("share", "sharing", "social", "addtoany", "sharedaddy", "partage", "share-buttons"), (Hint.SHARE,)),
+    **dict.fromkeys(("byline", "author", "authors", "auteur", "posted-by"), (Hint.BYLINE,)),
+    **dict.fromkeys(("date", "dateline", "published", "posted-on", "time", "timestamp"), (Hint.DATE,)),
+    **dict.fromkeys(("kicker", "surtitre", "sur-titre", "overline", "eyebrow"), (Hint.KICKER,)),
+    **dict.fromkeys(("title", "headline", "titre"), (Hint.TITLE,)),
+    **dict.fromkeys(("tags", "tag-links", "cat-links", "taxonomy", "post-tags"), (Hint.TAGS,)),
+    **dict.fromkeys(("comment", "comments", "respond", "disqus", "commentaires"), (Hint.COMMENTS,)),
+    **dict.fromkeys(("ad", "ads", "advert", "advertisement", "adsbygoogle", "sponsored", "sponsor"), (Hint.AD,)),
+    **dict.fromkeys(("notes", "endnotes", "footnotes", "complement"), (Hint.NOTES,)),
+    **dict.fromkeys(("mobile",), (Hint.MOBILE,)),
+    **dict.fromkeys(("desktop",), (Hint.DESKTOP,)),
+    **dict.fromkeys(("search", "searchform", "search-form"), (Hint.SEARCH,)),
 }
 #: cues matched on whole class names only: as tokens they would catch "hidden-xs" (visible
 #: on large screens) or WordPress's per-post "category-<slug>" class on <article>
-WHOLE_CLASS_CUES: dict[str, tuple[str, ...]] = {
+WHOLE_CLASS_CUES: dict[str, tuple[Hint, ...]] = {
     **dict.fromkeys(("screen-reader-text", "sr-only", "visually-hidden", "visuallyhidden", "hidden",
-                     "skip-link", "d-none"), ("hidden",)),
+                     "skip-link", "d-none"), (Hint.HIDDEN,)),
     **dict.fromkeys(("category", "categorie", "rubrique", "post-category", "entry-category", "card-category",
-                     "section-label"), ("kicker",)),
+                     "section-label"), (Hint.KICKER,)),
 }
 _ARTICLE_CLASS_TOKENS = frozenset(("article", "post", "entry", "story"))
 _QUOTE_CLASS_TOKENS = frozenset(("quote", "citation", "pullquote", "blockquote", "exergue", "testimonial"))
@@ -102,9 +98,11 @@ _MAX_DEPTH = 150
 _LAYOUT_MAIN_SHARE = 0.3  # an element holding this share of the page's main text ...
 _LAYOUT_OWN_MAIN_SHARE = 0.6  # ... and mostly main itself is the content area, not chrome
 _WRAPPER_MAIN_SHARE = 0.8  # an element holding nearly all the main text is a page wrapper
-_CHROME_HINTS = frozenset(("header", "nav", "footer", "aside", "cookie", "banner", "teaser", "share", "hidden",
-                           "form", "comments", "ad", "dialog", "search", "newsletter", "breadcrumb", "contact",
-                           "byline", "date", "tags", "kicker", "title", "article-footer"))
+_CHROME_HINTS = frozenset((Hint.HEADER, Hint.NAV, Hint.FOOTER, Hint.ASIDE, Hint.COOKIE, Hint.BANNER, Hint.TEASER,
+                           Hint.SHARE, Hint.HIDDEN, Hint.FORM, Hint.COMMENTS, Hint.AD, Hint.DIALOG, Hint.SEARCH,
+                           Hint.NEWSLETTER, Hint.BREADCRUMB, Hint.CONTACT, Hint.BYLINE, Hint.DATE, Hint.TAGS,
+                           Hint.KICKER, Hint.TITLE, Hint.ARTICLE_FOOTER))
+_IN_ARTICLE = {Hint.HEADER: Hint.ARTICLE_HEADER, Hint.FOOTER: Hint.ARTICLE_FOOTER}
 _WS = re.compile(r"[^\S\n]+")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
 
@@ -207,11 +205,11 @@ class BlockWalker:
         if tag == "a":
             link = _link(attrs.get("href")) or link
         cues = self._cues(attrs)
-        if "kicker" in cues:
+        if Hint.KICKER in cues:
             self._kicker(node, tag, attrs, ctx, link)
             return
         if tag == "time":
-            cues = (*cues, "date")
+            cues = (*cues, Hint.DATE)
         run, chars_before = self.run_id, self.run_chars
         self.inline_depth += 1
         if self.inline_depth > _MAX_DEPTH:
@@ -241,8 +239,8 @@ class BlockWalker:
         info = self._element(tag, attrs)
         in_article = ctx.in_article or info.article
         own = info.hints
-        if in_article and own & {"header", "footer"}:  # <header class="entry-header"> is the article's own
-            own = frozenset(f"article-{h}" if h in ("header", "footer") else h for h in own)
+        if in_article and own & _IN_ARTICLE.keys():  # <header class="entry-header"> is the article's own
+            own = frozenset(_IN_ARTICLE.get(h, h) for h in own)
         if tag == "a":
             link = _link(attrs.get("href")) or link
         kind = info.kind
@@ -263,19 +261,19 @@ class BlockWalker:
         if info is not None:
             return info
         cues, tokens = self._cues_and_tokens(attrs)
-        own: set[str] = set(cues)
+        own: set[Hint] = set(cues)
         role = (attrs.get("role") or "").lower()
         landmark = _LANDMARK_TAGS.get(tag) or _LANDMARK_ROLES.get(role)
         if landmark:
             own.add(landmark)
         if "hidden" in attrs or (attrs.get("aria-hidden") or "").lower() == "true" or \
                 _DISPLAY_NONE.search(attrs.get("style") or ""):
-            own.add("hidden")
+            own.add(Hint.HIDDEN)
         kind = _KIND_BY_TAG.get(tag)
         if tag in ("aside", "figure", "div") and _QUOTE_CLASS_TOKENS & tokens:
             kind = BlockKind.QUOTE
-            if tag != "div" or "pullquote" in own:
-                own.add("pullquote")
+            if tag != "div" or Hint.PULLQUOTE in own:
+                own.add(Hint.PULLQUOTE)
         info = self.element_cache[key] = _Element(
             hints=frozenset(own), kind=kind, segment=self._segment(tag, attrs),
             article=tag in ("article", "main") or role in ("main", "article") or bool(_ARTICLE_CLASS_TOKENS & tokens),
@@ -387,10 +385,10 @@ class BlockWalker:
             tokens.extend(_CLASS_SPLIT.split(name))
         return tokens
 
-    def _cues(self, attrs: dict) -> tuple[str, ...]:
+    def _cues(self, attrs: dict) -> tuple[Hint, ...]:
         return self._cues_and_tokens(attrs)[0]
 
-    def _cues_and_tokens(self, attrs: dict) -> tuple[tuple[str, ...], frozenset[str]]:
+    def _cues_and_tokens(self, attrs: dict) -> tuple[tuple[Hint, ...], frozenset[str]]:
         """Hints from class / id, and the class tokens, once per distinct class+id string."""
         if not attrs:
             return (), frozenset()
@@ -399,7 +397,7 @@ class BlockWalker:
             return (), frozenset()
         cached = self.cue_cache.get(key)
         if cached is None:
-            found: set[str] = set()
+            found: set[Hint] = set()
             for name in f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower().split():
                 found.update(WHOLE_CLASS_CUES.get(name, ()))
             tokens = frozenset(self._class_tokens(attrs))

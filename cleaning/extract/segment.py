@@ -17,6 +17,7 @@ import re
 from collections import Counter
 
 from cleaning.core.text import ends_with_ellipsis
+from cleaning.extract.kicker import split_kicker
 from cleaning.lexicon import Cues, cues, fold_cue
 
 _RULE = re.compile(r"^\s*(?:={3,}|-{3,}|_{3,}|\*{3,}|(?:\* ){2,}\*)\s*$")
@@ -41,8 +42,6 @@ def _hard_sections(lines: list[str]) -> list[tuple[int, int]]:
 
 def _footer_title_line(lines: list[str], lo: int, hi: int, title: str, lexicon: Cues) -> int | None:
     """The last line in [lo, hi) that is the headline a footer names (with or without its kicker)."""
-    from cleaning.steps.split import split_kicker  # split owns kicker rules; imported late to keep modules light
-
     wanted = {fold_cue(title), fold_cue(split_kicker(title, lexicon)[1])}
     for j in range(hi - 1, lo - 1, -1):
         if fold_cue(lines[j]) in wanted or fold_cue(split_kicker(lines[j], lexicon)[1]) in wanted:

@@ -1,4 +1,4 @@
-"""Site knowledge as data: one TOML profile per press room, read by the spider and by cleaning.
+"""Site knowledge as data: one TOML profile per press room, read by the crawler (`pressroom crawl --profile`).
 
     profile = load_profile("cleaning/profiles/example.toml")
     profile.is_release_url(url)   # profile patterns say "release" (None when they say nothing)
@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Mapping
 
 
@@ -42,10 +41,6 @@ class Profile:
     languages: tuple[str, ...] = ()
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
-    # free-form hints for extraction: CSS selectors ("title", "body", "date", ...) and
-    # heading texts ("contacts", "notes") that mark blocks on this site
-    selectors: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    headings: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     path: str | None = None
 
     def is_release_url(self, url: str) -> bool | None:
@@ -77,16 +72,20 @@ def _patterns(data: Mapping, key: str, where: str) -> UrlPatterns:
         raise ValueError(f"{where}: [{key}] bad pattern: {exc}") from exc
 
 
+# Keys older profiles carried, parsed but never read: a profile saying them would promise what no code does.
+_RETIRED = {
+    "selectors": "extraction finds title, body and date itself (blocks, trafilatura, page metadata)",
+    "headings": "contact and notes headings are language cues in cleaning/lexicon/*.toml, for every site",
+}
+
+
 def parse_profile(data: Mapping, where: str = "<profile>") -> Profile:
     """A Profile from already-parsed TOML; raises ValueError naming the bad key."""
     if not isinstance(data.get("name"), str) or not data["name"]:
         raise ValueError(f"{where}: 'name' is required")
-    selectors = data.get("selectors", {})
-    if not isinstance(selectors, Mapping) or not all(isinstance(v, str) for v in selectors.values()):
-        raise ValueError(f"{where}: [selectors] must map names to CSS selectors")
-    headings = data.get("headings", {})
-    if not isinstance(headings, Mapping):
-        raise ValueError(f"{where}: [headings] must map names to lists of heading texts")
+    for key in _RETIRED:
+        if key in data:
+            raise ValueError(f"{where}: [{key}] is not read by pressroom: {_RETIRED[key]}; remove it from the profile")
     return Profile(
         name=data["name"],
         start_urls=_strings(data, "start_urls", where),
@@ -96,8 +95,6 @@ def parse_profile(data: Mapping, where: str = "<profile>") -> Profile:
         languages=_strings(data, "languages", where),
         feeds=_strings(data, "feeds", where),
         sitemaps=_strings(data, "sitemaps", where),
-        selectors=MappingProxyType(dict(selectors)),
-        headings=MappingProxyType({k: _strings(headings, k, f"{where} [headings]") for k in headings}),
         path=None if where.startswith("<") else where,
     )
 

@@ -51,18 +51,18 @@ def _analyse(texts: list[str], kinds: list[str] | None, lang: str | None, organi
     pulls = pull_candidates(texts, kinds, lex)
     skip = set(pulls) | {line for _src, line in pulls.values() if line is not None}
     found = _body_quotes(texts, kinds, skip, lex)
-    confirmed, pull_found = link_pulls(texts, pulls, found, lex)
+    confirmed, pull_found = link_pulls(texts, pulls, found, lex, kinds)
     if set(confirmed) != set(pulls):
         skip = set(confirmed) | {line for _src, line in confirmed.values() if line is not None}
         found = _body_quotes(texts, kinds, skip, lex)
-        confirmed, pull_found = link_pulls(texts, confirmed, found, lex)
+        confirmed, pull_found = link_pulls(texts, confirmed, found, lex, kinds)
     merged = sorted(found + pull_found, key=lambda f: (f.quote.paragraph if f.quote.paragraph is not None else 0,
                                                       f.anchor[1] if f.anchor else 0))
     # pull_of points at the body quote's index in the final list
     order = {id(f): i for i, f in enumerate(merged)}
     final = []
     for f in merged:
-        if f.quote.kind == QuoteKind.PULL.value:
+        if f.quote.kind == QuoteKind.PULL.value and f.quote.pull_of is not None:
             target = found[f.quote.pull_of]
             f = FoundQuote(_replace(f.quote, pull_of=order[id(target)]), f.anchor, f.source)
         final.append(f)

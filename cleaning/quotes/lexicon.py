@@ -20,7 +20,9 @@ SPACES = " \t\u00a0\u202f\u2009\u2007"
 
 
 def _alternation(words) -> str:
-    ordered = sorted({w for w in words if w}, key=len, reverse=True)
+    # longest first (a regex alternation takes the first alternative that matches), then by text:
+    # a set's order changes with PYTHONHASHSEED, so the key must be total
+    ordered = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
 
 

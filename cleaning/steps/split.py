@@ -15,20 +15,21 @@ from dataclasses import dataclass, field
 
 from cleaning.lexicon import Cues, cues, fold_cue
 from cleaning.core.options import CleanOptions
-from cleaning.core.schema import Block, BlockKind, Document, Paragraph, Reason, Removed, Teaser
+from cleaning.core.schema import (CHROME_ON_SIGHT, HINT_REASONS, Block, BlockKind, Document, Hint, Paragraph, Reason,
+                                  Removed, Teaser)
 from cleaning.core.stats import Stats
 from cleaning.core.text import ends_with_ellipsis, has_email, has_phone
+from cleaning.extract.kicker import split_kicker
+from cleaning.quotes.lexicon import QuoteLexicon, quote_lexicon
+from cleaning.quotes.pullquotes import pull_candidates
+from cleaning.quotes.speakers import attribution_line
 
 _TITLE_END = (".", ":", ";", ",")
 _CONTACT_WORD = re.compile(r"\b(?:contact\w*|kontakt\w*|contatt\w*|press\w*|media|médias?|journalist\w*)\b")
 _BODY_CHROME_CHARS = 160  # longer lines in the body are prose even when they mention donations or cookies
-_PULL_WINDOW = 12  # blocks either side searched for the sentence a pull quote repeats
-_LEAD_HINTS = {"lead", "chapo", "chapeau", "standfirst", "summary", "intro", "excerpt"}
-_TEASER_HINTS = {"teaser", "related", "card", "latest", "more"}
-_NAV_HINTS = {"nav", "header", "footer", "breadcrumb", "menu", "sidebar", "aside", "pagination", "skip", "search",
-              "form", "tags", "comments", "hidden", "byline", "date"}
-_HINT_REASONS = {"cookie": Reason.COOKIE, "banner": Reason.BANNER, "donate": Reason.BANNER, "newsletter": Reason.BANNER,
-                 "ad": Reason.BANNER, "share": Reason.SHARE}
+_TEASER_HINTS = frozenset((Hint.TEASER, Hint.RELATED, Hint.CARD))
+_NAV_HINTS = frozenset((Hint.NAV, Hint.HEADER, Hint.FOOTER, Hint.BREADCRUMB, Hint.ASIDE, Hint.SEARCH, Hint.FORM,
+                        Hint.TAGS, Hint.COMMENTS, Hint.HIDDEN, Hint.BYLINE, Hint.DATE))
 
 
 # ------------------------------------------------------------------ text shapes
@@ -40,69 +41,15 @@ def is_title_shaped(text: str) -> bool:
             and not ends_with_ellipsis(stripped))
 
 
-def split_kicker(title: str, lexicon: Cues | None = None) -> tuple[str | None, str]:
-    """("Monde", "L’Assemblée …") from "Monde. L’Assemblée …"; ("PRESS RELEASE", rest) from "PRESS RELEASE: rest"."""
-    lexicon = lexicon or cues()
-    title = re.sub(r"\s+", " ", title).strip()
-    prefixed = lexicon.kicker_prefix(title)
-    if prefixed and len(prefixed[1].split()) >= 2:
-        return prefixed
-    match = re.match(r"^(?P<kicker>[^.!?:«»\"“”]{2,40}?)\.\s+(?P<rest>\S.*)$", title)
-    if not match:
-        return None, title
-    kicker, rest = match.group("kicker").strip(), match.group("rest").strip()
-    words = kicker.split()
-    if (len(words) > (6 if _region_label(words) else 4) or not (kicker[0].isupper() or kicker[0].isdigit()) or fold_cue(kicker) in lexicon.abbreviations
-            or re.search(r"(?:^|\s)\w$", kicker) or len(rest.split()) < 2
-            or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "«\"“‘'")):
-        return None, title
-    return kicker, rest
-
-
-def _region_label(words: list[str]) -> bool:
-    """"Middle East and North Africa", "Latin America and the Caribbean": two capitalised names joined by "and"."""
-    return (any(w.lower() in ("and", "&", "et", "und", "y", "e", "en") for w in words)
-            and all(w[:1].isupper() for w in words if len(w) > 3))
-
-
 def kicker_label(block: Block) -> str | None:
     """The text of a standalone kicker block ("Monde." above a title), else None.
 
     Only short blocks count: a "kicker" hint can leak from a container class onto a whole article.
     """
     text = block.text.strip()
-    if "kicker" not in block.hints or len(text) > 40 or len(text.split()) > 4:
+    if Hint.KICKER not in block.hints or len(text) > 40 or len(text.split()) > 4:
         return None
     return text.rstrip(" .:|–—-") or None
-
-
-def is_attribution_line(text: str) -> bool:
-    """A "Name, role" line under a pull quote: capitalised name, a comma, a role, no sentence end."""
-    return bool(re.match(r"^[A-ZÀ-Ý][\w'’.-]+(?:\s+[A-ZÀ-Ý][\w'’.-]+){1,4}\s*,\s*\S.{2,250}$", text.strip())) \
-        and not text.rstrip().endswith((".", "!", "?", "»", "”", ":")) or bool(
-        re.match(r"^[—–-]\s*[A-ZÀ-Ý]", text.strip()) and len(text) <= 200)
-
-
-def _tokens(text: str) -> list[str]:
-    return re.findall(r"\w+", fold_cue(text))
-
-
-def repeats_body_sentence(text: str, others: list[str], threshold: float = 0.9) -> bool:
-    """True when `text` repeats (≥ threshold of its tokens, in order) a passage of another paragraph."""
-    tokens = _tokens(text)
-    if len(tokens) < 4:
-        return False
-    needle = " ".join(tokens)
-    for other in others:
-        if other == text:
-            continue
-        hay = " ".join(_tokens(other))
-        if needle in hay:
-            return True
-        hay_set = set(hay.split())
-        if sum(t in hay_set for t in tokens) / len(tokens) >= threshold and len(hay) > len(needle):
-            return True
-    return False
 
 
 # ------------------------------------------------------------------ cue classes
@@ -134,9 +81,9 @@ def _drop_reason(block: Block, lexicon: Cues, in_body: bool = False) -> Reason |
     tracking may well say that a company "uses cookies".
     """
     hints = set(block.hints)
-    for hint, reason in _HINT_REASONS.items():
+    for hint in CHROME_ON_SIGHT:  # chrome wherever it stands (see HINT_REASONS for why only these)
         if hint in hints:
-            return reason
+            return HINT_REASONS[hint]
     text = block.text
     if lexicon.feed_footer(text):
         return Reason.FEED_FOOTER
@@ -146,7 +93,7 @@ def _drop_reason(block: Block, lexicon: Cues, in_body: bool = False) -> Reason |
         return Reason.COOKIE
     if lexicon.is_share(text):
         return Reason.SHARE
-    if hints & _NAV_HINTS and not hints & (_TEASER_HINTS | _LEAD_HINTS | {"contact"}):
+    if hints & _NAV_HINTS and not hints & (_TEASER_HINTS | {Hint.LEAD, Hint.CONTACT}):
         return Reason.NAVIGATION
     if lexicon.is_navigation(text):
         return Reason.NAVIGATION
@@ -309,7 +256,7 @@ def _hinted_teasers(blocks: list[Block], lexicon: Cues) -> tuple[list[tuple[int,
         text = block.text.strip()
         if lexicon.is_teaser_heading(text):
             continue
-        if "snippet" in block.hints and current and current.get("title") and current.get("snippet") is None:
+        if Hint.SNIPPET in block.hints and current and current.get("title") and current.get("snippet") is None:
             current["snippet"] = text
         elif block.href and not kicker_label(block) and (
                 current is None or current.get("title") or block.kind == BlockKind.HEADING):
@@ -333,20 +280,28 @@ def _hinted_teasers(blocks: list[Block], lexicon: Cues) -> tuple[list[tuple[int,
     return teasers, used
 
 
-def _is_pull_quote(blocks: list[Block], i: int, body_texts: list[str]) -> bool:
-    """A dump line repeating a sentence of another body paragraph: a pull quote (often with a "Name, role" line)."""
-    text = blocks[i].text.strip()
-    return len(text) <= 300 and repeats_body_sentence(text, body_texts)
+def _pull_quotes(blocks: list[Block], has_hints: bool, qlex: QuoteLexicon) -> dict[int, int | None]:
+    """{pull quote block: its "Name, role" line or None}, from cleaning/quotes/pullquotes (the one detector).
+
+    In a dump any line may be one (only the repeat shows it); on a page only the blocks its
+    markup sets apart as pull quotes (`wp-block-pullquote`, `<aside class="pullquote">`, ...)
+    that do repeat a sentence nearby, whether or not the main-content witness kept them.
+    """
+    marked = None if not has_hints else [i for i, b in enumerate(blocks) if Hint.PULLQUOTE in b.hints]
+    if marked == []:
+        return {}
+    found = pull_candidates([b.text for b in blocks], [b.kind.value for b in blocks], qlex, only=marked)
+    return {i: line for i, (_source, line) in found.items()}
 
 
-def _is_dump_heading(blocks: list[Block], i: int, body_texts: list[str], lexicon: Cues) -> bool:
+def _is_dump_heading(blocks: list[Block], i: int, pulls: dict[int, int | None], qlex: QuoteLexicon) -> bool:
     """A section heading in a dump: a short line with no sentence end, followed by body text."""
     text = blocks[i].text.strip()
     if (len(text) > 100 or len(text.split()) > 12 or text.endswith((".", "!", "?", ":", ";", ",", "»", "”", "\"", "…"))
             or text[:1] in "«“\"" or i + 1 >= len(blocks)):
         return False
     after = blocks[i + 1].text
-    if is_attribution_line(after) or len(after) < len(text) or repeats_body_sentence(text, body_texts):
+    if len(after) < len(text) or i in pulls or attribution_line(after, qlex) is not None:
         return False
     return True
 
@@ -435,8 +390,21 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
     hinted_teasers, teaser_indexes = _hinted_teasers(blocks, lexicon)
     out.teasers.extend(hinted_teasers)
 
-    def near(j: int) -> list[str]:  # a pull quote repeats a sentence close by: compare with neighbours only
-        return [b.text for b in blocks[max(0, j - _PULL_WINDOW):j + _PULL_WINDOW + 1] if b is not blocks[j]]
+    qlex = quote_lexicon()
+    pulls = _pull_quotes(blocks, has_hints, qlex)
+
+    def pull_pair(j: int, section: str | None) -> int:
+        """A pull quote and its name line as quote + caption (as an HTML <figure> reads); the index after them.
+
+        cleaning/quotes/attribute.py confirms the pair, links it to the body quote it repeats and removes both.
+        """
+        out.paragraphs.append(Paragraph(text=blocks[j].text.strip(), kind=BlockKind.QUOTE.value, section=section))
+        line = pulls[j]
+        if line == j + 1 and not stripped[line]:
+            out.paragraphs.append(Paragraph(text=blocks[line].text.strip(), kind=BlockKind.CAPTION.value,
+                                            section=section))
+            return j + 2
+        return j + 1
 
     state = "head" if title_at is not None else "body"
     section: str | None = None
@@ -460,17 +428,20 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
             drop(i, Reason.TITLE if state == "head" else Reason.TEASER)
             i += 1
             continue
-        if hints & _LEAD_HINTS and state != "tail":
+        if Hint.LEAD in hints and state != "tail":
             if not stripped[i]:
                 out.lead.append(text)
             i += 1
             continue
-        if "notes" in hints and not stripped[i] and state in ("body", "notes"):
+        if Hint.NOTES in hints and not stripped[i] and state in ("body", "notes"):
             if lexicon.is_notes_heading(text) or block.kind == BlockKind.HEADING:
                 state, notes_end = "notes", _notes_section_end(blocks, i, lexicon)
             else:
                 out.notes.append(text)
             i += 1
+            continue
+        if has_hints and i in pulls and state == "body" and not stripped[i]:
+            i = pull_pair(i, section)  # marked up as a pull quote: before the landmark hints (<aside>) call it chrome
             continue
         reason = _drop_reason(block, lexicon, in_body=state in ("body", "notes"))
         if reason is not None:
@@ -479,7 +450,7 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
                 state = "tail"
             i += 1
             continue
-        end = i + 1 if "contact" in hints else (
+        end = i + 1 if Hint.CONTACT in hints else (
             _contact_run(blocks, i, title_at, lexicon) if _contact_cue_line(text, lexicon) else i)
         if end > i:
             for j in range(i, end):
@@ -528,14 +499,10 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
                 drop(i, Reason.NOT_MAIN)
         elif state == "notes":
             out.notes.append(text)
-        elif not has_hints and _is_pull_quote(blocks, i, near(i)):
-            # Marked like an HTML pull quote (<figure>: quote + caption); cleaning/quotes/attribute.py links and removes it.
-            out.paragraphs.append(Paragraph(text=text, kind=BlockKind.QUOTE.value, section=section))
-            if i + 1 < len(blocks) and is_attribution_line(blocks[i + 1].text) and not stripped[i + 1]:
-                out.paragraphs.append(Paragraph(text=blocks[i + 1].text.strip(), kind=BlockKind.CAPTION.value,
-                                                section=section))
-                i += 1
-        elif block.kind == BlockKind.HEADING or (not has_hints and _is_dump_heading(blocks, i, near(i), lexicon)):
+        elif i in pulls:
+            i = pull_pair(i, section)
+            continue
+        elif block.kind == BlockKind.HEADING or (not has_hints and _is_dump_heading(blocks, i, pulls, qlex)):
             section = text
             out.paragraphs.append(Paragraph(text=text, kind=BlockKind.HEADING.value, section=section))
         else:

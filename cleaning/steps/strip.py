@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from cleaning.lexicon import cue_languages, load_lexicon
 from cleaning.core.options import CleanOptions
-from cleaning.core.schema import BOILERPLATE_SCHEMA, Block, BlockKind, Document, Reason
+from cleaning.core.schema import BOILERPLATE_SCHEMA, HINT_REASONS, Block, BlockKind, Document, Hint, Reason
 from cleaning.steps.sitemodel import SiteModel, fingerprint, is_pattern_key, normalise
 from cleaning.core.stats import Stats
 from cleaning.core.text import ends_with_ellipsis, has_email, has_phone
@@ -62,11 +62,6 @@ _LEXICON_KEYS: dict[Reason, tuple[str, ...]] = {
     Reason.NAVIGATION: ("navigation", "nav"),
 }
 _PATTERN_REASONS = {Reason.FEED_FOOTER}  # their lexicon entries are regular expressions, not phrases
-_HINT_REASONS: dict[str, Reason] = {
-    "cookie": Reason.COOKIE, "share": Reason.SHARE, "teaser": Reason.TEASER, "related": Reason.TEASER,
-    "banner": Reason.BANNER, "nav": Reason.NAVIGATION, "header": Reason.NAVIGATION,
-    "footer": Reason.NAVIGATION, "breadcrumb": Reason.NAVIGATION, "contact": Reason.CONTACTS,
-}
 
 
 # ---------------------------------------------------------------- removal reasons
@@ -124,8 +119,8 @@ def load_chrome_cues(langs: tuple[str, ...] | None = None) -> ChromeCues:
     return ChromeCues(tuple((r, tuple(sorted(c))) for r, c in cues.items() if c))
 
 
-def text_reason(text: str, cues: ChromeCues, hints: tuple[str, ...] = ()) -> Reason | None:
-    """The kind of chrome a removed text is, from lexicon cues, contact patterns and hints."""
+def text_reason(text: str, cues: ChromeCues, hints: tuple[Hint, ...] = ()) -> Reason | None:
+    """The kind of chrome a removed text is, from lexicon cues, contact patterns and hints (core.schema.HINT_REASONS)."""
     reason = cues.reason(text)
     if reason is not None:
         return reason
@@ -134,8 +129,8 @@ def text_reason(text: str, cues: ChromeCues, hints: tuple[str, ...] = ()) -> Rea
     if ends_with_ellipsis(text):
         return Reason.TEASER
     for hint in hints:
-        if hint in _HINT_REASONS:
-            return _HINT_REASONS[hint]
+        if hint in HINT_REASONS:
+            return HINT_REASONS[hint]
     return None
 
 

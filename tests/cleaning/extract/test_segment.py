@@ -102,3 +102,18 @@ def test_a_release_without_footer_among_releases_with_one(kicker):
     dump = [lines[i] for i in kept]
     expected = [(bisect.bisect_left(kept, a), bisect.bisect_left(kept, b)) for a, b in [(0, 32), (32, 64), (64, 98)]]
     assert segment_dump(dump) == expected
+
+
+def test_extract_never_imports_the_steps_after_it():
+    """Kicker rules live in cleaning/extract/kicker.py: segment used to import split lazily (an upward import)."""
+    from pathlib import Path
+
+    from cleaning.extract import kicker
+    from cleaning.steps import split
+    from tests.test_layering import imported_modules
+
+    extract = Path(kicker.__file__).parent
+    upward = {f"{path.name} imports {name}" for path in sorted(extract.glob("*.py"))
+              for name in imported_modules(path) if name.startswith(("cleaning.steps", "cleaning.quotes"))}
+    assert not upward, upward
+    assert split.split_kicker is kicker.split_kicker  # one rule, used by both

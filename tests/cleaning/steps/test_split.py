@@ -285,3 +285,71 @@ def test_long_region_kicker_splits_but_title_case_headline_does_not():
     assert split_kicker("Latin America and the Caribbean. Floods kill 20")[0] == "Latin America and the Caribbean"
     assert split_kicker("Acme Completes Acquisition Of Beta. Shares Rise")[0] is None
     assert split_kicker("Police Arrest Three Men In Raid. Then more")[0] is None
+
+
+def test_a_marked_up_pull_quote_is_quote_and_caption_even_when_the_witness_left_it_out():
+    """<aside class="pullquote">: blocks.py gives "aside" (a landmark) and "pullquote"; the repeat decides, not `main`."""
+    said = "“Journalism is not a crime. These four reporters were doing their job,” said David Chen, director."
+    blocks = [
+        Block(text="Reporters must be released", kind=BlockKind.HEADING, dom_path="html/body/main/article/h1", main=True),
+        Block(text=LONG, dom_path="html/body/main/article/div/p", main=True),
+        Block(text=said, dom_path="html/body/main/article/div/p", main=True),
+        Block(text="Journalism is not a crime.", kind=BlockKind.QUOTE, dom_path="html/body/main/article/div/aside/p",
+              hints=("aside", "pullquote"), main=False),
+        Block(text="David Chen, director of research", kind=BlockKind.QUOTE,
+              dom_path="html/body/main/article/div/aside/p", hints=("aside", "pullquote"), main=False),
+        Block(text=LONG2, dom_path="html/body/main/article/div/p", main=True),
+        Block(text="A sidebar line that repeats nothing at all here", dom_path="html/body/aside/p", hints=("aside",)),
+    ]
+    doc = split(Document(doc_id="d", input="x.html", source="html", blocks=blocks,
+                         meta=PageMeta(h1="Reporters must be released")))
+    assert [(p.kind, p.text) for p in doc.paragraphs] == [
+        ("paragraph", LONG), ("paragraph", said), ("quote", "Journalism is not a crime."),
+        ("caption", "David Chen, director of research"), ("paragraph", LONG2)]
+    assert ("A sidebar line that repeats nothing at all here", Reason.NAVIGATION.value) in [
+        (r.text, r.reason) for r in doc.removed]
+
+
+def test_a_marked_up_block_that_repeats_nothing_is_judged_as_before():
+    blocks = [
+        Block(text="Reporters must be released", kind=BlockKind.HEADING, dom_path="html/body/main/article/h1", main=True),
+        Block(text=LONG, dom_path="html/body/main/article/div/p", main=True),
+        Block(text="Sign up to our newsletter for weekly campaign news", kind=BlockKind.QUOTE,
+              dom_path="html/body/main/article/div/aside/p", hints=("aside", "pullquote"), main=False),
+        Block(text=LONG2, dom_path="html/body/main/article/div/p", main=True),
+    ]
+    doc = split(Document(doc_id="d", input="x.html", source="html", blocks=blocks,
+                         meta=PageMeta(h1="Reporters must be released")))
+    assert [p.text for p in doc.paragraphs] == [LONG, LONG2]
+
+
+def test_wordpress_pull_quotes_and_their_cite_lines_leave_the_body_and_become_linked_pull_quotes():
+    """Gutenberg <figure class="wp-block-pullquote"> (plain and styled) and <aside class="pullquote">, end to end."""
+    from pathlib import Path
+
+    from cleaning.core.stats import Stats as RunStats
+    from cleaning.io.readers import read_inputs
+    from cleaning.pipeline import clean_sources
+
+    folder = Path(__file__).resolve().parents[2] / "fixtures" / "html" / "wordpress_pullquotes"
+    expected = {  # post -> (pull quote text, cite line, speaker)
+        "01": ("Every day without shelter puts children at risk of disease and cold.",
+               "Maria Okafor, emergency coordinator", "Maria Okafor"),
+        "02": ("Journalism is not a crime.", "David Chen, director of research", "David Chen"),
+        "03": ("Leur détention est arbitraire et doit cesser immédiatement", "Sophie Laurent, directrice des campagnes",
+               "Sophie Laurent"),
+        "04": ("The permit must be suspended until the pollution is cleaned up.", "— Amina Diallo", "Amina Diallo"),
+    }
+    records = {r["input"].rsplit("/", 1)[-1][:2]: r for r in clean_sources(list(read_inputs([str(folder)], RunStats())))}
+    assert sorted(records) == sorted(expected)
+    for post, (pull_text, cite, speaker) in expected.items():
+        r = records[post]
+        texts = [p["text"] for p in r["paragraphs"]]
+        assert pull_text not in texts and cite not in texts, post
+        assert {"text": pull_text, "reason": "pull-quote"} in r["removed"], post
+        assert {"text": cite, "reason": "pull-quote-attribution"} in r["removed"], post
+        (pull,) = [q for q in r["quotes"] if q["kind"] == "pull"]
+        assert pull["speaker"] == speaker and pull["text"] == pull_text, post
+        linked = r["quotes"][pull["pull_of"]]
+        assert linked["kind"] == "direct" and linked["speaker"] == speaker and pull_text.rstrip(".") in linked["text"]
+        assert not any(q["text"].strip("— ") in (cite.strip("— "), speaker) for q in r["quotes"]), post
