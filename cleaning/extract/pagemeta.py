@@ -176,11 +176,30 @@ def _authors(entity: dict, metas: dict[str, str], tree) -> tuple[str, ...]:
     return tuple(seen)
 
 
+# A <time> in these belongs to another page (a "latest posts" widget, a related card, a sidebar), never to this one.
+_ELSEWHERE_TAGS = frozenset(("aside", "nav"))
+_ELSEWHERE_CLASSES = re.compile(r"widget|sidebar|latest-posts|related|recent-posts|teaser|wp-block-post-template",
+                                re.I)
+_OWN_TIME = (".entry-header time[datetime]", ".entry-meta time[datetime]", "article time[datetime]",
+             "main time[datetime]", "[role=main] time[datetime]")
+
+
+def _elsewhere(node) -> bool:
+    """The <time> sits in a sidebar, a nav, a widget or another post's card."""
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html", "-undef"):
+        if parent.tag in _ELSEWHERE_TAGS or _ELSEWHERE_CLASSES.search(parent.attributes.get("class") or ""):
+            return True
+        parent = parent.parent
+    return False
+
+
 def _time_datetime(tree) -> str | None:
-    for selector in ("article time[datetime]", "main time[datetime]", "time[datetime]"):
-        node = tree.css_first(selector)
-        if node is not None:
-            return node.attributes.get("datetime")
+    """The datetime of the article's own <time> (entry header, article, main); never one from a widget."""
+    for selector in _OWN_TIME:
+        for node in tree.css(selector):
+            if not _elsewhere(node) and node.attributes.get("datetime"):
+                return node.attributes.get("datetime")
     return None
 
 
