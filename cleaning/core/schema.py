@@ -118,6 +118,10 @@ class PageMeta:
     date_source: str | None = None
     authors: tuple[str, ...] = ()
     page_type: str | None = None  # JSON-LD @type / og:type
+    ld_types: tuple[str, ...] = ()  # every JSON-LD @type the page declares, in order
+    og_type: str | None = None
+    html_title: str | None = None  # the <title> as written ("Post title – Site Name")
+    attachment: bool = False  # a media file's own page (WordPress body.attachment, canonical to a media file)
 
 
 @dataclass(frozen=True, slots=True)
