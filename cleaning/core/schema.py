@@ -255,7 +255,7 @@ ARTICLES_SCHEMA = pa.schema(
         _f("url", pa.string(), doc="URL the page was fetched from (null for dumps without one)"),
         _f("canonical_url", pa.string(), doc="canonical URL (rel=canonical, og:url, or normalised url)"),
         _f("site", pa.string(), doc="registered host, e.g. amnesty.fr"),
-        _f("site_name", pa.string(), doc="publisher name (og:site_name, JSON-LD, feed footer)"),
+        _f("site_name", pa.string(), doc="publisher name (og:site_name, application-name, JSON-LD publisher, the <title> suffix the site repeats, feed footer)"),
         _f("source", pa.string(), False, "feed / sitemap / link / listing / warc / html / jsonl / dump"),
         _f("input", pa.string(), False, "input file (and record number or line range) the record came from"),
         _f("fetched_at", TS, doc="when fetched (null for dumps)"),

@@ -121,3 +121,22 @@ def test_the_declared_release_test_is_the_crawlers(types, og, expected):
                           feed_urls=(), links=(), canonical=None)
     crawler = is_release_page(signals, "http://h/x/")  # a URL that says nothing: only the declaration counts
     assert crawler is (expected if expected is not None else False)
+
+
+def test_the_title_suffix_comes_before_the_feed_footer_and_the_footer_still_names_the_rest():
+    from cleaning.core.options import DEFAULT_OPTIONS
+    from cleaning.core.schema import Document, PageMeta, Paragraph, Removed
+    from cleaning.steps.annotate import annotate_document
+    from cleaning.steps.classify import classify_document
+    from cleaning.steps.sitemodel import SiteModel
+
+    footer = Removed("The post Dawn appeared first on River Watch.", "feed-footer")
+
+    def site_name(html_title: str) -> str | None:
+        d = Document(doc_id="d", input="x.html", source="html", paragraphs=[Paragraph("Volunteers counted eels.")],
+                     removed=[footer], meta=PageMeta(html_title=html_title, h1="Dawn count"))
+        d = classify_document(d, SiteModel(), DEFAULT_OPTIONS, Stats())
+        return annotate_document(d, DEFAULT_OPTIONS, Stats()).site_name
+
+    assert site_name("Dawn count – Harbour Watch") == "Harbour Watch"
+    assert site_name("Budget news – Harbour Watch") == "River Watch"  # the head is not the headline: no guess
