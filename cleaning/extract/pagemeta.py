@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
+from cleaning.core.pagekind import MEDIA_TYPES
 from cleaning.core.schema import PageMeta
 
 _ARTICLE_TYPES = ("NewsArticle", "Article", "BlogPosting", "PressRelease", "Report", "ReportageNewsArticle",
@@ -74,15 +75,19 @@ def extract_page_meta(tree, url: str | None = None, html: str | None = None) -> 
         ld_types=tuple(dict.fromkeys(t for item in graph for t in _types(item))),
         og_type=_clean(metas.get("og:type")),
         html_title=_clean(title_node.text() if title_node else None),
-        attachment=_is_attachment(tree, canonical),
+        attachment=_is_attachment(tree, canonical, graph),
     )
 
 
 _MEDIA_MIME = ("image/", "video/", "audio/", "application/pdf")
 
 
-def _is_attachment(tree, canonical: str | None) -> bool:
-    """A media file's own page: WordPress marks it `<body class="attachment …">`; others canonicalise to the file."""
+def _is_attachment(tree, canonical: str | None, graph: list[dict]) -> bool:
+    """A media file's own page: WordPress marks it `<body class="attachment …">`; others canonicalise to the
+    file, or declare nothing but the media object (an article's logo or image is nested, never top-level)."""
+    declared = {t.lower() for item in graph for t in _types(item)}
+    if declared and declared <= MEDIA_TYPES:
+        return True
     body = tree.body
     if body is not None and "attachment" in (body.attributes.get("class") or "").split():
         return True

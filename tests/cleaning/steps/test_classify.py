@@ -140,3 +140,17 @@ def test_the_title_suffix_comes_before_the_feed_footer_and_the_footer_still_name
 
     assert site_name("Dawn count – Harbour Watch") == "Harbour Watch"
     assert site_name("Budget news – Harbour Watch") == "River Watch"  # the head is not the headline: no guess
+
+
+def test_a_page_declaring_only_an_image_object_is_an_attachment_but_a_nested_logo_is_not():
+    image = ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"ImageObject",'
+             '"contentUrl":"https://harbourwatch.example/weir.jpg"}</script>\n</head>')
+    article = ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",'
+               '"headline":"x","publisher":{"@type":"Organization","name":"Harbour Watch",'
+               '"logo":{"@type":"ImageObject","url":"https://harbourwatch.example/logo.png"}}}</script>\n</head>')
+    pages = site_pages()
+    pages[0] = {**pages[0], "html": pages[0]["html"].replace("</head>", article, 1)}
+    stats = Stats()
+    extra = {"url": f"{BASE}/media/weir/", "html": POST.replace("</head>", image, 1)}
+    records = list(clean_pages([*pages, extra], stats=stats))
+    assert len(records) == 4 and stats["classify/not_a_release/attachment"] == 1
