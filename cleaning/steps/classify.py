@@ -8,8 +8,9 @@ A page is not a release when its markup says so, never from its wording:
 - a listing (JSON-LD CollectionPage, ItemList, ...: cleaning.core.pagekind, the crawler's test too);
 - `og:type` website, or JSON-LD WebPage and nothing more, on a site whose other pages declare
   `og:type` article (legal, donate, contact pages of a press room);
-- a body left empty once strip and split took the site's boilerplate out, on a page that does not
-  declare itself an article.
+- a body made only of blocks the site repeats (strip keeps them when it would empty the page, and flags
+  it "gutted"), or nothing left once strip and split took them out, on a page that does not declare
+  itself an article.
 Such a page is counted (`classify/not_a_release`, and per reason) and flagged "not-a-release";
 the pipeline leaves it out of the articles table unless `opts.all_pages`.
 """
@@ -21,7 +22,7 @@ from cleaning.core.pagekind import declared_release
 from cleaning.core.schema import Document, PageMeta
 from cleaning.core.stats import Stats
 from cleaning.extract.pagemeta import title_head, title_suffixes
-from cleaning.steps.sitemodel import SiteEntry, SiteModel, normalise, site_of
+from cleaning.steps.sitemodel import SiteEntry, SiteModel, fingerprint, normalise, site_of
 
 NOT_A_RELEASE = "not-a-release"
 _PLAIN_PAGE_TYPES = frozenset({"webpage", "aboutpage", "contactpage", "profilepage", "faqpage", "website",
@@ -46,9 +47,23 @@ def not_a_release(doc: Document, entry: SiteEntry) -> str | None:
     if verdict is None and meta.ld_types and {t.lower() for t in meta.ld_types} <= _PLAIN_PAGE_TYPES \
             and "webpage" in {t.lower() for t in meta.ld_types} and _mostly_articles(entry):
         return "webpage_only"
-    if verdict is not True and not doc.paragraphs and not doc.lead and doc.removed:
+    if verdict is not True and _only_site_boilerplate(doc, entry):
         return "boilerplate_only"
     return None
+
+
+def _only_site_boilerplate(doc: Document, entry: SiteEntry) -> bool:
+    """Nothing of the page's own is left: the body is empty once strip took the chrome out, or every body
+    paragraph (and the lead) is a block the site repeats (strip keeps them when it would empty the page)."""
+    own = [p.text for p in doc.paragraphs] + ([doc.lead] if doc.lead else [])
+    if not own:
+        return bool(doc.removed)
+    frequent = set()
+    for block in doc.blocks:
+        fp = fingerprint(block)
+        if entry.count(fp.text_key):  # the same text; a pattern key also matches sibling releases
+            frequent.add(fp.norm)
+    return all(normalise(text) in frequent for text in own)
 
 
 def title_site_name(meta: PageMeta, entry: SiteEntry, min_docs: int) -> str | None:

@@ -154,3 +154,19 @@ def test_a_page_declaring_only_an_image_object_is_an_attachment_but_a_nested_log
     extra = {"url": f"{BASE}/media/weir/", "html": POST.replace("</head>", image, 1)}
     records = list(clean_pages([*pages, extra], stats=stats))
     assert len(records) == 4 and stats["classify/not_a_release/attachment"] == 1
+
+
+def _chrome_only(head: str = "") -> dict:
+    """A page of the site with the banner, the sidebar and the contact block, and nothing of its own."""
+    html = re.sub(r'<div class="entry-content">.*?</div>', "", POST, flags=re.S).replace("</head>", head + "</head>", 1)
+    html = html.replace("https://harbourwatch.example/2025/10/07/council-clean-harbour/", f"{BASE}/thanks/")
+    return {"url": f"{BASE}/thanks/", "html": html.replace("Council agrees to clean the harbour basin", "Thanks")}
+
+
+def test_a_body_of_site_boilerplate_only_is_skipped_unless_the_page_declares_an_article():
+    stats = Stats()
+    assert len(list(clean_pages([*site_pages(), _chrome_only()], stats=stats))) == 4
+    assert stats["classify/not_a_release/boilerplate_only"] == 1
+    declared = _chrome_only('<meta property="og:type" content="article">\n')
+    records = list(clean_pages([*site_pages(), declared]))
+    assert len(records) == 5  # a declared article with nothing left is a failure to show, not a page to hide
