@@ -1,6 +1,7 @@
 """The cleaning stage as a list of steps, and the runners that apply it.
 
-read -> extract -> pass 1 (site model) -> ids -> pass 2: strip -> split -> annotate -> quotes -> measure -> dedup -> write
+read -> extract -> pass 1 (site model) -> ids -> pass 2: strip -> split -> classify -> annotate -> quotes -> measure
+-> dedup -> write (pages classify finds are not releases are counted and left out)
 
 Pass 1 and pass 2 are maps over batches of documents with one merge in between (the
 site model), so the same functions run in-process, on a local process pool or on Dask.
