@@ -40,3 +40,22 @@ def test_a_crawled_warc_cleans_to_the_releases_the_raw_parquet_gives(tmp_path):
                                           if k.startswith("classify/not_a_release/"))
     listed = warc_stats.notes["classify/not_a_release"]
     assert len(listed) == skipped and not {urlsplit(n["url"]).path for n in listed} & releases
+
+
+def test_an_html_folder_of_every_sample_page_cleans_to_the_releases(tmp_path):
+    from pressroom.sample_site import generate_site
+    from pressroom.sample_site.model import BASE_PLACEHOLDER
+
+    site = generate_site()
+    folder = tmp_path / "pages"
+    html_pages = {path: page for path, page in site.pages.items()
+                  if page.status == 200 and page.content_type.startswith("text/html")}
+    for n, (path, page) in enumerate(sorted(html_pages.items())):
+        body = page.body.replace(BASE_PLACEHOLDER.encode(), b"https://presse.example") if page.templated else page.body
+        (folder / f"{n:03d}").mkdir(parents=True)
+        (folder / f"{n:03d}" / "index.html").write_bytes(body)
+    out, stats = run_clean([str(folder)], tmp_path / "out")
+    rows = _rows(out)
+    assert len(html_pages) > len(site.releases) == len(rows) == 70
+    assert sorted(r["title"] for r in rows) == sorted(r.title for r in site.releases)
+    assert stats["classify/not_a_release"] == len(html_pages) - 70
