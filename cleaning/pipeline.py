@@ -1,6 +1,7 @@
 """The cleaning stage as a list of steps, and the runners that apply it.
 
-read -> extract -> pass 1 (site model) -> ids -> pass 2: strip -> split -> annotate -> quotes -> measure -> dedup -> write
+read -> extract -> pass 1 (site model) -> ids -> pass 2: strip -> split -> classify -> annotate -> quotes -> measure
+-> dedup -> write (pages classify finds are not releases are counted and left out)
 
 Pass 1 and pass 2 are maps over batches of documents with one merge in between (the
 site model), so the same functions run in-process, on a local process pool or on Dask.
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from cleaning.steps.annotate import annotate_document
+from cleaning.steps.classify import classify_document, is_skipped
 from cleaning.steps.dedup import (DedupSignature, count_assignments, dedup_signature, find_duplicate_clusters,
                             mark_duplicates)
 from cleaning.engines import DaskEngine, InlineEngine, Progress, make_engine
@@ -50,7 +52,9 @@ DOCUMENT_STEPS: tuple[Step, ...] = (
 def finish_document(doc: Document, model: SiteModel, opts: CleanOptions, stats: Stats) -> Document:
     """Pass 2 for one document: every per-document step, in order."""
     strip = Step("strip", lambda d, o, s: strip_boilerplate(d, model, o, s))
-    doc = run_steps(doc, (strip, *DOCUMENT_STEPS), opts, stats)
+    classify = Step("classify", lambda d, o, s: classify_document(d, model, o, s))  # after split: reads the body
+    split, *rest = DOCUMENT_STEPS
+    doc = run_steps(doc, (strip, split, classify, *rest), opts, stats)
     stats.inc("clean/documents")
     return doc
 
@@ -74,9 +78,11 @@ def finish_batch(docs: Sequence[Document], model: SiteModel, opts: CleanOptions,
     stats, finished = Stats(), []
     for doc in apply_ids(docs, ids):
         try:
-            finished.append(finish_document(doc, model, opts, stats))
+            done = finish_document(doc, model, opts, stats)
         except StepFailed:
-            pass  # recorded by run_steps against the step that failed
+            continue  # recorded by run_steps against the step that failed
+        if not is_skipped(done, opts):  # a listing, legal or attachment page: counted by classify
+            finished.append(done)
     return finished, stats
 
 
@@ -282,7 +288,7 @@ def clean_pages(pages: Iterable[dict], opts: CleanOptions = DEFAULT_OPTIONS,
 
 def clean_html(html: str, url: str | None = None, opts: CleanOptions = DEFAULT_OPTIONS) -> dict:
     """One page, no site context: the record for it (empty body if nothing was found)."""
-    records = list(clean_pages([{"url": url, "html": html}], opts))
+    records = list(clean_pages([{"url": url, "html": html}], dataclasses.replace(opts, all_pages=True)))
     if not records:
         raise ValueError("no document could be extracted from this page")
     return records[0]

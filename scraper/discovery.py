@@ -15,12 +15,10 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
+from cleaning.core.pagekind import LISTING_TYPES, RELEASE_TYPES, declared_release
 from scraper.sitemaps import parse_w3c_date
 from scraper.urls import is_listing_url, looks_like_release_url
 
-RELEASE_TYPES = frozenset({"newsarticle", "pressrelease", "article", "reportagenewsarticle", "blogposting",
-                           "analysisnewsarticle", "report"})
-LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "blog"})
 FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 NEXT_TEXT_RE = re.compile(r"^\s*(?:next|suivant|suivante|next page|page suivante|older|older posts|"
                           r"articles plus anciens|plus anciens|weiter|»|›|→)\s*(?:»|›|→)?\s*$", re.I)
@@ -129,13 +127,8 @@ def is_release_page(signals: PageSignals, url: str, profile=None) -> bool:
         verdict = profile.is_release_url(url)
         if verdict is not None:
             return verdict
-    if signals.types & RELEASE_TYPES:
-        return True
-    if signals.types & LISTING_TYPES or signals.og_type in ("website", "blog"):
-        return False
-    if signals.og_type == "article":
-        return True
-    return looks_like_release_url(url)
+    verdict, _ = declared_release(signals.types, signals.og_type)  # the decision cleaning applies too
+    return verdict if verdict is not None else looks_like_release_url(url)
 
 
 def is_listing_page(signals: PageSignals, url: str, profile=None) -> bool:

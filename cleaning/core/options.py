@@ -25,6 +25,8 @@ class CleanOptions:
     # inputs: fnmatch globs picking files inside input folders (cleaning.io.readers.folder_files)
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    # pages that are not releases (listings, legal pages, media attachments): counted, and left out unless this
+    all_pages: bool = False
 
 
 DEFAULT_OPTIONS = CleanOptions()

@@ -178,6 +178,10 @@ class PageMeta:
     date_source: str | None = None
     authors: tuple[str, ...] = ()
     page_type: str | None = None  # JSON-LD @type / og:type
+    ld_types: tuple[str, ...] = ()  # every JSON-LD @type the page declares, in order
+    og_type: str | None = None
+    html_title: str | None = None  # the <title> as written ("Post title – Site Name")
+    attachment: bool = False  # a media file's own page (WordPress body.attachment, canonical to a media file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +315,7 @@ ARTICLES_SCHEMA = pa.schema(
         _f("url", pa.string(), doc="URL the page was fetched from (null for dumps without one)"),
         _f("canonical_url", pa.string(), doc="canonical URL (rel=canonical, og:url, or normalised url)"),
         _f("site", pa.string(), doc="registered host, e.g. amnesty.fr"),
-        _f("site_name", pa.string(), doc="publisher name (og:site_name, JSON-LD, feed footer)"),
+        _f("site_name", pa.string(), doc="publisher name (og:site_name, application-name, JSON-LD publisher, the <title> suffix the site repeats, feed footer)"),
         _f("source", pa.string(), False, "feed / sitemap / link / listing / warc / html / jsonl / dump"),
         _f("input", pa.string(), False, "input file (and record number or line range) the record came from"),
         _f("fetched_at", TS, doc="when fetched (null for dumps)"),

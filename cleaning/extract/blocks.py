@@ -210,6 +210,22 @@ class BlockWalker:
             return
         if tag == "time":
             cues = (*cues, Hint.DATE)
+            if self._after_link_sibling(node):  # a card's "<a>Title</a><time>Date</time>": two fields, two blocks
+                self.flush()
+                self._inline_run(node, ctx, link, cues)
+                self.flush()
+                return
+        self._inline_run(node, ctx, link, cues)
+
+    def _after_link_sibling(self, node) -> bool:
+        """The element comes right after a link that makes up the run so far (a teaser's title)."""
+        prev = node.prev
+        while prev is not None and prev.tag == "-text" and not (prev.text_content or "").strip():
+            prev = prev.prev
+        return (prev is not None and prev.tag == "a" and self.run_chars > 0
+                and sum(self.links.values()) >= 0.6 * self.run_chars)
+
+    def _inline_run(self, node, ctx: _Context, link: str | None, cues: tuple[str, ...]) -> None:
         run, chars_before = self.run_id, self.run_chars
         self.inline_depth += 1
         if self.inline_depth > _MAX_DEPTH:

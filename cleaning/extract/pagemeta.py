@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import mimetypes
 import re
 import warnings
 from collections.abc import Iterable
 from datetime import datetime, timezone
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
+from cleaning.core.pagekind import MEDIA_TYPES
 from cleaning.core.schema import PageMeta
 
 _ARTICLE_TYPES = ("NewsArticle", "Article", "BlogPosting", "PressRelease", "Report", "ReportageNewsArticle",
@@ -58,8 +60,8 @@ def extract_page_meta(tree, url: str | None = None, html: str | None = None) -> 
         title=_clean(metas.get("og:title")) or _clean(_jsonld_text(entity.get("headline")))
         or _clean(title_node.text() if title_node else None) or _clean(metas.get("twitter:title")),
         h1=_clean(h1_node.text(separator=" ") if h1_node else None),
-        site_name=_clean(metas.get("og:site_name")) or _publisher_name(entity, graph)
-        or _clean(metas.get("application-name")),
+        site_name=_clean(metas.get("og:site_name")) or _clean(metas.get("application-name"))
+        or _publisher_name(entity, graph),
         canonical_url=canonical,
         html_lang=_clean((html_node.attributes.get("lang") or html_node.attributes.get("xml:lang"))
                          if html_node is not None else None)
@@ -70,7 +72,46 @@ def extract_page_meta(tree, url: str | None = None, html: str | None = None) -> 
         date_source=source,
         authors=_authors(entity, metas, tree),
         page_type=_page_type(entity) or _clean(metas.get("og:type")),
+        ld_types=tuple(dict.fromkeys(t for item in graph for t in _types(item))),
+        og_type=_clean(metas.get("og:type")),
+        html_title=_clean(title_node.text() if title_node else None),
+        attachment=_is_attachment(tree, canonical, graph),
     )
+
+
+_MEDIA_MIME = ("image/", "video/", "audio/", "application/pdf")
+
+
+def _is_attachment(tree, canonical: str | None, graph: list[dict]) -> bool:
+    """A media file's own page: WordPress marks it `<body class="attachment …">`; others canonicalise to the
+    file, or declare nothing but the media object (an article's logo or image is nested, never top-level)."""
+    declared = {t.lower() for item in graph for t in _types(item)}
+    if declared and declared <= MEDIA_TYPES:
+        return True
+    body = tree.body
+    if body is not None and "attachment" in (body.attributes.get("class") or "").split():
+        return True
+    if canonical:
+        mime = mimetypes.guess_type(urlsplit(canonical).path)[0] or ""
+        return mime.startswith(_MEDIA_MIME)
+    return False
+
+
+TITLE_SEPARATORS = re.compile(r"\s+[–—|·:-]\s+")  # "Post title – Site Name", "Post | Site", "Post - Site"
+
+
+def title_suffixes(title: str | None) -> list[str]:
+    """Every candidate site name a <title> ends with: the text after each separator, longest first."""
+    if not title:
+        return []
+    cuts = [m.end() for m in TITLE_SEPARATORS.finditer(title)]
+    return [title[cut:].strip() for cut in cuts if title[cut:].strip()]
+
+
+def title_head(title: str, suffix: str) -> str:
+    """The title without `suffix` and the separator before it."""
+    head = title[: len(title) - len(suffix)]
+    return re.sub(r"\s+[–—|·:-]\s*$", "", head).strip()
 
 
 def _meta_tags(tree) -> dict[str, str]:
@@ -176,20 +217,55 @@ def _authors(entity: dict, metas: dict[str, str], tree) -> tuple[str, ...]:
     return tuple(seen)
 
 
+# A <time> in these belongs to another page (a "latest posts" widget, a related card, a sidebar), never to this one.
+_ELSEWHERE_TAGS = frozenset(("aside", "nav"))
+_ELSEWHERE_CLASSES = re.compile(r"widget|sidebar|latest-posts|related|recent-posts|teaser|wp-block-post-template",
+                                re.I)
+_OWN_TIME = (".entry-header time[datetime]", ".entry-meta time[datetime]", "article time[datetime]",
+             "main time[datetime]", "[role=main] time[datetime]")
+
+
+def _is_elsewhere(node) -> bool:
+    """A sidebar, a nav, a widget or another post's card."""
+    return node.tag in _ELSEWHERE_TAGS or bool(_ELSEWHERE_CLASSES.search(node.attributes.get("class") or ""))
+
+
+def _elsewhere(node) -> bool:
+    """The node sits inside a sidebar, a nav, a widget or another post's card."""
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html", "-undef"):
+        if _is_elsewhere(parent):
+            return True
+        parent = parent.parent
+    return False
+
+
 def _time_datetime(tree) -> str | None:
-    for selector in ("article time[datetime]", "main time[datetime]", "time[datetime]"):
-        node = tree.css_first(selector)
-        if node is not None:
-            return node.attributes.get("datetime")
+    """The datetime of the article's own <time> (entry header, article, main); never one from a widget."""
+    for selector in _OWN_TIME:
+        for node in tree.css(selector):
+            if not _elsewhere(node) and node.attributes.get("datetime"):
+                return node.attributes.get("datetime")
     return None
 
 
+def _without_elsewhere(html: str) -> str:
+    """The page without its sidebars, navs and widgets: the dates there belong to other pages."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+    doomed = [n for n in tree.css("aside, nav, [class]") if _is_elsewhere(n) and not _elsewhere(n)]  # outermost only
+    for node in doomed:
+        node.decompose()
+    return tree.html or html
+
+
 def _htmldate(html: str, url: str | None) -> datetime | None:
-    """htmldate without its extensive search: fast and offline."""
+    """htmldate without its extensive search (fast and offline), on the page without its widgets."""
     try:
         from htmldate import find_date
 
-        found = find_date(html, url=url, extensive_search=False, original_date=True)
+        found = find_date(_without_elsewhere(html), url=url, extensive_search=False, original_date=True)
     except Exception:  # noqa: BLE001 - a date guess must never break extraction
         return None
     return parse_datetime(found)

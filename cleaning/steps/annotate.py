@@ -1,7 +1,10 @@
 """Dates, language, authors, site name, hashes and counts of a split document.
 
 Each field takes the most trustworthy witness available: the page's own metadata,
-then the feed, then the URL, then the text itself (dates), or the feed footer (site name).
+then the feed, then the URL, then the text itself (dates). The site name: the page's own
+(og:site_name, application-name, JSON-LD publisher / WebSite), then the <title> suffix the
+site's pages repeat (decided by cleaning.steps.classify, which sees the site model), then the
+feed footer ("The post … appeared first on SITE.").
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ import numpy as np
 
 from cleaning.core.options import CleanOptions
 from cleaning.core.schema import Block, Document
+from cleaning.extract.pagemeta import title_suffixes
 
 # A short templated line ("The post <title> appeared first on <site>.") shares its
 # first and last words across pages while its middle varies: those words are its pattern key.
@@ -108,6 +109,23 @@ def doc_keys(doc: Document) -> set[int]:
     return keys
 
 
+def signal_key(kind: str, value: str) -> int:
+    """A page-level signal counted per site like a block ("suffix" of the <title>, "og" type)."""
+    return hash64(f"s\x00{kind}\x00{normalise(value)}")
+
+
+def page_signals(doc: Document) -> set[int]:
+    """What a page declares that only means something when many pages of its site declare it too:
+    the suffixes of its <title> (a site name repeats there) and og:type article."""
+    meta = doc.meta
+    if meta is None:
+        return set()
+    keys = {signal_key("suffix", s) for s in title_suffixes(meta.html_title) if normalise(s)}
+    if (meta.og_type or "").lower() == "article":
+        keys.add(signal_key("og", "article"))
+    return keys
+
+
 def site_of(doc: Document) -> str:
     return doc.site or UNKNOWN_SITE
 
@@ -122,10 +140,12 @@ class SiteCount:
     docs: int
     keys: np.ndarray  # uint64
     counts: np.ndarray  # int64
+    signal_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))  # page_signals, same shape
+    signal_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @property
     def nbytes(self) -> int:
-        return int(self.keys.nbytes + self.counts.nbytes)
+        return int(self.keys.nbytes + self.counts.nbytes + self.signal_keys.nbytes + self.signal_counts.nbytes)
 
 
 @dataclass(frozen=True)
@@ -154,17 +174,24 @@ def _reduce_sorted(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np
 def count_fingerprints(docs: Iterable[Document], opts: CleanOptions) -> SiteCounts:
     """Map: document frequency of each fingerprint per site, for one batch of documents."""
     per_site: dict[str, list[int]] = {}
+    signals_per_site: dict[str, list[int]] = {}
     docs_per_site: dict[str, int] = {}
     for doc in docs:
         site = site_of(doc)
         per_site.setdefault(site, []).extend(doc_keys(doc))
+        signals_per_site.setdefault(site, []).extend(page_signals(doc))
         docs_per_site[site] = docs_per_site.get(site, 0) + 1
     sites = {}
     for site, keys in per_site.items():
-        arr = np.fromiter(keys, dtype=np.uint64, count=len(keys))
-        uniq, cnt = np.unique(arr, return_counts=True)
-        sites[site] = SiteCount(docs_per_site[site], uniq, cnt.astype(np.int64))
+        uniq, cnt = _unique_counts(keys)
+        sig, sig_cnt = _unique_counts(signals_per_site[site])
+        sites[site] = SiteCount(docs_per_site[site], uniq, cnt, sig, sig_cnt)
     return SiteCounts(sites)
+
+
+def _unique_counts(keys: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    uniq, cnt = np.unique(np.fromiter(keys, dtype=np.uint64, count=len(keys)), return_counts=True)
+    return uniq, cnt.astype(np.int64)
 
 
 def merge_counts(counts: Iterable[SiteCounts]) -> SiteCounts:
@@ -178,7 +205,9 @@ def merge_counts(counts: Iterable[SiteCounts]) -> SiteCounts:
         group = parts[site]
         keys, cnt = _reduce_sorted(np.concatenate([g.keys for g in group]),
                                    np.concatenate([g.counts for g in group]))
-        sites[site] = SiteCount(sum(g.docs for g in group), keys, cnt)
+        sig, sig_cnt = _reduce_sorted(np.concatenate([g.signal_keys for g in group]),
+                                      np.concatenate([g.signal_counts for g in group]))
+        sites[site] = SiteCount(sum(g.docs for g in group), keys, cnt, sig, sig_cnt)
     return SiteCounts(sites)
 
 
@@ -198,12 +227,22 @@ class SiteEntry:
     threshold: int
     keys: np.ndarray  # uint64
     counts: np.ndarray  # int64
+    signal_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))  # frequent page_signals
+    signal_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def count(self, key: int | None) -> int:
-        if key is None or len(self.keys) == 0:
-            return 0
-        i = int(np.searchsorted(self.keys, np.uint64(key)))
-        return int(self.counts[i]) if i < len(self.keys) and int(self.keys[i]) == key else 0
+        return _lookup(self.keys, self.counts, key)
+
+    def signal(self, kind: str, value: str) -> int:
+        """How many pages of the site declare this signal (0 below the site's threshold)."""
+        return _lookup(self.signal_keys, self.signal_counts, signal_key(kind, value))
+
+
+def _lookup(keys: np.ndarray, counts: np.ndarray, key: int | None) -> int:
+    if key is None or len(keys) == 0:
+        return 0
+    i = int(np.searchsorted(keys, np.uint64(key)))
+    return int(counts[i]) if i < len(keys) and int(keys[i]) == key else 0
 
 
 EMPTY_ENTRY = SiteEntry(0, 1, np.zeros(0, np.uint64), np.zeros(0, np.int64))
@@ -228,7 +267,8 @@ class SiteModel:
 
     @property
     def nbytes(self) -> int:
-        arrays = sum(int(e.keys.nbytes + e.counts.nbytes) for e in self.sites.values())
+        arrays = sum(int(e.keys.nbytes + e.counts.nbytes + e.signal_keys.nbytes + e.signal_counts.nbytes)
+                     for e in self.sites.values())
         return arrays + sum(len(t.encode("utf-8")) + 8 for t in self.samples.values())
 
 
@@ -237,7 +277,9 @@ def model_from_counts(counts: SiteCounts, opts: CleanOptions) -> SiteModel:
     for site, sc in counts.sites.items():
         threshold = doc_threshold(sc.docs, opts)
         keep = sc.counts >= threshold
-        sites[site] = SiteEntry(sc.docs, threshold, sc.keys[keep], sc.counts[keep])
+        keep_signal = sc.signal_counts >= threshold
+        sites[site] = SiteEntry(sc.docs, threshold, sc.keys[keep], sc.counts[keep],
+                                sc.signal_keys[keep_signal], sc.signal_counts[keep_signal])
     return SiteModel(sites)
 
 

@@ -254,8 +254,8 @@ def _hinted_teasers(blocks: list[Block], lexicon: Cues) -> tuple[list[tuple[int,
             continue
         used.add(i)
         text = block.text.strip()
-        if lexicon.is_teaser_heading(text):
-            continue
+        if lexicon.is_teaser_heading(text) or (Hint.DATE in block.hints and not block.href and len(text.split()) <= 6):
+            continue  # a card's own date line (Teaser has no date field): neither a title nor a kicker
         if Hint.SNIPPET in block.hints and current and current.get("title") and current.get("snippet") is None:
             current["snippet"] = text
         elif block.href and not kicker_label(block) and (

@@ -183,3 +183,23 @@ def test_on_the_sample_site_the_model_finds_the_chrome_with_no_site_rule(tmp_pat
     assert footers and all("appeared first on" in t for t in footers)
     assert min(table.column("doc_count").to_pylist()[i] for i, r in enumerate(table.column("reason").to_pylist())
                if r == "feed-footer") >= len(site.releases) // 2
+
+
+def test_page_signals_are_counted_per_site_whatever_the_batching():
+    from cleaning.core.schema import PageMeta
+
+    def page(i: int, site: str, title: str, og: str | None) -> Document:
+        return Document(doc_id=f"p{i}", input=f"p{i}", source="html", site=site,
+                        blocks=[Block(text=f"body {i}", position=0)], meta=PageMeta(html_title=title, og_type=og))
+
+    docs = [page(i, "a.example", f"Story {i} – Harbour Watch", "article") for i in range(6)]
+    docs += [page(9, "a.example", "Legal notice – Harbour Watch", "website"),
+             page(10, "b.example", "Other – Harbour Watch", "article")]
+    whole = build_site_model(merge_counts([count_fingerprints(docs, OPTS)]), OPTS)
+    batched = build_site_model(merge_counts(count_fingerprints(docs[i:i + 3], OPTS) for i in range(0, 8, 3)), OPTS)
+    for model in (whole, batched):
+        entry = model.entry("a.example")
+        assert entry.signal("suffix", "Harbour Watch") == 7 and entry.signal("og", "article") == 6
+        assert entry.signal("suffix", "harbour  watch!") == 7  # normalised like block text
+        assert entry.signal("suffix", "Legal notice – Harbour Watch") == 0  # not a suffix, and once only
+        assert model.entry("b.example").signal("suffix", "Harbour Watch") == 0  # below b's threshold (1 page)
