@@ -254,8 +254,9 @@ def _domain(url: str) -> str:
 
 def run_pressroom_batch(pages: list[Page], alone: SystemRun) -> SystemRun:
     """clean_pages per (set, registered domain); a one-page domain is the page-alone record."""
-    from cleaning.pipeline import clean_pages
+    from cleaning.core.options import CleanOptions
     from cleaning.core.stats import Stats
+    from cleaning.pipeline import clean_pages
 
     run = SystemRun(BATCH)
     groups: dict[tuple[str, str], list[Page]] = defaultdict(list)
@@ -273,8 +274,9 @@ def run_pressroom_batch(pages: list[Page], alone: SystemRun) -> SystemRun:
         start = time.perf_counter()
         stats = Stats()
         try:
+            # every page is scored on its body: the release filter (classify) is not what this measures
             records = list(clean_pages([{"input": p.key, "url": p.url or None, "html": p.html} for p in group],
-                                       stats=stats))
+                                       opts=CleanOptions(all_pages=True), stats=stats))
         except Exception as exc:  # noqa: BLE001
             records = []
             for p in group:
