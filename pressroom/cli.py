@@ -180,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="files or folders (folders are walked; assets, feeds, sitemaps and robots.txt in them are "
                         "counted and skipped); - reads one input (HTML, JSONL, WARC, ...) from standard input")
     _add_input_selection(p)
+    p.add_argument("--all-pages", action="store_true",
+                   help="keep pages that are not releases (listings, attachments, legal pages) as records too")
     _add_clean_args(p); _add_out(p); _add_verbosity(p); _add_log_file(p)
     _add_config(p); _add_clean_profile(p)
 

@@ -147,6 +147,8 @@ def apply_config(args: argparse.Namespace) -> None:
         fields.update(profile_clean_fields(args.profile))
     if getattr(args, "site", None):
         fields["site"] = args.site
+    if getattr(args, "all_pages", False):  # clean --all-pages, or run --all-pages (the crawl stores them too)
+        fields["all_pages"] = True
     for name in ("include", "exclude"):  # folder globs given on the command line add to the config's
         if getattr(args, name, None):
             fields[name] = (*fields.get(name, ()), *getattr(args, name))
