@@ -32,6 +32,7 @@ _QUICK_LANG_CHARS = 400  # the quick check of a declared language reads the firs
 _LANG_TRIALS = 7  # langdetect's own default number of random walks
 _DATE_PARAGRAPHS = 30  # a release states its date near the top; long documents are not scanned to the end
 _STATEMENT_WINDOW = 80  # characters before a date searched for a reporting verb
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _NEAR_TITLE = {Reason.NAVIGATION.value, Reason.NOT_MAIN.value, Reason.TITLE.value}
 
 
@@ -140,15 +141,27 @@ def _profiles() -> detector_factory.DetectorFactory:
 
 
 def language_sample(text: str, limit: int = _LANG_SAMPLE_CHARS) -> str:
-    """The start of `text`, at most `limit` characters, cut at the last space before the limit.
+    """At most `limit` characters of `text`: its longest paragraphs, in text order, cut at a space.
 
-    Deterministic (the same text gives the same sample) and bounded, so detection costs the same
-    on a 300-word release and on a 30,000-word report: langdetect reads every character it is given.
+    Bounded, so detection costs the same on a 300-word release and on a 30,000-word report
+    (langdetect reads every character it is given); the longest paragraphs are the prose, where
+    table cells, names and figures say little about the language. Deterministic: ties go to the
+    earlier paragraph.
     """
     if len(text) <= limit:
         return text
-    cut = max(text.rfind(" ", 0, limit + 1), text.rfind("\n", 0, limit + 1))
-    return text[:cut] if cut > limit // 2 else text[:limit]
+    paragraphs = [p for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+    longest = sorted(range(len(paragraphs)), key=lambda i: (-len(paragraphs[i]), i))
+    if len(paragraphs[longest[0]]) >= limit:  # one paragraph fills the sample: its start
+        first = paragraphs[longest[0]]
+        cut = max(first.rfind(" ", 0, limit + 1), first.rfind("\n", 0, limit + 1))
+        return first[:cut] if cut > limit // 2 else first[:limit]
+    chosen, used = [], 0
+    for i in longest:  # every paragraph that still fits, longest first
+        if used + len(paragraphs[i]) <= limit:
+            chosen.append(i)
+            used += len(paragraphs[i]) + 2
+    return "\n\n".join(paragraphs[i] for i in sorted(chosen))
 
 
 def _ranked(text: str, seed: int, trials: int) -> list:

@@ -140,6 +140,19 @@ def test_a_long_body_is_detected_on_a_bounded_sample_of_its_start(langdetect_inp
     assert long_body[len(language_sample(long_body))] == " "  # cut between words, never inside one
 
 
+def test_the_sample_is_the_prose_of_a_long_body_not_its_table():
+    """A standings table (figures) between two Portuguese sentences: the sample keeps the sentences."""
+    pt = ("Nesta página você terá sempre a classificação atualizada do campeonato até a última corrida, "
+          "com todos os pilotos e os pontos de cada etapa.")
+    table = [cell for n in range(600) for cell in (str(n + 1), str(5040 - n), str(n % 7))]
+    text = "\n\n".join([table[0], pt, *table, pt.replace("todos", "os")])
+    sample = language_sample(text)
+    assert len(sample) <= _LANG_SAMPLE_CHARS and len(text) > 4 * _LANG_SAMPLE_CHARS
+    assert sample.index(pt) < sample.index(pt.replace("todos", "os"))  # both sentences, in text order
+    assert not text[:_LANG_SAMPLE_CHARS].count(pt.replace("todos", "os"))  # the start alone misses the last one
+    assert detect_language(text, seed=0) == "pt"
+
+
 def test_a_declared_language_the_text_agrees_with_takes_the_quick_check_only(langdetect_inputs):
     assert detect_language(" ".join([FR] * 50), seed=0, html_lang="fr-FR") == "fr"
     assert len(langdetect_inputs) == 1 and len(langdetect_inputs[0]) <= _QUICK_LANG_CHARS
