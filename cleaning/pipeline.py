@@ -28,9 +28,9 @@ from cleaning.core.options import DEFAULT_OPTIONS, CleanOptions
 from cleaning.quotes.attribute import attribute_quotes
 from cleaning.io.readers import read_inputs
 from cleaning.core.schema import Document, SourceRecord, document_to_record
-from cleaning.steps.sitemodel import (SiteModel, build_site_model, collect_samples, count_fingerprints, merge_counts,
-                                merge_samples)
-from cleaning.steps.ids import IdDecisions, apply_ids, id_claims, resolve_ids
+from cleaning.steps.sitemodel import (SiteCounts, SiteModel, build_site_model, collect_samples, count_fingerprints,
+                                merge_counts, merge_samples)
+from cleaning.steps.ids import IdClaim, IdDecisions, apply_ids, id_claims, resolve_ids
 from cleaning.steps.measure import measure_document
 from cleaning.steps.split import split_document
 from cleaning.core.stats import Stats
@@ -73,6 +73,17 @@ def extract_batch(sources: Sequence[SourceRecord], opts: CleanOptions) -> tuple[
     return docs, stats
 
 
+def extract_and_count_batch(sources: Sequence[SourceRecord], opts: CleanOptions
+                            ) -> tuple[tuple[list[Document], SiteCounts, list[IdClaim]], Stats]:
+    """Extract and pass 1's per-batch maps in one task: fingerprint counts and id claims are taken
+    while the documents are at hand, so a staged batch is not loaded again for them."""
+    docs, stats = extract_batch(sources, opts)
+    return (docs, count_fingerprints(docs, opts), id_claims(docs, opts)), stats
+
+
+extract_and_count_batch.__name__ = extract_batch.__name__  # the progress step's name
+
+
 def finish_batch(docs: Sequence[Document], model: SiteModel, opts: CleanOptions,
                  ids: IdDecisions | None = None) -> tuple[list[Document], Stats]:
     stats, finished = Stats(), []
@@ -113,6 +124,8 @@ def _batches(items: Sequence, size: int = BATCH_SIZE) -> list[list]:
 # Documents (with all their blocks) are the bulky part of a run. In-process and local engines stage
 # each extracted batch in a work folder (one pickle per batch): every later map gets the path,
 # loads that one batch and drops it, and only counts, samples and signatures come back here.
+# A batch is written twice (extracted, finished) and loaded three times (samples, pass 2, the
+# final read): fingerprint counts and id claims come with the extract task.
 # Dask keeps the batches in memory on its side (its workers may be other machines).
 
 WORK_PREFIX = ".work-"  # OUT/.work-XXXX: hidden, so a later `pressroom clean OUT` never reads it
@@ -130,15 +143,17 @@ def _load(path: str) -> list:
 
 
 class ExtractTo:
-    """extract_batch on a (path, sources) job: the documents go to the path, the path comes back."""
+    """extract_and_count_batch on a (path, sources) job: the documents go to the path; the path,
+    fingerprint counts and id claims come back."""
 
     __name__ = extract_batch.__name__  # the progress step's name
 
-    def __call__(self, job: tuple[str, Sequence[SourceRecord]], opts: CleanOptions) -> tuple[str, Stats]:
+    def __call__(self, job: tuple[str, Sequence[SourceRecord]], opts: CleanOptions
+                 ) -> tuple[tuple[str, SiteCounts, list[IdClaim]], Stats]:
         path, sources = job
-        docs, stats = extract_batch(sources, opts)
+        (docs, counts, claims), stats = extract_and_count_batch(sources, opts)
         _spill(docs, path)
-        return path, stats
+        return (path, counts, claims), stats
 
 
 class OnStaged:
@@ -177,20 +192,21 @@ def clean_batches(source_batches: list[list[SourceRecord]], opts: CleanOptions, 
         results = engine.map(ExtractTo(), jobs, opts, sizes=pages)
         del jobs
     else:
-        results = engine.map(extract_batch, source_batches, opts, sizes=pages)
+        results = engine.map(extract_and_count_batch, source_batches, opts, sizes=pages)
     source_batches.clear()  # the documents hold what is needed from here on
-    batches = [handle for handle, _ in results]
+    batches = [handle for (handle, _, _), _ in results]
     docs = [batch_stats["extract/documents"] for _, batch_stats in results]
     for _, batch_stats in results:
         stats.merge(batch_stats)
     on = OnStaged if staged else (lambda fn: fn)
-    model = build_site_model(merge_counts(engine.map(on(count_fingerprints), batches, opts, sizes=docs)), opts)
+    model = build_site_model(merge_counts(counts for (_, counts, _), _ in results), opts)
     model = model.with_samples(merge_samples(engine.map(on(collect_samples), batches, model, sizes=docs)))
     stats.inc("sitemodel/frequent_fingerprints", model.n_keys)
     stats.inc("sitemodel/state_bytes", model.nbytes)
     if on_model is not None:
         on_model(model)
-    ids = resolve_ids(engine.map(on(id_claims), batches, opts, sizes=docs), stats)  # one doc_id per page, shared ids listed
+    ids = resolve_ids([claims for (_, _, claims), _ in results], stats)  # one doc_id per page, shared ids listed
+    del results
     finished, sigs = [], []
     for (handle, batch_sigs), batch_stats in engine.map(FinishStaged() if staged else finish_and_sign_batch,
                                                         batches, model, opts, ids, sizes=docs):

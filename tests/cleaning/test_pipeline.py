@@ -57,3 +57,34 @@ def test_the_work_folder_is_removed_after_a_failing_run(tmp_path, monkeypatch):
         list(clean_sources(sample_pages(4), CleanOptions(), Stats(), InlineEngine(), tmp_path, batch_size=2))
     assert seen == [2]  # one work folder, one file per batch
     assert work_folders(tmp_path) == []
+
+
+def test_a_staged_batch_is_written_twice_and_loaded_three_times(tmp_path, monkeypatch):
+    """Extract writes it (with counts and id claims returned), samples and pass 2 load it, pass 2
+    writes the finished batch, the final read loads it: fingerprints are never counted from disk."""
+    spills, loads = [], []
+    spill, load = pipeline._spill, pipeline._load
+    monkeypatch.setattr(pipeline, "_spill", lambda items, path: (spills.append(Path(path).name), spill(items, path)))
+    monkeypatch.setattr(pipeline, "_load", lambda path: (loads.append(Path(path).name), load(path))[1])
+    records = list(clean_sources(sample_pages(6), CleanOptions(), Stats(), InlineEngine(), tmp_path, batch_size=3))
+    assert len(records) == 6
+    assert sorted(spills) == sorted(["batch-000000.pkl", "batch-000001.pkl"] * 2)
+    assert sorted(loads) == sorted(["batch-000000.pkl", "batch-000001.pkl"] * 3)
+
+
+def test_staged_documents_pickle_without_dataclass_fields(monkeypatch):
+    """Every block, paragraph and page-meta object comes back equal, and pickling them never calls
+    dataclasses.fields() per object (it was thousands of calls per batch)."""
+    import dataclasses
+    import pickle
+
+    docs, _ = pipeline.extract_batch(sample_pages(2), CleanOptions())
+    finished, _ = pipeline.finish_batch(docs, pipeline.build_site_model(docs, CleanOptions()), CleanOptions())
+    calls = []
+    fields = dataclasses.fields
+    monkeypatch.setattr(dataclasses, "fields", lambda obj: (calls.append(type(obj).__name__), fields(obj))[1])
+    for items in (docs, finished, sample_pages(2)):
+        back = pickle.loads(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL))
+        assert back == items and [type(x) for x in back] == [type(x) for x in items]
+    assert finished[0].paragraphs and finished[0].blocks and finished[0].meta.title
+    assert set(calls) <= {"Document"}  # the (unslotted) Document pickles by its __dict__; nothing calls fields()

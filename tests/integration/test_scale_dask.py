@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -85,6 +86,46 @@ def test_run_clean_on_a_scheduler_address_writes_the_same_dataset(cluster, tmp_p
     assert path is not None and not stats.errors
     assert dataset_rows(tmp_path / "dask") == dataset_rows(tmp_path / "local")
     assert len(pd.read_parquet(tmp_path / "dask" / "articles")) == len(dataset_rows(tmp_path / "local"))
+
+
+def every_table(out: Path) -> dict[str, list[dict]]:
+    """Every Parquet table a run wrote (articles, boilerplate, ...), every column, rows in a stable order."""
+    tables = {}
+    for folder in sorted({f.relative_to(out).parts[0] for f in out.rglob("*.parquet")}):
+        table = ds.dataset(out / folder, format="parquet", partitioning="hive").to_table()
+        rows = table.to_pylist()
+        tables[folder] = sorted(rows, key=lambda r: repr(sorted(r.items())))
+    return tables
+
+
+def test_workers_1_workers_2_and_dask_write_the_same_tables(cluster, tmp_path):
+    """`pressroom clean` with --workers 1, --workers 2 and --engine dask: every table, every column, every row.
+
+    70 pages, so the local runs use the process pool (64 or fewer run in-process) over two batches."""
+    from pressroom.sample_site.generator import generate_site
+
+    site = generate_site()
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for rel in site.releases:
+        (pages / (rel.path.strip("/").replace("/", "_") + ".html")).write_text(
+            site.pages[rel.path].body.decode("utf-8"), encoding="utf-8")
+    assert len(site.releases) > 64
+    runs = {
+        "workers 1": run_clean([str(pages)], tmp_path / "w1", engine="local", workers=1),
+        "workers 2": run_clean([str(pages)], tmp_path / "w2", engine="local", workers=2),
+        "dask": run_clean([str(pages)], tmp_path / "dask", engine="dask",
+                          scheduler=cluster._client.scheduler.address),
+    }
+    assert {name: stats["write/records"] for name, (_, stats) in runs.items()} == dict.fromkeys(runs, len(site.releases))
+    assert runs["workers 2"][1].errors == [] and runs["dask"][1].errors == []
+    used = {name: json.loads((tmp_path / out / "reports" / "clean-stats.json").read_text())["settings"]["workers"]
+            for name, out in (("workers 1", "w1"), ("workers 2", "w2"), ("dask", "dask"))}
+    assert used == {"workers 1": 1, "workers 2": 2, "dask": 2}
+    one = every_table(tmp_path / "w1")
+    assert {"articles", "boilerplate"} <= set(one) and all(one.values())
+    assert every_table(tmp_path / "w2") == one
+    assert every_table(tmp_path / "dask") == one
 
 
 if __name__ == "__main__":  # pragma: no cover

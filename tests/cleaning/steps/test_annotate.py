@@ -7,8 +7,11 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from cleaning.steps.annotate import (
+    _LANG_SAMPLE_CHARS,
+    _QUICK_LANG_CHARS,
     annotate_document,
     detect_language,
+    language_sample,
     find_statement_date,
     find_text_date,
 )
@@ -87,6 +90,81 @@ def test_short_or_uncertain_text_defers_to_html_lang():
     assert detect_language("", seed=0) is None
     # a clear majority language is kept even when <html lang> says otherwise
     assert detect_language(FR, seed=0, html_lang="en") == "fr"
+
+
+DE = ("Die Regierungen müssen die Vorschläge in letzter Minute zurückweisen, die Verursacher von verbindlichen "
+      "Grenzwerten ausnehmen würden, erklärte die Organisation am 3. März 2025 in Genf, als die fünfte "
+      "Verhandlungsrunde über das Abkommen begann.")
+
+
+def page(lang: str, paragraphs: list[str]) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f'<html lang="{lang}"><head><title>Titre</title></head><body><main><h1>Titre</h1>{body}</main></body></html>'
+
+
+def test_a_page_declaring_french_with_a_french_body_is_french():
+    from cleaning.pipeline import clean_html
+
+    assert clean_html(page("fr", [FR, FR.replace("1er", "2")]))["lang"] == "fr"
+
+
+def test_a_page_declaring_english_with_a_german_body_is_german():
+    """The declaration is a hint, checked against the text: a disagreeing text wins when it is clear."""
+    from cleaning.pipeline import clean_html
+
+    assert clean_html(page("en", [DE, DE.replace("fünfte", "sechste")]))["lang"] == "de"
+
+
+@pytest.fixture
+def langdetect_inputs(monkeypatch):
+    """Every text handed to langdetect, as its detectors receive it."""
+    from langdetect.detector import Detector
+
+    seen: list[str] = []
+    append = Detector.append
+
+    def spy(self, text):
+        seen.append(text)
+        return append(self, text)
+
+    monkeypatch.setattr(Detector, "append", spy)
+    return seen
+
+
+def test_a_long_body_is_detected_on_a_bounded_sample_of_its_start(langdetect_inputs):
+    long_body = " ".join([DE] * 400)  # ~90,000 characters
+    assert detect_language(long_body, seed=0) == "de"
+    assert langdetect_inputs and all(len(t) <= _LANG_SAMPLE_CHARS for t in langdetect_inputs)
+    assert all(long_body.startswith(t) for t in langdetect_inputs)  # the start, the same every time
+    assert language_sample(long_body) == language_sample(long_body) and not language_sample(long_body).endswith(" ")
+    assert long_body[len(language_sample(long_body))] == " "  # cut between words, never inside one
+
+
+def test_the_sample_is_the_prose_of_a_long_body_not_its_table():
+    """A standings table (figures) between two Portuguese sentences: the sample keeps the sentences."""
+    pt = ("Nesta página você terá sempre a classificação atualizada do campeonato até a última corrida, "
+          "com todos os pilotos e os pontos de cada etapa.")
+    table = [cell for n in range(600) for cell in (str(n + 1), str(5040 - n), str(n % 7))]
+    text = "\n\n".join([table[0], pt, *table, pt.replace("todos", "os")])
+    sample = language_sample(text)
+    assert len(sample) <= _LANG_SAMPLE_CHARS and len(text) > 4 * _LANG_SAMPLE_CHARS
+    assert sample.index(pt) < sample.index(pt.replace("todos", "os"))  # both sentences, in text order
+    assert not text[:_LANG_SAMPLE_CHARS].count(pt.replace("todos", "os"))  # the start alone misses the last one
+    assert detect_language(text, seed=0) == "pt"
+
+
+def test_a_declared_language_the_text_agrees_with_takes_the_quick_check_only(langdetect_inputs):
+    assert detect_language(" ".join([FR] * 50), seed=0, html_lang="fr-FR") == "fr"
+    assert len(langdetect_inputs) == 1 and len(langdetect_inputs[0]) <= _QUICK_LANG_CHARS
+    langdetect_inputs.clear()
+    assert detect_language(" ".join([FR] * 50), seed=0, html_lang="de") == "fr"  # disagreement: the full detection
+    assert [len(t) <= _QUICK_LANG_CHARS for t in langdetect_inputs] == [True, False]
+
+
+def test_detection_is_the_same_whatever_was_detected_before():
+    first = [detect_language(t, seed=3, html_lang=h) for t, h in ((FR, None), (DE, "en"), (EN, "en"))]
+    assert [detect_language(t, seed=3, html_lang=h) for t, h in ((EN, "en"), (DE, "en"), (FR, None))] == first[::-1]
+    assert first == ["fr", "de", "en"]
 
 
 def test_site_name_from_metadata_else_the_feed_footer():
