@@ -166,8 +166,17 @@ def check_crawl(proc, root, ctx):
 
 
 def check_crawl_config(proc, root, ctx):
-    assert 0 < fetched(proc)
-    assert re.search(r"^raw table\s+data/raw", proc.stdout, flags=re.M), proc.stdout
+    """The README's [crawl] settings reach Scrapy (the crawl's stats record them), and --max-pages holds."""
+    argv = shlex.split(ctx["line"], comments=True)
+    assert 0 < fetched(proc) <= int(argv[argv.index("--max-pages") + 1])
+    used = json.loads((root / "data" / "reports" / "crawl-stats.json").read_text())["pressroom/settings"]
+    assert ctx["toml"]["crawl"]
+    import scraper.settings
+    from scrapy.settings import default_settings
+
+    for key, value in ctx["toml"]["crawl"].items():  # not a value the crawl would have had anyway
+        default = getattr(scraper.settings, key, getattr(default_settings, key, None))
+        assert used[key] == value != default, (key, used.get(key), default)
 
 
 def check_reclean(proc, root, ctx):
@@ -359,7 +368,7 @@ def test_every_tour_command_runs(tmp_path, monkeypatch):
         ctx = {"inputs": make_inputs(tmp_path, srv.base_url), "toml": {}}
         for lang, body in blocks:
             if lang == "toml":
-                first, _, rest = body.partition("\n")
+                first = body.partition("\n")[0]
                 name = first.removeprefix("#").strip()
                 assert first.startswith("#") and name, "a toml block of the tour starts with `# FILE NAME`"
                 (tmp_path / name).write_text(body, encoding="utf-8")
