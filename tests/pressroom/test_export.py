@@ -45,10 +45,11 @@ def _speakers(quotes) -> list:
 def test_jsonl_has_every_article_once_with_its_columns(run, tmp_path, capsys):
     target = tmp_path / "articles.jsonl"
     assert main(["export", str(run), "-o", str(target)]) == EXIT_OK  # the format from the suffix
-    assert "wrote 9 rows of articles" in capsys.readouterr().err
-    rows = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     frame = _articles(run)
-    assert len(rows) == len(frame) == 9
+    assert len(frame) >= 9  # 8 sample pages and the fixture pages
+    assert f"wrote {len(frame)} rows of articles" in capsys.readouterr().err
+    rows = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == len(frame)
     assert sorted(r["doc_id"] for r in rows) == sorted(frame["doc_id"])
     assert list(rows[0]) == ARTICLES_SCHEMA.names
     by_id = {r["doc_id"]: r for r in rows}
@@ -107,6 +108,8 @@ def test_export_streams_batches_and_never_reads_a_table_whole(run, tmp_path, mon
 
     import pressroom.export as export
 
+    n_rows = len(_articles(run))  # before read_table is barred below
+
     def whole(*args, **kwargs):
         raise AssertionError("the dataset was read whole")
 
@@ -123,8 +126,8 @@ def test_export_streams_batches_and_never_reads_a_table_whole(run, tmp_path, mon
     monkeypatch.setattr(export, "scan_batches", counted)
     target = tmp_path / "streamed.jsonl"
     assert main(["export", str(run), "-o", str(target), "-q"]) == EXIT_OK
-    assert len(sizes) >= 5 and max(sizes) <= 2 and sum(sizes) == 9
-    assert len(target.read_text().splitlines()) == 9
+    assert len(sizes) >= 5 and max(sizes) <= 2 and sum(sizes) == n_rows
+    assert len(target.read_text().splitlines()) == n_rows
 
 
 def test_a_failure_midway_leaves_no_half_file_and_the_old_one_intact(run, tmp_path, monkeypatch):
