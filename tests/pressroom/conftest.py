@@ -20,8 +20,10 @@ def _article(i: int, site: str, lang: str, month: int, words: int, **extra) -> d
     }
 
 
-def write_pages(folder: Path, n: int) -> None:
-    """n release pages of generated sample sites, as .html files (one folder per host)."""
+def write_pages(folder: Path, n: int, per_site: int | None = None, host: str = "press{seed}.example.org",
+                scheme: str = "http") -> None:
+    """n release pages of generated sample sites, as .html files (one folder per host), at most
+    `per_site` of them from each site; `host` names each site's host from its seed."""
     from pressroom.sample_site.generator import generate_site
 
     written, seed = 0, 0
@@ -31,11 +33,12 @@ def write_pages(folder: Path, n: int) -> None:
         except RuntimeError:  # a seed can run a phrase bank dry: the next one is another site
             seed += 1
             continue
-        host = folder / f"press{seed}.example.org"
-        host.mkdir(parents=True, exist_ok=True)
-        for rel in site.releases[: n - written]:
-            html = site.pages[rel.path].body.decode("utf-8").replace("{{BASE}}", f"http://press{seed}.example.org")
-            (host / (rel.path.strip("/").replace("/", "_") + ".html")).write_text(html, encoding="utf-8")
+        name = host.format(seed=seed)
+        folder_of_host = folder / name
+        folder_of_host.mkdir(parents=True, exist_ok=True)
+        for rel in site.releases[: min(n - written, per_site or n)]:
+            html = site.pages[rel.path].body.decode("utf-8").replace("{{BASE}}", f"{scheme}://{name}")
+            (folder_of_host / (rel.path.strip("/").replace("/", "_") + ".html")).write_text(html, encoding="utf-8")
             written += 1
         seed += 1
 

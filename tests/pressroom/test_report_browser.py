@@ -63,31 +63,14 @@ def test_screenshot_shows_the_plots(report_html: Path, tmp_path: Path):
     shutil.copyfile(shot, ARTIFACT)
 
 
-def _write_sites(folder: Path, sites: int, per_site: int) -> None:
-    """`per_site` release pages of `sites` generated press rooms, each under its own domain."""
-    from pressroom.sample_site.generator import generate_site
-
-    made, seed = 0, 0
-    while made < sites:
-        try:
-            site = generate_site(seed=seed)
-        except RuntimeError:  # a seed can run a phrase bank dry: the next one is another site
-            seed += 1
-            continue
-        host = folder / f"www.ngo{seed}.org"
-        host.mkdir(parents=True)
-        for rel in site.releases[:per_site]:
-            html = site.pages[rel.path].body.decode("utf-8").replace("{{BASE}}", f"https://www.ngo{seed}.org")
-            (host / (rel.path.strip("/").replace("/", "_") + ".html")).write_text(html, encoding="utf-8")
-        made, seed = made + 1, seed + 1
-
-
 @pytest.mark.parametrize("sites", [1, 3])
 def test_a_real_clean_renders_with_charts_that_fit_the_sites(sites: int, tmp_path: Path, capsys):
     """One site: a table instead of the per-site bar; three sites: the bar chart. Both render."""
     from pressroom.cli import main
 
-    _write_sites(tmp_path / "pages", sites, 8)
+    from tests.pressroom.conftest import write_pages
+
+    write_pages(tmp_path / "pages", sites * 8, per_site=8, host="www.ngo{seed}.org", scheme="https")
     out = tmp_path / "out"
     assert main(["clean", str(tmp_path / "pages"), "--out", str(out), "-q"]) == 0
     assert write_report(out) == 0
