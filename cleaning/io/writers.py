@@ -51,6 +51,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cleaning.steps.dedup import merge_dataset_clusters
+from cleaning.steps.ids import stored_clashes
 from cleaning.core.schema import (ARTICLES_LAYOUT, LAYOUTS, MAX_PARTITION_NAME, NULL_PARTITION,
                                   NULL_STRING_PARTITION, PARTITION_SUFFIX, TableLayout, records_to_table)
 from cleaning.core.step import record_failure
@@ -538,8 +539,9 @@ def write_dataset(records: list[dict], out_dir: Path, stats: Stats, boilerplate:
     """Merge article records into `OUT/articles/` (one row per doc_id) and return that directory.
 
     A changed page (new content_hash) replaces its row and keeps the old hash in
-    `prev_content_hash`. Duplicate clusters are re-derived over old and new rows
-    (same body hash, same folded URL, earlier clusters), so a release already in
+    `prev_content_hash`; a record taking a stored row's doc_id from another fetched URL with
+    other content is another page, kept under its own URL's id (`steps.ids.stored_clashes`).
+    Duplicate clusters are re-derived over old and new rows (same body hash, same folded URL, earlier clusters), so a release already in
     the dataset is not kept twice because it came back under another URL.
     `boilerplate` (the run's site-model table) is merged per site into `OUT/boilerplate/`
     in the same commit. A record that cannot be written is reported in `stats` and left out.
@@ -552,6 +554,7 @@ def write_dataset(records: list[dict], out_dir: Path, stats: Stats, boilerplate:
             txn.commit()
             stats.inc("write/legacy_rows_migrated", len(misplaced))
             index = read_index(root)
+        records = stored_clashes(records, [(r["doc_id"], r.get("url"), r.get("content_hash")) for r in index], stats)
         _plan_articles(records, root, txn, stats, index)
         if boilerplate is not None:
             stats.inc("write/boilerplate_partitions", _plan_table(txn, boilerplate, "boilerplate",

@@ -9,6 +9,12 @@ newest fetch is kept, then (same fetch time, or none) the one with the greater t
 the greater input name: never input order, so every order of the inputs keeps the same one.
 The others leave the run. Both go to the stats
 list `ids`, which lands in reports/clean-stats.json with which input was kept and why.
+
+Across runs (`stored_clashes`, called by the incremental writer with the stored rows'
+doc_id, url and content_hash): a new record whose doc_id is a stored row's, fetched at
+another URL identity (`url_key`) and with another content hash, is a clash too, not an
+update: the stored row keeps the id, the new page goes under the id of its own fetched URL.
+The same fetched page (same `url_key`), or the same content via an alias URL, is an update.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from datetime import datetime, timezone
 from cleaning.core.options import CleanOptions
 from cleaning.core.schema import Document
 from cleaning.core.stats import Stats
-from cleaning.core.urls import canonical_url, doc_id_for
+from cleaning.core.urls import canonical_url, doc_id_for, url_key
 
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
 
@@ -119,4 +125,45 @@ def apply_ids(docs: Sequence[Document], decisions: IdDecisions | None) -> list[D
             doc_id, url = decisions.renamed[doc.input]
             doc = doc.replace(doc_id=doc_id, canonical_url=url)
         out.append(doc)
+    return out
+
+
+def stored_clashes(records: Sequence[dict], stored: Iterable[tuple[str, str | None, str | None]],
+                   stats: Stats) -> list[dict]:
+    """The records to write, each one clashing with a stored row (another page) under its own URL's id.
+
+    `stored` is (doc_id, url, content_hash) of every row already in the dataset. A record is
+    an update of the stored row with its doc_id when any stored copy has its fetched URL
+    identity or its content hash (or either side has no URL to tell); else it is a clash:
+    counted (`ids/canonical_clash`), listed in the `ids` notes, and renamed (a copy: the
+    caller's records stay untouched). When the record's own URL gives the same id (it was
+    fetched at the canonical the stored page claimed) it cannot be renamed: it replaces the
+    stored row as before, and the note says so.
+    """
+    known: dict[str, list[tuple[str | None, str | None, str | None]]] = defaultdict(list)
+    for doc_id, url, content_hash in stored:
+        known[doc_id].append((url_key(url), content_hash, url))
+    out = []
+    for record in records:
+        copies = known.get(record.get("doc_id"))
+        key, content = url_key(record.get("url")), record.get("content_hash")
+        if not copies or key is None or any(k is None or k == key or h == content for k, h, _ in copies):
+            out.append(record)
+            continue
+        own = canonical_url(record["url"])
+        new_id = doc_id_for(own)
+        stats.inc("ids/canonical_clash")
+        note = {"doc_id": record["doc_id"], "canonical": record.get("canonical_url"),
+                "inputs": sorted(u for _, _, u in copies) + [record.get("input") or record["url"]]}
+        if new_id == record["doc_id"]:
+            stats.note("ids", note | {"kept": record.get("input") or record["url"],
+                                      "why": "an earlier run's page with other text claimed this page's URL as its "
+                                             "rel=canonical; this page, fetched at that URL, replaces it"})
+            out.append(record)
+            continue
+        stats.note("ids", note | {"kept": "all", "renamed_to": new_id,
+                                  "why": "a page of an earlier run and this run's page, fetched at different URLs "
+                                         "with different text, claim one rel=canonical: the stored row keeps the id, "
+                                         "the new page is kept under its own URL"})
+        out.append({**record, "doc_id": new_id, "canonical_url": own})
     return out

@@ -408,3 +408,59 @@ def test_a_dataset_of_undated_rows_only_reads_in_plain_pandas(tmp_path):
     df = pd.read_parquet(root)
     assert sorted(df["doc_id"]) == ["u1", "u2"] and set(df["year_key"].astype(int)) == {0}
     assert df["year"].isna().all()
+
+
+def test_a_later_page_claiming_a_stored_pages_id_from_another_url_is_kept_beside_it(tmp_path):
+    """Cross-run canonical clash: B (fetched at b, other text) got A's doc_id; A must not be replaced."""
+    from cleaning.core.urls import doc_id_for
+
+    shared = doc_id_for("https://example.org/press/a/")
+    write_dataset([make_record(shared, url="https://example.org/press/a/", body="Release A says one thing.")],
+                  tmp_path, Stats())
+    stats = Stats()
+    b = make_record(shared, url="https://example.org/press/b/", body="Release B talks about another matter.",
+                    canonical_url="https://example.org/press/a/")
+    write_dataset([b], tmp_path, stats)
+    rows = {r["doc_id"]: r for r in read_all(tmp_path / "articles")}
+    own = doc_id_for("https://example.org/press/b/")
+    assert sorted(rows) == sorted([shared, own])
+    assert rows[shared]["body_text"] == "Release A says one thing." and rows[shared]["prev_content_hash"] is None
+    assert rows[own]["body_text"] == "Release B talks about another matter."
+    assert rows[own]["canonical_url"] == "https://example.org/press/b/"
+    assert b["doc_id"] == shared  # the caller's record is untouched
+    assert stats["ids/canonical_clash"] == 1 and stats["write/rows_new"] == 1 and stats["write/rows_changed"] == 0
+    [note] = stats.to_dict()["notes"]["ids"]
+    assert note["doc_id"] == shared and note["kept"] == "all" and note["renamed_to"] == own
+    assert note["inputs"] == ["https://example.org/press/a/", b["input"]]
+
+
+@pytest.mark.parametrize("url, body, counter", [
+    ("https://example.org/press/a/", "Release A, corrected.", "write/rows_changed"),  # same URL, new text
+    ("http://www.example.org/press/a?utm_source=feed", "Release A, corrected.", "write/rows_changed"),  # same identity
+    ("https://example.org/press/a-alias/", "Release A says one thing.", "write/rows_unchanged"),  # alias, same text
+])
+def test_a_true_update_of_a_stored_page_still_replaces_it(tmp_path, url, body, counter):
+    write_dataset([make_record("a", url="https://example.org/press/a/", body="Release A says one thing.")],
+                  tmp_path, Stats())
+    stats = Stats()
+    write_dataset([make_record("a", url=url, body=body)], tmp_path, stats)
+    [row] = read_all(tmp_path / "articles")
+    assert row["doc_id"] == "a" and row["body_text"] == body
+    assert stats[counter] == 1 and stats["ids/canonical_clash"] == 0 and "ids" not in stats.to_dict().get("notes", {})
+
+
+def test_a_page_fetched_at_the_canonical_a_stored_page_claimed_replaces_it_and_says_so(tmp_path):
+    """It cannot take another id (its own URL gives this one): the replacement is listed, not silent."""
+    from cleaning.core.urls import doc_id_for
+
+    shared = doc_id_for("https://example.org/press/a/")
+    write_dataset([make_record(shared, url="https://example.org/press/alias/", body="The alias page's text.")],
+                  tmp_path, Stats())
+    stats = Stats()
+    write_dataset([make_record(shared, url="https://example.org/press/a/", body="The canonical page's own text.")],
+                  tmp_path, stats)
+    [row] = read_all(tmp_path / "articles")
+    assert row["body_text"] == "The canonical page's own text."
+    assert stats["ids/canonical_clash"] == 1
+    [note] = stats.to_dict()["notes"]["ids"]
+    assert note["kept"] == make_record(shared)["input"] and "replaces" in note["why"]
