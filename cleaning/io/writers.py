@@ -541,8 +541,9 @@ def write_dataset(records: list[dict], out_dir: Path, stats: Stats, boilerplate:
     A changed page (new content_hash) replaces its row and keeps the old hash in
     `prev_content_hash`; a record taking a stored row's doc_id from another fetched URL with
     other content is another page, kept under its own URL's id (`steps.ids.stored_clashes`).
-    Duplicate clusters are re-derived over old and new rows (same body hash, same folded URL, earlier clusters), so a release already in
-    the dataset is not kept twice because it came back under another URL.
+    Duplicate clusters are re-derived over old and new rows (same body hash, same folded
+    URL, earlier clusters), so a release already in the dataset is not kept twice because it
+    came back under another URL.
     `boilerplate` (the run's site-model table) is merged per site into `OUT/boilerplate/`
     in the same commit. A record that cannot be written is reported in `stats` and left out.
     """
