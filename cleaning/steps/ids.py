@@ -164,6 +164,6 @@ def stored_clashes(records: Sequence[dict], stored: Iterable[tuple[str, str | No
         stats.note("ids", note | {"kept": "all", "renamed_to": new_id,
                                   "why": "a page of an earlier run and this run's page, fetched at different URLs "
                                          "with different text, claim one rel=canonical: the stored row keeps the id, "
-                                         "the new page is kept under its own URL"})
+                                         f"the new page is kept under its own URL ({new_id})"})
         out.append({**record, "doc_id": new_id, "canonical_url": own})
     return out
