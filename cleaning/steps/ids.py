@@ -129,41 +129,44 @@ def apply_ids(docs: Sequence[Document], decisions: IdDecisions | None) -> list[D
 
 
 def stored_clashes(records: Sequence[dict], stored: Iterable[tuple[str, str | None, str | None]],
-                   stats: Stats) -> list[dict]:
-    """The records to write, each one clashing with a stored row (another page) under its own URL's id.
+                   stats: Stats) -> tuple[list[dict], dict[str, tuple[str, str]]]:
+    """The records to write, and the stored rows to move to their own URL's id: no page replaces another.
 
     `stored` is (doc_id, url, content_hash) of every row already in the dataset. A record is
-    an update of the stored row with its doc_id when any stored copy has its fetched URL
+    an update of the stored row with its doc_id when a stored copy has its fetched URL
     identity or its content hash (or either side has no URL to tell); else it is a clash:
-    counted (`ids/canonical_clash`), listed in the `ids` notes, and renamed (a copy: the
-    caller's records stay untouched). When the record's own URL gives the same id (it was
-    fetched at the canonical the stored page claimed) it cannot be renamed: it replaces the
-    stored row as before, and the note says so.
+    counted (`ids/canonical_clash`), listed in the `ids` notes, and the page not at the
+    shared id's URL moves to its own URL's id: the new record (a copy: the caller's records
+    stay untouched), or, when the new record was fetched at that very URL (the stored page
+    had claimed it as its rel=canonical), the stored row (returned as stored doc_id ->
+    (its own id, its own canonical URL), for the writer to move).
     """
     known: dict[str, list[tuple[str | None, str | None, str | None]]] = defaultdict(list)
     for doc_id, url, content_hash in stored:
         known[doc_id].append((url_key(url), content_hash, url))
-    out = []
+    out, moved = [], {}
     for record in records:
         copies = known.get(record.get("doc_id"))
         key, content = url_key(record.get("url")), record.get("content_hash")
         if not copies or key is None or any(k is None or k == key or h == content for k, h, _ in copies):
             out.append(record)
             continue
-        own = canonical_url(record["url"])
-        new_id = doc_id_for(own)
+        doc_id, own = record["doc_id"], canonical_url(record["url"])
         stats.inc("ids/canonical_clash")
-        note = {"doc_id": record["doc_id"], "canonical": record.get("canonical_url"),
+        note = {"doc_id": doc_id, "canonical": record.get("canonical_url"), "kept": "all",
                 "inputs": sorted(u for _, _, u in copies) + [record.get("input") or record["url"]]}
-        if new_id == record["doc_id"]:
-            stats.note("ids", note | {"kept": record.get("input") or record["url"],
+        if doc_id_for(own) == doc_id:  # the new page is at the shared id's URL: the stored one moves
+            stored_own = canonical_url(max(u for _, _, u in copies))
+            moved[doc_id] = (doc_id_for(stored_own), stored_own)
+            stats.note("ids", note | {"renamed_to": moved[doc_id][0],
                                       "why": "an earlier run's page with other text claimed this page's URL as its "
-                                             "rel=canonical; this page, fetched at that URL, replaces it"})
+                                             "rel=canonical: this page, fetched at that URL, takes the id, the stored "
+                                             f"page is kept under its own URL ({moved[doc_id][0]})"})
             out.append(record)
             continue
-        stats.note("ids", note | {"kept": "all", "renamed_to": new_id,
+        stats.note("ids", note | {"renamed_to": doc_id_for(own),
                                   "why": "a page of an earlier run and this run's page, fetched at different URLs "
                                          "with different text, claim one rel=canonical: the stored row keeps the id, "
-                                         f"the new page is kept under its own URL ({new_id})"})
-        out.append({**record, "doc_id": new_id, "canonical_url": own})
-    return out
+                                         f"the new page is kept under its own URL ({doc_id_for(own)})"})
+        out.append({**record, "doc_id": doc_id_for(own), "canonical_url": own})
+    return out, moved

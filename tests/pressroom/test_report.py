@@ -179,9 +179,10 @@ def test_a_canonical_clash_with_an_earlier_run_is_listed_in_the_report(tmp_path)
     from pressroom.report import RunData, section_shared_ids
 
     stats = Stats()
-    [renamed] = stored_clashes([{"doc_id": "abc", "input": "run2.jsonl#1", "url": "https://ex.org/b/",
+    [renamed], moved = stored_clashes([{"doc_id": "abc", "input": "run2.jsonl#1", "url": "https://ex.org/b/",
                                  "canonical_url": "https://ex.org/a/", "content_hash": "h2"}],
                                [("abc", "https://ex.org/a/", "h1")], stats)
+    assert moved == {}
     section = section_shared_ids(RunData(tmp_path, stats_files={"clean-stats.json": stats.to_dict()}))
     assert "https://ex.org/a/" in section.html and "run2.jsonl#1" in section.html
     assert renamed["doc_id"] in section.html and section.summary == ["shared doc ids: 1 listed in reports/clean-stats.json"]

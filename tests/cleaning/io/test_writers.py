@@ -449,18 +449,29 @@ def test_a_true_update_of_a_stored_page_still_replaces_it(tmp_path, url, body, c
     assert stats[counter] == 1 and stats["ids/canonical_clash"] == 0 and "ids" not in stats.to_dict().get("notes", {})
 
 
-def test_a_page_fetched_at_the_canonical_a_stored_page_claimed_replaces_it_and_says_so(tmp_path):
-    """It cannot take another id (its own URL gives this one): the replacement is listed, not silent."""
+def test_a_page_fetched_at_the_canonical_a_stored_page_claimed_takes_the_id_and_the_stored_one_moves(tmp_path):
+    """The stored page had claimed this URL from another one: it moves to its own URL's id, whole."""
     from cleaning.core.urls import doc_id_for
 
-    shared = doc_id_for("https://example.org/press/a/")
-    write_dataset([make_record(shared, url="https://example.org/press/alias/", body="The alias page's text.")],
-                  tmp_path, Stats())
+    shared, alias = doc_id_for("https://example.org/press/a/"), doc_id_for("https://example.org/press/alias/")
+    stored = make_record(shared, url="https://example.org/press/alias/", body="The alias page's text.",
+                         canonical_url="https://example.org/press/a/")
+    write_dataset([stored], tmp_path, Stats())
     stats = Stats()
     write_dataset([make_record(shared, url="https://example.org/press/a/", body="The canonical page's own text.")],
                   tmp_path, stats)
-    [row] = read_all(tmp_path / "articles")
-    assert row["body_text"] == "The canonical page's own text."
-    assert stats["ids/canonical_clash"] == 1
+    rows = {r["doc_id"]: r for r in read_all(tmp_path / "articles")}
+    assert sorted(rows) == sorted([shared, alias])
+    assert rows[shared]["body_text"] == "The canonical page's own text." and rows[shared]["prev_content_hash"] is None
+    assert rows[alias]["body_text"] == "The alias page's text." and rows[alias]["title"] == stored["title"]
+    assert rows[alias]["canonical_url"] == "https://example.org/press/alias/"
+    assert rows[alias]["quotes"] == stored["quotes"]  # the whole stored row moved, not only the index columns
+    assert stats["ids/canonical_clash"] == 1 and stats["write/rows_changed"] == 0
     [note] = stats.to_dict()["notes"]["ids"]
-    assert note["kept"] == make_record(shared)["input"] and "replaces" in note["why"]
+    assert note["kept"] == "all" and note["renamed_to"] == alias and "stored page is kept" in note["why"]
+    stats = Stats()  # the next run fetching both again: two updates, no clash
+    write_dataset([make_record(shared, url="https://example.org/press/a/", body="The canonical page's own text."),
+                   make_record(alias, url="https://example.org/press/alias/", body="The alias page's text.")],
+                  tmp_path, stats)
+    assert len(read_all(tmp_path / "articles")) == 2
+    assert stats["ids/canonical_clash"] == 0 and stats["write/rows_unchanged"] == 2
