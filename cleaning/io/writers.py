@@ -51,6 +51,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cleaning.steps.dedup import merge_dataset_clusters
+from cleaning.steps.ids import stored_clashes
 from cleaning.core.schema import (ARTICLES_LAYOUT, LAYOUTS, MAX_PARTITION_NAME, NULL_PARTITION,
                                   NULL_STRING_PARTITION, PARTITION_SUFFIX, TableLayout, records_to_table)
 from cleaning.core.step import record_failure
@@ -523,24 +524,54 @@ def _misplaced(root: Path, index: list[dict]) -> list[dict]:
         keep = _newest(rows)
         if keep["_partition"] != partition_rel(layout, partition_values(keep, layout)):
             wanted[keep["_partition"]].add(doc_id)
+    return _full_rows(root, wanted)
+
+
+def _full_rows(root: Path, wanted: dict[str, set[str]]) -> list[dict]:
+    """Every column of the given doc_ids, read from the given folders (one row per doc_id)."""
     if not wanted:
         return []
-    placed = placed_files(root, layout)
+    placed = placed_files(root, ARTICLES_LAYOUT)
     rows = []
     for folder in sorted(wanted):
-        table = _read_files(placed[folder], layout)
+        table = _read_files(placed[folder], ARTICLES_LAYOUT)
         table = table.filter(pc.is_in(table.column("doc_id"), pa.array(sorted(wanted[folder]))))
         rows.extend(_one_per_doc_id(table.to_pylist(), Stats()))
     return rows
+
+
+def _without_clashes(records: list[dict], root: Path, index: list[dict], stats: Stats) -> tuple[list[dict], set[str]]:
+    """The records to merge, no page taking a stored page's id (decided by `steps.ids.stored_clashes`).
+
+    A stored row that must leave its id is read whole and given again, first, under its new
+    id (so a fetch of that page in this run, given later, wins over it). Also returned: the
+    ids so freed, whose new record is another page (new, not a change of the stored row).
+    """
+    copies: dict[str, list[dict]] = defaultdict(list)
+    for row in index:
+        copies[row["doc_id"]].append(row)
+    existing = {doc_id: _newest(rows) for doc_id, rows in sorted(copies.items())}
+    records, moved = stored_clashes(records, [(d, r.get("url"), r.get("content_hash")) for d, r in existing.items()],
+                                    stats)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for doc_id in moved:
+        wanted[existing[doc_id]["_partition"]].add(doc_id)
+    again = []
+    for row in _full_rows(root, wanted):
+        row["doc_id"], row["canonical_url"] = moved[row["doc_id"]]
+        again.append(row)
+    return again + records, set(moved)
 
 
 def write_dataset(records: list[dict], out_dir: Path, stats: Stats, boilerplate: pa.Table | None = None) -> Path:
     """Merge article records into `OUT/articles/` (one row per doc_id) and return that directory.
 
     A changed page (new content_hash) replaces its row and keeps the old hash in
-    `prev_content_hash`. Duplicate clusters are re-derived over old and new rows
-    (same body hash, same folded URL, earlier clusters), so a release already in
-    the dataset is not kept twice because it came back under another URL.
+    `prev_content_hash`; a record taking a stored row's doc_id from another fetched URL with
+    other content is another page, kept under its own URL's id (`steps.ids.stored_clashes`).
+    Duplicate clusters are re-derived over old and new rows (same body hash, same folded
+    URL, earlier clusters), so a release already in the dataset is not kept twice because it
+    came back under another URL.
     `boilerplate` (the run's site-model table) is merged per site into `OUT/boilerplate/`
     in the same commit. A record that cannot be written is reported in `stats` and left out.
     """
@@ -552,15 +583,19 @@ def write_dataset(records: list[dict], out_dir: Path, stats: Stats, boilerplate:
             txn.commit()
             stats.inc("write/legacy_rows_migrated", len(misplaced))
             index = read_index(root)
-        _plan_articles(records, root, txn, stats, index)
+        records, freed = _without_clashes(records, root, index, stats)
+        _plan_articles(records, root, txn, stats, index, freed)
         if boilerplate is not None:
             stats.inc("write/boilerplate_partitions", _plan_table(txn, boilerplate, "boilerplate",
                                                                  ("site", "fingerprint")))
     return root
 
 
-def _plan_articles(records: list[dict], root: Path, txn: Transaction, stats: Stats, index: list[dict]) -> None:
+def _plan_articles(records: list[dict], root: Path, txn: Transaction, stats: Stats, index: list[dict],
+                   freed: set[str] = frozenset()) -> None:
     """Stage one merge: every partition gaining or changing rows in phase 1, those losing rows in phase 2.
+
+    `freed`: doc_ids whose stored row moved to another id; their record is a new page.
 
     A partition that both gains rows and loses some to another partition keeps the leaving
     rows in its phase-1 copy, so a moved row is in its new partition before it leaves the old.
@@ -584,7 +619,7 @@ def _plan_articles(records: list[dict], root: Path, txn: Transaction, stats: Sta
     existing = {doc_id: _newest(rows) for doc_id, rows in copies.items()}
 
     for row in new_rows:
-        old = existing.get(row["doc_id"])
+        old = None if row["doc_id"] in freed else existing.get(row["doc_id"])
         if old is None:
             stats.inc("write/rows_new")
         elif old.get("content_hash") != row.get("content_hash"):

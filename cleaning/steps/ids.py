@@ -9,6 +9,12 @@ newest fetch is kept, then (same fetch time, or none) the one with the greater t
 the greater input name: never input order, so every order of the inputs keeps the same one.
 The others leave the run. Both go to the stats
 list `ids`, which lands in reports/clean-stats.json with which input was kept and why.
+
+Across runs (`stored_clashes`, called by the incremental writer with the stored rows'
+doc_id, url and content_hash): a new record whose doc_id is a stored row's, fetched at
+another URL identity (`url_key`) and with another content hash, is a clash too, not an
+update: the stored row keeps the id, the new page goes under the id of its own fetched URL.
+The same fetched page (same `url_key`), or the same content via an alias URL, is an update.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from datetime import datetime, timezone
 from cleaning.core.options import CleanOptions
 from cleaning.core.schema import Document
 from cleaning.core.stats import Stats
-from cleaning.core.urls import canonical_url, doc_id_for
+from cleaning.core.urls import canonical_url, doc_id_for, url_key
 
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
 
@@ -120,3 +126,47 @@ def apply_ids(docs: Sequence[Document], decisions: IdDecisions | None) -> list[D
             doc = doc.replace(doc_id=doc_id, canonical_url=url)
         out.append(doc)
     return out
+
+
+def stored_clashes(records: Sequence[dict], stored: Iterable[tuple[str, str | None, str | None]],
+                   stats: Stats) -> tuple[list[dict], dict[str, tuple[str, str]]]:
+    """The records to write, and the stored rows to move to their own URL's id: no page replaces another.
+
+    `stored` is (doc_id, url, content_hash) of every row already in the dataset. A record is
+    an update of the stored row with its doc_id when a stored copy has its fetched URL
+    identity or its content hash (or either side has no URL to tell); else it is a clash:
+    counted (`ids/canonical_clash`), listed in the `ids` notes, and the page not at the
+    shared id's URL moves to its own URL's id: the new record (a copy: the caller's records
+    stay untouched), or, when the new record was fetched at that very URL (the stored page
+    had claimed it as its rel=canonical), the stored row (returned as stored doc_id ->
+    (its own id, its own canonical URL), for the writer to move).
+    """
+    known: dict[str, list[tuple[str | None, str | None, str | None]]] = defaultdict(list)
+    for doc_id, url, content_hash in stored:
+        known[doc_id].append((url_key(url), content_hash, url))
+    out, moved = [], {}
+    for record in records:
+        copies = known.get(record.get("doc_id"))
+        key, content = url_key(record.get("url")), record.get("content_hash")
+        if not copies or key is None or any(k is None or k == key or h == content for k, h, _ in copies):
+            out.append(record)
+            continue
+        doc_id, own = record["doc_id"], canonical_url(record["url"])
+        stats.inc("ids/canonical_clash")
+        note = {"doc_id": doc_id, "canonical": record.get("canonical_url"), "kept": "all",
+                "inputs": sorted(u for _, _, u in copies) + [record.get("input") or record["url"]]}
+        if doc_id_for(own) == doc_id:  # the new page is at the shared id's URL: the stored one moves
+            stored_own = canonical_url(max(u for _, _, u in copies))
+            moved[doc_id] = (doc_id_for(stored_own), stored_own)
+            stats.note("ids", note | {"renamed_to": moved[doc_id][0],
+                                      "why": "an earlier run's page with other text claimed this page's URL as its "
+                                             "rel=canonical: this page, fetched at that URL, takes the id, the stored "
+                                             f"page is kept under its own URL ({moved[doc_id][0]})"})
+            out.append(record)
+            continue
+        stats.note("ids", note | {"renamed_to": doc_id_for(own),
+                                  "why": "a page of an earlier run and this run's page, fetched at different URLs "
+                                         "with different text, claim one rel=canonical: the stored row keeps the id, "
+                                         f"the new page is kept under its own URL ({doc_id_for(own)})"})
+        out.append({**record, "doc_id": doc_id_for(own), "canonical_url": own})
+    return out, moved

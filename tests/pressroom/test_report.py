@@ -171,3 +171,18 @@ def test_release_list_is_newest_first_undated_last_and_capped(sample_run: Path, 
     section = report.section_release_list(data)
     assert titles(section.html) == ["Release 5 of oxfam.org", "Release 6 of oxfam.org", "Release 3 of amnesty.fr"]
     assert "The first 3 of 6; the Parquet holds them all." in section.html and section.summary == ["releases listed: 3 of 6"]
+
+
+def test_a_canonical_clash_with_an_earlier_run_is_listed_in_the_report(tmp_path):
+    from cleaning.core.stats import Stats
+    from cleaning.steps.ids import stored_clashes
+    from pressroom.report import RunData, section_shared_ids
+
+    stats = Stats()
+    [renamed], moved = stored_clashes([{"doc_id": "abc", "input": "run2.jsonl#1", "url": "https://ex.org/b/",
+                                 "canonical_url": "https://ex.org/a/", "content_hash": "h2"}],
+                               [("abc", "https://ex.org/a/", "h1")], stats)
+    assert moved == {}
+    section = section_shared_ids(RunData(tmp_path, stats_files={"clean-stats.json": stats.to_dict()}))
+    assert "https://ex.org/a/" in section.html and "run2.jsonl#1" in section.html
+    assert renamed["doc_id"] in section.html and section.summary == ["shared doc ids: 1 listed in reports/clean-stats.json"]

@@ -142,3 +142,56 @@ def test_one_url_given_twice_keeps_the_same_copy_whatever_the_input_order():
     # no fetch time: the content hash decides, the same in both orders
     kept = {next(iter(clean_sources(list(pair), stats=Stats())))["input"] for pair in (undated, undated[::-1])}
     assert len(kept) == 1
+
+
+def _clean_run(tmp_path, out, name: str, pages: list[dict]):
+    import json
+
+    from cleaning.core.options import CleanOptions
+    from cleaning.pipeline import run_clean
+
+    src = tmp_path / f"{name}.jsonl"
+    src.write_text("".join(json.dumps(p) + "\n" for p in pages), encoding="utf-8")
+    _, stats = run_clean([str(src)], out, CleanOptions(all_pages=True), engine="inline")
+    return stats, json.loads((out / "reports" / "clean-stats.json").read_text(encoding="utf-8"))
+
+
+def _rows(out) -> dict[str, dict]:
+    import pyarrow.dataset as ds
+
+    from cleaning.io.writers import data_files
+
+    return {r["doc_id"]: r for r in ds.dataset(data_files(out / "articles"), format="parquet").to_table().to_pylist()}
+
+
+A_URL = "https://ex.org/news/a/"
+A_TEXT = "The first release says one thing entirely, about the harbour and its new quay."
+
+
+def test_a_later_run_page_claiming_an_earlier_pages_canonical_keeps_both(tmp_path):
+    out = tmp_path / "out"
+    _clean_run(tmp_path, out, "run1", [{"url": A_URL, "html": page("A", A_TEXT)}])
+    [a_id] = _rows(out)
+    assert a_id == doc_id_for(A_URL)
+    b_text = "The second release talks about something else: the school canteen menus."
+    stats, saved = _clean_run(tmp_path, out, "run2",
+                              [{"url": "https://ex.org/news/b/", "html": page("B", b_text, A_URL)}])
+    rows = _rows(out)
+    assert sorted(rows) == sorted([a_id, doc_id_for("https://ex.org/news/b/")])
+    assert "harbour" in rows[a_id]["body_text"] and "canteen" in rows[doc_id_for("https://ex.org/news/b/")]["body_text"]
+    assert stats["ids/canonical_clash"] == 1 and stats["write/rows_changed"] == 0 and stats["write/rows_new"] == 1
+    [note] = saved["notes"]["ids"]
+    assert note["doc_id"] == a_id and note["kept"] == "all" and A_URL in note["inputs"]
+
+
+@pytest.mark.parametrize("url, text, counter", [
+    (A_URL, A_TEXT + " Corrected: the quay opens in May.", "write/rows_changed"),
+    (A_URL + "?utm_source=newsletter&fbclid=x", A_TEXT, "write/rows_unchanged"),
+])
+def test_a_later_run_refetching_the_stored_page_updates_it(tmp_path, url, text, counter):
+    out = tmp_path / "out"
+    _clean_run(tmp_path, out, "run1", [{"url": A_URL, "html": page("A", A_TEXT)}])
+    stats, saved = _clean_run(tmp_path, out, "run2", [{"url": url, "html": page("A", text)}])
+    [(doc_id, row)] = _rows(out).items()
+    assert doc_id == doc_id_for(A_URL) and row["body_text"].endswith(text)
+    assert stats[counter] == 1 and stats["ids/canonical_clash"] == 0 and not saved.get("notes", {}).get("ids")

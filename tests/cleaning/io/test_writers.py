@@ -408,3 +408,70 @@ def test_a_dataset_of_undated_rows_only_reads_in_plain_pandas(tmp_path):
     df = pd.read_parquet(root)
     assert sorted(df["doc_id"]) == ["u1", "u2"] and set(df["year_key"].astype(int)) == {0}
     assert df["year"].isna().all()
+
+
+def test_a_later_page_claiming_a_stored_pages_id_from_another_url_is_kept_beside_it(tmp_path):
+    """Cross-run canonical clash: B (fetched at b, other text) got A's doc_id; A must not be replaced."""
+    from cleaning.core.urls import doc_id_for
+
+    shared = doc_id_for("https://example.org/press/a/")
+    write_dataset([make_record(shared, url="https://example.org/press/a/", body="Release A says one thing.")],
+                  tmp_path, Stats())
+    stats = Stats()
+    b = make_record(shared, url="https://example.org/press/b/", body="Release B talks about another matter.",
+                    canonical_url="https://example.org/press/a/")
+    write_dataset([b], tmp_path, stats)
+    rows = {r["doc_id"]: r for r in read_all(tmp_path / "articles")}
+    own = doc_id_for("https://example.org/press/b/")
+    assert sorted(rows) == sorted([shared, own])
+    assert rows[shared]["body_text"] == "Release A says one thing." and rows[shared]["prev_content_hash"] is None
+    assert rows[own]["body_text"] == "Release B talks about another matter."
+    assert rows[own]["canonical_url"] == "https://example.org/press/b/"
+    assert b["doc_id"] == shared  # the caller's record is untouched
+    assert stats["ids/canonical_clash"] == 1 and stats["write/rows_new"] == 1 and stats["write/rows_changed"] == 0
+    [note] = stats.to_dict()["notes"]["ids"]
+    assert note["doc_id"] == shared and note["kept"] == "all" and note["renamed_to"] == own
+    assert note["inputs"] == ["https://example.org/press/a/", b["input"]]
+
+
+@pytest.mark.parametrize("url, body, counter", [
+    ("https://example.org/press/a/", "Release A, corrected.", "write/rows_changed"),  # same URL, new text
+    ("http://www.example.org/press/a?utm_source=feed", "Release A, corrected.", "write/rows_changed"),  # same identity
+    ("https://example.org/press/a-alias/", "Release A says one thing.", "write/rows_unchanged"),  # alias, same text
+])
+def test_a_true_update_of_a_stored_page_still_replaces_it(tmp_path, url, body, counter):
+    write_dataset([make_record("a", url="https://example.org/press/a/", body="Release A says one thing.")],
+                  tmp_path, Stats())
+    stats = Stats()
+    write_dataset([make_record("a", url=url, body=body)], tmp_path, stats)
+    [row] = read_all(tmp_path / "articles")
+    assert row["doc_id"] == "a" and row["body_text"] == body
+    assert stats[counter] == 1 and stats["ids/canonical_clash"] == 0 and "ids" not in stats.to_dict().get("notes", {})
+
+
+def test_a_page_fetched_at_the_canonical_a_stored_page_claimed_takes_the_id_and_the_stored_one_moves(tmp_path):
+    """The stored page had claimed this URL from another one: it moves to its own URL's id, whole."""
+    from cleaning.core.urls import doc_id_for
+
+    shared, alias = doc_id_for("https://example.org/press/a/"), doc_id_for("https://example.org/press/alias/")
+    stored = make_record(shared, url="https://example.org/press/alias/", body="The alias page's text.",
+                         canonical_url="https://example.org/press/a/")
+    write_dataset([stored], tmp_path, Stats())
+    stats = Stats()
+    write_dataset([make_record(shared, url="https://example.org/press/a/", body="The canonical page's own text.")],
+                  tmp_path, stats)
+    rows = {r["doc_id"]: r for r in read_all(tmp_path / "articles")}
+    assert sorted(rows) == sorted([shared, alias])
+    assert rows[shared]["body_text"] == "The canonical page's own text." and rows[shared]["prev_content_hash"] is None
+    assert rows[alias]["body_text"] == "The alias page's text." and rows[alias]["title"] == stored["title"]
+    assert rows[alias]["canonical_url"] == "https://example.org/press/alias/"
+    assert rows[alias]["quotes"] == stored["quotes"]  # the whole stored row moved, not only the index columns
+    assert stats["ids/canonical_clash"] == 1 and stats["write/rows_changed"] == 0
+    [note] = stats.to_dict()["notes"]["ids"]
+    assert note["kept"] == "all" and note["renamed_to"] == alias and "stored page is kept" in note["why"]
+    stats = Stats()  # the next run fetching both again: two updates, no clash
+    write_dataset([make_record(shared, url="https://example.org/press/a/", body="The canonical page's own text."),
+                   make_record(alias, url="https://example.org/press/alias/", body="The alias page's text.")],
+                  tmp_path, stats)
+    assert len(read_all(tmp_path / "articles")) == 2
+    assert stats["ids/canonical_clash"] == 0 and stats["write/rows_unchanged"] == 2
