@@ -1,5 +1,7 @@
 import codecs
 
+import pytest
+
 from cleaning.core.charset import decode_body, looks_binary
 
 
@@ -20,3 +22,30 @@ def test_an_undeclared_legacy_encoding_is_guessed_and_a_declared_one_trusted():
     cyrillic = ("Пресс-релиз: министерство должно опубликовать доклады об инспекциях немедленно. " * 4).encode("cp1251")
     assert decode_body(cyrillic)[0].startswith("Пресс-релиз")
     assert decode_body(cyrillic, declared="windows-1251")[1] == "cp1251"
+
+
+@pytest.mark.parametrize("text,body_encoding,label,expected", [
+    ("Déjà vu « été »", "cp1252", "text/html; charset=utf-8", "cp1252"),
+    ("Déjà vu « été »", "utf-8", "text/html; charset=windows-1252", "utf-8"),
+    ("Déjà vu", "latin-1", "text/html; charset=iso-8859-1", "cp1252"),
+    ("plain ascii", "ascii", None, "utf-8"),
+])
+def test_mislabelled_encodings_decode_correctly(text, body_encoding, label, expected):
+    decoded, encoding = decode_body(text.encode(body_encoding), label)
+    assert (decoded, encoding) == (text, expected)
+
+
+def test_bom_wins():
+    decoded, encoding = decode_body(b"\xef\xbb\xbf" + "é".encode(), "text/html; charset=windows-1252")
+    assert (decoded, encoding) == ("é", "utf-8")
+
+
+def test_meta_charset_decides_when_the_header_has_none():
+    from cleaning.core.charset import decode_body
+
+    text = "Zażółć gęślą jaźń"
+    body = f'<html><head><meta charset="iso-8859-2"><title>{text}</title></head></html>'.encode("iso-8859-2")
+    decoded, encoding = decode_body(body, "text/html")
+    assert text in decoded and encoding == "iso8859-2"
+    koi = '<meta http-equiv="Content-Type" content="text/html; charset=koi8-r"><p>Привет, мир</p>'.encode("koi8-r")
+    assert "Привет, мир" in decode_body(koi, None)[0]

@@ -195,3 +195,18 @@ def test_a_later_run_refetching_the_stored_page_updates_it(tmp_path, url, text, 
     [(doc_id, row)] = _rows(out).items()
     assert doc_id == doc_id_for(A_URL) and row["body_text"].endswith(text)
     assert stats[counter] == 1 and stats["ids/canonical_clash"] == 0 and not saved.get("notes", {}).get("ids")
+
+
+@pytest.mark.parametrize("variant", [
+    "http://H.example:80/2024/01/a-b-c-d/?utm_source=x&utm_medium=y",
+    "http://h.example/2024/01/a-b-c-d/?fbclid=123",
+    "http://h.example/2024/01/a-b-c-d?gclid=9#comments",
+    "http://h.example/2024/01/a-b-c-d/;jsessionid=ABC?PHPSESSID=1",
+])
+def test_tracking_session_case_slash_variants_share_one_key(variant):
+    assert url_key(variant) == url_key("http://h.example/2024/01/a-b-c-d/")
+    assert "utm_" not in canonical_url(variant) and "fbclid" not in canonical_url(variant)
+
+
+def test_query_order_is_normalised_but_meaningful_params_kept():
+    assert canonical_url("http://h/x?b=2&a=1&utm_term=z") == "http://h/x?a=1&b=2"
