@@ -253,7 +253,7 @@ class Document:
     notes: list[str] = field(default_factory=list)
     contacts: list[str] = field(default_factory=list)
     removed: list[Removed] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)  # e.g. "gutted", "no-body"
+    quality_flags: list[str] = field(default_factory=list)  # e.g. "gutted", "no-body"
     content_hash: str | None = None
     prev_content_hash: str | None = None
     dup_of: str | None = None
@@ -349,7 +349,7 @@ ARTICLES_SCHEMA = pa.schema(
         _f("notes", pa.list_(pa.string()), doc="notes to editors / background paragraphs"),
         _f("contacts", pa.list_(pa.string()), doc="press-contact lines, once each"),
         _f("removed", pa.list_(REMOVED_TYPE), doc="what was stripped from this record, and why"),
-        _f("flags", pa.list_(pa.string()), doc="quality flags, e.g. 'gutted' (site model would have removed most of the body)"),
+        _f("quality_flags", pa.list_(pa.string()), doc="quality flags, e.g. 'gutted' (site model would have removed most of the body)"),
         _f("content_hash", pa.string(), doc="sha1 of the normalised body_text"),
         _f("prev_content_hash", pa.string(), doc="content_hash of the row this one replaced in an incremental run"),
         _f("dup_of", pa.string(), doc="doc_id of the kept document for near-duplicates, else null"),
@@ -427,7 +427,7 @@ def document_to_record(doc: Document) -> dict:
         "notes": list(doc.notes),
         "contacts": list(doc.contacts),
         "removed": [{"text": r.text, "reason": r.reason} for r in doc.removed],
-        "flags": list(doc.flags),
+        "quality_flags": list(doc.quality_flags),
         "content_hash": doc.content_hash,
         "prev_content_hash": doc.prev_content_hash,
         "dup_of": doc.dup_of,
@@ -465,7 +465,7 @@ ARTICLES_LAYOUT = TableLayout(
     partition_by=("site", "year"),
     dictionary_columns=(
         "site", "site_name", "source", "date_source", "year", "kicker", "lang",
-        "authors.list.element", "flags.list.element",
+        "authors.list.element", "quality_flags.list.element",
         "paragraphs.list.element.kind", "paragraphs.list.element.section",
         "quotes.list.element.speaker", "quotes.list.element.speaker_role", "quotes.list.element.cue",
         "quotes.list.element.kind", "quotes.list.element.speaker_type", "removed.list.element.reason",

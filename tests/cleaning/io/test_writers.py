@@ -408,3 +408,13 @@ def test_a_dataset_of_undated_rows_only_reads_in_plain_pandas(tmp_path):
     df = pd.read_parquet(root)
     assert sorted(df["doc_id"]) == ["u1", "u2"] and set(df["year_key"].astype(int)) == {0}
     assert df["year"].isna().all()
+
+
+def test_quality_flags_column_leaves_pandas_own_flags_alone(tmp_path):
+    """The column was `flags` before 1.2: it hid pandas' DataFrame.flags (`df.flags.map` raised)."""
+    import pandas as pd
+
+    root = write_dataset([make_record("a", quality_flags=["gutted"]), make_record("b")], tmp_path, Stats())
+    df = pd.read_parquet(root)
+    assert isinstance(df.flags, pd.Flags) and "flags" not in df.columns
+    assert sorted(df["quality_flags"].map(list).map(tuple)) == [(), ("gutted",)]
