@@ -216,7 +216,7 @@ def score_pressroom(data: list[Labeled], opts: CleanOptions) -> tuple[Score, dic
     flagged = 0
     for x in data:
         out = strip_boilerplate(x.doc, model, opts, stats, cues)
-        flagged += "gutted" in out.flags
+        flagged += "gutted" in out.quality_flags
         kept = {b.position for b in out.kept_blocks}
         for b, label in zip(x.doc.blocks, x.labels):
             score.add(label, len(b.text), b.position not in kept)

@@ -359,7 +359,7 @@ def worst_pages(pages: list[Page], ours: SystemRun, base: SystemRun, k: int) -> 
             "truth_tokens": len(WORD_RE.findall(page.truth)),
             "missing_tokens_went": dict(went.most_common()),
             "missing_examples": [x[:140] for x in (kept_by_base or missing)[:4]],
-            "flags": record.get("flags") or [],
+            "flags": record.get("quality_flags") or [],
             "error": ours.errors.get(page.key),
         })
     rows.sort(key=lambda r: r["delta_word_f1"])

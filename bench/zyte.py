@@ -217,7 +217,7 @@ def worst_pages(pages: list[Page], ours: EngineRun, base: EngineRun, k: int) -> 
             "missing": [_clip(x) for x in missing[:3]], "extra": [_clip(x) for x in extra[:3]],
             "missing_went": dict(Counter(where_it_went(x, ours.records.get(page.page_id) or {})
                                          for x in missing).most_common(3)) if ours.records else {},
-            "flags": (ours.records.get(page.page_id) or {}).get("flags") or [],
+            "flags": (ours.records.get(page.page_id) or {}).get("quality_flags") or [],
             "error": ours.errors.get(page.page_id),
         })
     rows.sort(key=lambda r: r["delta_f1"])

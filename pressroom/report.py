@@ -169,7 +169,7 @@ REASONS = {  # cleaning.core.schema.Reason, said so that a reader knows what was
     "empty": "empty block",
 }
 
-FLAGS = {  # quality flags (the `quality_flags` column, `flags` before schema 4)
+FLAGS = {  # quality flags (the `quality_flags` column, `flags` before schema 1.2)
     "gutted": "the site model would have removed most of the body: the body was kept whole, check it",
     "no-body": "no body paragraph found: a listing, a stub or an empty page",
 }

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class BlockKind(StrEnum):
@@ -43,6 +43,14 @@ class Reason(StrEnum):
     NOT_MAIN = "outside-main-content"
     SHARE = "share-line"
     EMPTY = "empty"
+
+
+class Precision(StrEnum):
+    """How precise the date a release's `published_at` was read from is (the `published_precision` column)."""
+
+    DAY = "day"  # a date only ("2025-03-01", "1 March 2025", a URL's /2025/03/01/): stored as midnight UTC
+    MINUTE = "minute"  # hh:mm
+    SECOND = "second"  # hh:mm:ss (or finer)
 
 
 class SpeakerType(StrEnum):
@@ -176,6 +184,7 @@ class PageMeta:
     published: datetime | None = None
     modified: datetime | None = None
     date_source: str | None = None
+    published_precision: str | None = None  # Precision of the string `published` was read from
     authors: tuple[str, ...] = ()
     page_type: str | None = None  # JSON-LD @type / og:type
     ld_types: tuple[str, ...] = ()  # every JSON-LD @type the page declares, in order
@@ -244,6 +253,7 @@ class Document:
     published_at: datetime | None = None
     modified_at: datetime | None = None
     date_source: str | None = None
+    published_precision: str | None = None  # Precision: day / minute / second, None when undated
     lang: str | None = None
     authors: list[str] = field(default_factory=list)
     lead: str | None = None
@@ -253,7 +263,7 @@ class Document:
     notes: list[str] = field(default_factory=list)
     contacts: list[str] = field(default_factory=list)
     removed: list[Removed] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)  # e.g. "gutted", "no-body"
+    quality_flags: list[str] = field(default_factory=list)  # e.g. "gutted", "no-body"
     content_hash: str | None = None
     prev_content_hash: str | None = None
     dup_of: str | None = None
@@ -336,6 +346,9 @@ ARTICLES_SCHEMA = pa.schema(
         _f("published_at", TS, doc="publication time (UTC)"),
         _f("modified_at", TS, doc="last modification time (UTC)"),
         _f("date_source", pa.string(), doc="where published_at came from: jsonld / meta / time / feed / sitemap / url / text / htmldate"),
+        _f("published_precision", pa.string(), doc="how precise the source of published_at was: day (a date only, "
+           "stored as midnight UTC: take its date part in UTC, do not convert it to another time zone) / minute / "
+           "second; null when undated"),
         _f("year", pa.int16(), doc="year of published_at (partition key)"),
         _f("title", pa.string(), doc="headline, kicker removed"),
         _f("kicker", pa.string(), doc="section label split off the title, e.g. 'Monde'"),
@@ -349,7 +362,7 @@ ARTICLES_SCHEMA = pa.schema(
         _f("notes", pa.list_(pa.string()), doc="notes to editors / background paragraphs"),
         _f("contacts", pa.list_(pa.string()), doc="press-contact lines, once each"),
         _f("removed", pa.list_(REMOVED_TYPE), doc="what was stripped from this record, and why"),
-        _f("flags", pa.list_(pa.string()), doc="quality flags, e.g. 'gutted' (site model would have removed most of the body)"),
+        _f("quality_flags", pa.list_(pa.string()), doc="quality flags, e.g. 'gutted' (site model would have removed most of the body)"),
         _f("content_hash", pa.string(), doc="sha1 of the normalised body_text"),
         _f("prev_content_hash", pa.string(), doc="content_hash of the row this one replaced in an incremental run"),
         _f("dup_of", pa.string(), doc="doc_id of the kept document for near-duplicates, else null"),
@@ -396,6 +409,10 @@ BOILERPLATE_SCHEMA = pa.schema(
     metadata={"schema_version": SCHEMA_VERSION, "table": "boilerplate"},
 )
 
+#: Columns renamed since an earlier schema version: new name -> the name files of that version use.
+#: Rows read back from such files (a merge) are converted under the new name (writers.conform).
+RENAMED_COLUMNS: dict[str, str] = {"quality_flags": "flags"}  # 1.1 -> 1.2
+
 TABLES = {"articles": ARTICLES_SCHEMA, "raw": RAW_SCHEMA, "boilerplate": BOILERPLATE_SCHEMA}
 
 
@@ -414,6 +431,7 @@ def document_to_record(doc: Document) -> dict:
         "published_at": doc.published_at,
         "modified_at": doc.modified_at,
         "date_source": doc.date_source,
+        "published_precision": doc.published_precision,
         "year": doc.published_at.year if doc.published_at else None,
         "title": doc.title,
         "kicker": doc.kicker,
@@ -427,7 +445,7 @@ def document_to_record(doc: Document) -> dict:
         "notes": list(doc.notes),
         "contacts": list(doc.contacts),
         "removed": [{"text": r.text, "reason": r.reason} for r in doc.removed],
-        "flags": list(doc.flags),
+        "quality_flags": list(doc.quality_flags),
         "content_hash": doc.content_hash,
         "prev_content_hash": doc.prev_content_hash,
         "dup_of": doc.dup_of,
@@ -464,8 +482,8 @@ ARTICLES_LAYOUT = TableLayout(
     schema=ARTICLES_SCHEMA,
     partition_by=("site", "year"),
     dictionary_columns=(
-        "site", "site_name", "source", "date_source", "year", "kicker", "lang",
-        "authors.list.element", "flags.list.element",
+        "site", "site_name", "source", "date_source", "published_precision", "year", "kicker", "lang",
+        "authors.list.element", "quality_flags.list.element",
         "paragraphs.list.element.kind", "paragraphs.list.element.section",
         "quotes.list.element.speaker", "quotes.list.element.speaker_role", "quotes.list.element.cue",
         "quotes.list.element.kind", "quotes.list.element.speaker_type", "removed.list.element.reason",

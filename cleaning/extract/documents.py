@@ -87,7 +87,7 @@ def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -
         stats.error(rec.input, "extract", "binary content, not HTML")
         return Document(doc_id=doc_id_for(html), input=rec.input, source=rec.source, url=rec.url,
                         site=rec.site or opts.site or registered_domain(rec.url), fetched_at=rec.fetched_at,
-                        feed=rec.feed, flags=[*flags, "binary"])
+                        feed=rec.feed, quality_flags=[*flags, "binary"])
     html = decode_cfemails(html)
     capped = cap_depth(html)
     if capped.capped:
@@ -127,5 +127,5 @@ def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -
         fetched_at=rec.fetched_at,
         meta=meta,
         feed=rec.feed,
-        flags=flags,
+        quality_flags=flags,
     )

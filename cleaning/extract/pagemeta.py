@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 from cleaning.core.pagekind import MEDIA_TYPES
-from cleaning.core.schema import PageMeta
+from cleaning.core.schema import PageMeta, Precision
 
 _ARTICLE_TYPES = ("NewsArticle", "Article", "BlogPosting", "PressRelease", "Report", "ReportageNewsArticle",
                   "AnalysisNewsArticle", "OpinionNewsArticle", "ScholarlyArticle", "TechArticle", "WebPage")
@@ -43,18 +43,18 @@ def extract_page_meta(tree, url: str | None = None, html: str | None = None) -> 
     if canonical and not canonical.startswith(("http://", "https://")):
         canonical = None
 
-    published, source = None, None
+    published, source, precision = None, None, None
     for value, where in ((entity.get("datePublished"), "jsonld"),
                          (_first(metas, _PUBLISHED_META), "meta"),
                          (_time_datetime(tree), "time")):
         published = parse_datetime(value)
         if published:
-            source = where
+            source, precision = where, written_precision(value)
             break
     modified = parse_datetime(entity.get("dateModified")) or parse_datetime(_first(metas, _MODIFIED_META))
     if published is None and html:
         published = _htmldate(html, url)
-        source = "htmldate" if published else None
+        source, precision = ("htmldate", Precision.DAY.value) if published else (None, None)  # htmldate gives a day
 
     return PageMeta(
         title=_clean(metas.get("og:title")) or _clean(_jsonld_text(entity.get("headline")))
@@ -70,6 +70,7 @@ def extract_page_meta(tree, url: str | None = None, html: str | None = None) -> 
         published=published,
         modified=modified,
         date_source=source,
+        published_precision=precision,
         authors=_authors(entity, metas, tree),
         page_type=_page_type(entity) or _clean(metas.get("og:type")),
         ld_types=tuple(dict.fromkeys(t for item in graph for t in _types(item))),
@@ -294,6 +295,39 @@ def parse_datetime(value) -> datetime | None:
     if not 1990 <= parsed.year <= 2100:
         return None
     return as_utc(parsed)
+
+
+_WRITTEN_TIME = re.compile(r"(?<![\d+-])\d{1,2}:\d{2}(?P<seconds>:\d{2})?(?!\d)")
+
+
+def written_precision(value) -> str | None:
+    """How precise a written date is: Precision.DAY without a time, MINUTE with hh:mm, SECOND with hh:mm:ss.
+
+    Read from the string itself (what the page wrote), as parse_datetime accepts it; None for no string.
+    """
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    match = _WRITTEN_TIME.search(value)
+    if match is None:
+        return Precision.DAY.value
+    return (Precision.SECOND if match.group("seconds") else Precision.MINUTE).value
+
+
+def value_precision(value: datetime | None) -> str | None:
+    """The precision a datetime shows when its source string is gone (feeds, sitemaps): midnight is a day.
+
+    A feed or sitemap date is parsed by the crawler; only the value is left, so exactly midnight UTC
+    (what a date-only `<news:publication_date>2025-03-01</...>` becomes) counts as a day, a whole
+    minute as a minute, anything else as a second.
+    """
+    if value is None:
+        return None
+    value = as_utc(value)
+    if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+        return Precision.DAY.value
+    return (Precision.MINUTE if (value.second, value.microsecond) == (0, 0) else Precision.SECOND).value
 
 
 def as_utc(value: datetime | None) -> datetime | None:

@@ -109,6 +109,24 @@ into such a folder moves those rows into their 1.1 folders (in a commit of its o
 before removed) and deletes the old ones; nothing needs doing by hand. Readers of 1.0
 that compared `year_key` with the string `'none'` should compare it with `0` instead.
 
+**Migration from schema 1.1 to 1.2.** The column `flags` is renamed `quality_flags` (it hid
+pandas' own `DataFrame.flags`: `df.flags.map` raised; `df["quality_flags"]` is the column now),
+and `published_precision` is added. A write of 1.2 into a 1.1 dataset converts every partition
+still holding 1.1 files (their `flags` become `quality_flags`, `published_precision` is null:
+not known for rows cleaned before 1.2) in a commit of its own before it merges, so the dataset
+never mixes the two names; nothing needs doing by hand. Readers should rename `flags` to
+`quality_flags`; the report reads either.
+
+**Date-only dates.** `published_at` is always a UTC timestamp, but many sources give a day
+only ("2025-03-01", "1 March 2025", a `/2025/03/01/` URL, a dump's dateline): those are stored
+as midnight UTC and marked `published_precision = 'day'`. For day precision, use the date part
+in UTC (`published_at.dt.date` in pandas, `CAST(published_at AS DATE)` with the session in UTC)
+and do not convert time zones: midnight UTC in New York is the evening of the day before.
+`minute` and `second` say the source wrote hh:mm or hh:mm:ss; those are real instants and
+convert safely. The precision is read from the string the page wrote (JSON-LD, meta, `<time>`);
+htmldate, URL and text dates are days; a feed or sitemap date, parsed by the crawler, counts as a
+day when it is exactly midnight UTC.
+
 **Duplicates are marked, not dropped.** `dup_of` is the `doc_id` of the kept copy
 (null for kept and unique documents); `dup_cluster` names the cluster (its kept
 `doc_id`) on every member. Filter `dup_of IS NULL` for one row per release. The kept copy

@@ -53,7 +53,8 @@ import pyarrow.parquet as pq
 from cleaning.steps.dedup import merge_dataset_clusters
 from cleaning.steps.ids import stored_clashes
 from cleaning.core.schema import (ARTICLES_LAYOUT, LAYOUTS, MAX_PARTITION_NAME, NULL_PARTITION,
-                                  NULL_STRING_PARTITION, PARTITION_SUFFIX, TableLayout, records_to_table)
+                                  NULL_STRING_PARTITION, PARTITION_SUFFIX, RENAMED_COLUMNS, TableLayout,
+                                  records_to_table)
 from cleaning.core.step import record_failure
 from cleaning.io.atomic import atomic_write_text, exclusive_lock, fsync_dir, write_parquet
 from cleaning.core.stats import Stats
@@ -137,11 +138,18 @@ def data_files(directory: Path) -> list[Path]:
 
 
 def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    """The table in exactly `schema` (missing columns as nulls): files from older versions still merge."""
+    """The table in exactly `schema`: files from older versions still merge.
+
+    A column renamed since (RENAMED_COLUMNS, e.g. 1.1's `flags`) is read under its old name;
+    a column the file does not have at all is nulls.
+    """
     columns = []
     for f in schema:
+        old = RENAMED_COLUMNS.get(f.name)
         if f.name in table.column_names:
             columns.append(table.column(f.name).cast(f.type))
+        elif old in table.column_names:
+            columns.append(table.column(old).cast(f.type))
         else:
             columns.append(pa.nulls(table.num_rows, f.type))
     return pa.Table.from_arrays(columns, schema=schema)
@@ -509,6 +517,13 @@ def _writable(rows: list[dict], root: Path, stats: Stats) -> list[dict]:
     return good
 
 
+def _outdated(root: Path, layout: TableLayout = ARTICLES_LAYOUT) -> list[str]:
+    """Partition folders holding a file of an older schema (a column missing or under its old name)."""
+    wanted = set(layout.schema.names)
+    return [rel for rel, paths in sorted(placed_files(root, layout).items())
+            if rel and any(not wanted <= set(pq.read_schema(p).names) for p in paths)]
+
+
 def _misplaced(root: Path, index: list[dict]) -> list[dict]:
     """Full rows to re-home: the kept copy of each doc_id whose folder is not the one its values give.
 
@@ -582,6 +597,13 @@ def write_dataset(records: list[dict], out_dir: Path, stats: Stats, boilerplate:
             _plan_articles(misplaced, root, txn, Stats(), index)
             txn.commit()
             stats.inc("write/legacy_rows_migrated", len(misplaced))
+            index = read_index(root)
+        if outdated := _outdated(root):  # files of an older schema: converted whole, in a commit of their own
+            placed = placed_files(root, ARTICLES_LAYOUT)
+            for rel in outdated:
+                txn.put(root / rel, _read_files(placed[rel], ARTICLES_LAYOUT), ARTICLES_LAYOUT, phase=1)
+            txn.commit()
+            stats.inc("write/legacy_partitions_converted", len(outdated))
             index = read_index(root)
         records, freed = _without_clashes(records, root, index, stats)
         _plan_articles(records, root, txn, stats, index, freed)

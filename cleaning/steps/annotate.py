@@ -18,8 +18,8 @@ from langdetect.lang_detect_exception import LangDetectException
 
 from cleaning.lexicon import Cues, cues, fold_cue
 from cleaning.core.options import CleanOptions
-from cleaning.extract.pagemeta import as_utc
-from cleaning.core.schema import Document, Reason
+from cleaning.extract.pagemeta import as_utc, value_precision
+from cleaning.core.schema import Document, Precision, Reason
 from cleaning.core.stats import Stats
 
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
@@ -107,15 +107,21 @@ def url_date(url: str | None) -> datetime | None:
     return _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3))) if match else None
 
 
-def _published(doc: Document, lexicon: Cues) -> tuple[datetime | None, str | None]:
-    """(date, source) by precedence: page metadata, feed, URL, then dates written in the text."""
+def _published(doc: Document, lexicon: Cues) -> tuple[datetime | None, str | None, str | None]:
+    """(date, source, Precision) by precedence: page metadata, feed, URL, then dates written in the text.
+
+    The precision is that of what the source wrote (pagemeta reads it from the string); a feed's
+    date is a parsed value already (value_precision); URL and text dates are days.
+    """
+    day = Precision.DAY.value
     if doc.meta.published:
-        return as_utc(doc.meta.published), doc.meta.date_source or "meta"
+        return (as_utc(doc.meta.published), doc.meta.date_source or "meta",
+                doc.meta.published_precision or value_precision(doc.meta.published))
     if doc.feed and doc.feed.published:
-        return as_utc(doc.feed.published), "feed"
+        return as_utc(doc.feed.published), "feed", value_precision(doc.feed.published)
     for url in (doc.canonical_url, doc.url):
         if url_date(url):
-            return url_date(url), "url"
+            return url_date(url), "url", day
     near_title = [r.text for r in doc.removed if r.reason in _NEAR_TITLE]
     texts = [doc.lead or "", *(p.text for p in doc.paragraphs[:_DATE_PARAGRAPHS])]
     # The release's own date is the one a statement is dated with; failing that, the first one written.
@@ -123,8 +129,8 @@ def _published(doc: Document, lexicon: Cues) -> tuple[datetime | None, str | Non
         for text in candidates:
             date = finder(text, lexicon)
             if date:
-                return date, "text"
-    return None, None
+                return date, "text", day
+    return None, None, None
 
 
 # ------------------------------------------------------------------ language
@@ -222,7 +228,7 @@ def annotate_document(doc: Document, opts: CleanOptions, stats: Stats) -> Docume
     """Fill published/modified dates and their source, authors, site name and lang."""
     lexicon = cues()
     body = doc.body_text
-    published, date_source = _published(doc, lexicon)
+    published, date_source, precision = _published(doc, lexicon)
     modified = as_utc(doc.meta.modified) or as_utc(doc.feed.updated if doc.feed else None)
     authors = list(dict.fromkeys(a.strip() for a in (doc.meta.authors or (doc.feed.authors if doc.feed else ()))
                                  if a and a.strip()))
@@ -233,6 +239,7 @@ def annotate_document(doc: Document, opts: CleanOptions, stats: Stats) -> Docume
         published_at=published,
         modified_at=modified,
         date_source=date_source,
+        published_precision=precision,
         authors=authors or list(doc.authors),
         site_name=doc.meta.site_name or doc.site_name or _footer_site(doc, lexicon),
         lang=lang,

@@ -101,10 +101,10 @@ def classify_document(doc: Document, model: SiteModel, opts: CleanOptions, stats
         stats.inc("classify/not_a_release")
         stats.inc(f"classify/not_a_release/{reason}")
         stats.note("classify/not_a_release", {"input": doc.input, "url": doc.url, "reason": reason})
-        changes["flags"] = [*doc.flags, NOT_A_RELEASE, f"{NOT_A_RELEASE}:{reason}"]
+        changes["quality_flags"] = [*doc.quality_flags, NOT_A_RELEASE, f"{NOT_A_RELEASE}:{reason}"]
     return doc.replace(**changes) if changes else doc
 
 
 def is_skipped(doc: Document, opts: CleanOptions) -> bool:
     """Left out of the articles table: not a release, and the run does not keep every page."""
-    return not opts.all_pages and NOT_A_RELEASE in doc.flags
+    return not opts.all_pages and NOT_A_RELEASE in doc.quality_flags

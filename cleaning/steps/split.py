@@ -532,5 +532,5 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
     return doc.replace(
         title=title, kicker=kicker, lead=" ".join(out.lead) or doc.lead, paragraphs=out.paragraphs,
         notes=out.notes, contacts=out.contacts, teasers=[t for _, t in sorted(out.teasers, key=lambda x: x[0])], removed=out.removed,
-        flags=list(doc.flags) + ([] if out.paragraphs or "no-body" in doc.flags else ["no-body"]),
+        quality_flags=list(doc.quality_flags) + ([] if out.paragraphs or "no-body" in doc.quality_flags else ["no-body"]),
     )

@@ -297,7 +297,7 @@ def strip_boilerplate(doc: Document, model: SiteModel, opts: CleanOptions, stats
 
     _drop_sandwiched(texts, protected, drop, why)
     gutted = _would_gut(blocks, texts, norms, drop, why, opts.max_body_loss)
-    flags = list(doc.flags)
+    flags = list(doc.quality_flags)
     if gutted:
         for k in range(n):
             if drop[k] and why[k] != "repeat" and blocks[k].main:  # chrome outside the main content still goes
@@ -307,7 +307,7 @@ def strip_boilerplate(doc: Document, model: SiteModel, opts: CleanOptions, stats
         stats.inc("strip/gutted")
 
     if not any(drop):
-        return doc if flags == doc.flags else doc.replace(flags=flags)
+        return doc if flags == doc.quality_flags else doc.replace(quality_flags=flags)
     reasons = _reasons(blocks, texts, norms, drop, why, titles, cues)
     marked = [dataclasses.replace(b, stripped=Reason(reasons[k])) if drop[k] else b for k, b in enumerate(blocks)]
     stats.inc("strip/blocks_removed", sum(drop))
@@ -315,7 +315,7 @@ def strip_boilerplate(doc: Document, model: SiteModel, opts: CleanOptions, stats
     for k in range(n):
         if drop[k]:
             stats.inc(f"strip/removed/{reasons[k]}")
-    return doc.replace(blocks=marked, flags=flags)
+    return doc.replace(blocks=marked, quality_flags=flags)
 
 
 def _drop_sandwiched(texts: list[str], protected: list[bool], drop: list[bool], why: list[str]) -> None:

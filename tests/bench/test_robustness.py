@@ -58,7 +58,7 @@ def test_body_wherever_trafilatura_finds_one(bench_run, system):
     pages, runs = bench_run
     base, ours = runs[extraction.BASELINE], runs[system]
     lost = {p.key: (base.scores[p.key]["tokens"], ours.errors.get(p.key) or
-                    ",".join((ours.records.get(p.key) or {}).get("flags") or []) or "empty body")
+                    ",".join((ours.records.get(p.key) or {}).get("quality_flags") or []) or "empty body")
             for p in pages if base.scores[p.key]["tokens"] >= MIN_WITNESS_WORDS and ours.scores[p.key]["tokens"] == 0}
     new = sorted(set(lost) - KNOWN_EMPTY)
     mended = sorted(KNOWN_EMPTY & {p.key for p in pages} - set(lost))

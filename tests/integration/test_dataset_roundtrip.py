@@ -40,7 +40,7 @@ def rich_records() -> list[dict]:
         teasers=[Teaser("Autre titre", "https://www.amnesty.fr/autre", "Monde", "Début...")],
         notes=["Note aux rédactions."], contacts=["Contact presse : 01 23 45 67 89"],
         removed=[Removed("Faites un don", "banner"), Removed("The post X appeared first on Y.", "feed-footer")],
-        flags=["gutted"], content_hash="abc", prev_content_hash="old", word_count=9,
+        quality_flags=["gutted"], content_hash="abc", prev_content_hash="old", word_count=9,
     )
     bare = Document(doc_id="en1", input="page.html", source="html", site="example.org", title="Bare",
                     lang="en", word_count=0)
@@ -258,7 +258,7 @@ def test_pipeline_output_reads_the_same_in_pandas_polars_and_duckdb(cleaned):
     assert reference.num_rows >= 2 and len(set(reference.column("doc_id").to_pylist())) == reference.num_rows
     assert set(reference.column("site").to_pylist()) == {"amnesty.fr", "wateralliance.org"}
     expected = reference.to_pylist()
-    nested = ["paragraphs", "quotes", "teasers", "removed", "authors", "notes", "contacts", "flags"]
+    nested = ["paragraphs", "quotes", "teasers", "removed", "authors", "notes", "contacts", "quality_flags"]
 
     df = pd.read_parquet(root, engine="pyarrow", schema=ARTICLES_SCHEMA).sort_values("doc_id")
     for exp, (_, row) in zip(expected, df.iterrows()):

@@ -196,7 +196,7 @@ def test_quality_flags_duplicates_and_twice_listed_blocks(sample_run: Path, caps
     from cleaning.core.schema import BOILERPLATE_SCHEMA, records_to_table
     from tests.pressroom.conftest import _article
 
-    flag_column = "quality_flags" if "quality_flags" in ARTICLES_SCHEMA.names else "flags"
+    flag_column = "quality_flags"
     extra = records_to_table([_article(7, "oxfam.org", "en", 3, 3, **{flag_column: ["no-body"]}),
                               _article(8, "oxfam.org", "en", 3, 900, **{flag_column: ["gutted"]})])
     pq.write_table(extra.drop_columns(["site", "year"]), sample_run / "articles" / "site=oxfam.org" / "year=2024"

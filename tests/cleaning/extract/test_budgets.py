@@ -49,7 +49,7 @@ from tests.cleaning.extract.test_budgets import deep_page
 stats = Stats()
 [doc] = extract_documents(SourceRecord(input="deep.html", source="html", url="https://ex.org/deep/",
                                        html=deep_page(100_000)), CleanOptions(), stats)
-print(json.dumps({{"text": [b.text for b in doc.blocks], "flags": doc.flags, "counts": dict(stats.counts),
+print(json.dumps({{"text": [b.text for b in doc.blocks], "flags": doc.quality_flags, "counts": dict(stats.counts),
                   "notes": stats.notes}}))
 """
     start = time.monotonic()
@@ -69,7 +69,7 @@ def test_an_oversized_page_is_cut_and_named():
     html = f"<html><body><p>{INTRO}</p>" + "<p>filler paragraph of the page.</p>" * 200 + "</body></html>"
     [doc] = extract_documents(SourceRecord(input="big.html", source="html", url="https://ex.org/big/", html=html),
                               CleanOptions(max_input_bytes=2000), stats)
-    assert "truncated" in doc.flags and stats["extract/truncated"] == 1
+    assert "truncated" in doc.quality_flags and stats["extract/truncated"] == 1
     assert stats.notes["truncated"] == [{"input": "big.html", "url": "https://ex.org/big/", "chars": len(html),
                                          "kept": 2000}]
     assert INTRO in [b.text for b in doc.blocks]
@@ -78,5 +78,5 @@ def test_an_oversized_page_is_cut_and_named():
 def test_a_shallow_page_is_not_flagged():
     stats = Stats()
     [doc] = extract_documents(SourceRecord(input="ok.html", source="html", html=deep_page(30)), CleanOptions(), stats)
-    assert "depth_capped" not in doc.flags and not stats["extract/depth_capped"] and "lost in the depths" in \
+    assert "depth_capped" not in doc.quality_flags and not stats["extract/depth_capped"] and "lost in the depths" in \
         " ".join(b.text for b in doc.blocks)

@@ -256,7 +256,7 @@ def test_bad_html_never_crashes():
     no_body = html_doc("<html><head><title>Only a title</title></head></html>", stats=stats)
     binary = html_doc("\x00\x01\x02\x03garbage\x00\x00" * 20, stats=stats)
     assert empty.blocks == no_body.blocks == binary.blocks == []
-    assert "no-blocks" in empty.flags and "binary" in binary.flags
+    assert "no-blocks" in empty.quality_flags and "binary" in binary.quality_flags
     assert [e["step"] for e in stats.errors] == ["extract"] * 3
     assert "binary" in stats.errors[2]["error"]
 
@@ -265,7 +265,7 @@ def test_huge_page_is_truncated_before_parsing():
     stats = Stats()
     html = "<html><body>" + "<p>Some paragraph text that repeats.</p>" * 200 + "</body></html>"
     doc = html_doc(html, opts=CleanOptions(max_input_bytes=1000), stats=stats)
-    assert "truncated" in doc.flags and stats["extract/truncated"] == 1
+    assert "truncated" in doc.quality_flags and stats["extract/truncated"] == 1
     assert 0 < len(doc.blocks) < 40
 
 

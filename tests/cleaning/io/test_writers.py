@@ -475,3 +475,62 @@ def test_a_page_fetched_at_the_canonical_a_stored_page_claimed_takes_the_id_and_
                   tmp_path, stats)
     assert len(read_all(tmp_path / "articles")) == 2
     assert stats["ids/canonical_clash"] == 0 and stats["write/rows_unchanged"] == 2
+
+
+def test_quality_flags_column_leaves_pandas_own_flags_alone(tmp_path):
+    """The column was `flags` before 1.2: it hid pandas' DataFrame.flags (`df.flags.map` raised)."""
+    import pandas as pd
+
+    root = write_dataset([make_record("a", quality_flags=["gutted"]), make_record("b")], tmp_path, Stats())
+    df = pd.read_parquet(root)
+    assert isinstance(df.flags, pd.Flags) and "flags" not in df.columns
+    assert sorted(df["quality_flags"].map(list).map(tuple)) == [(), ("gutted",)]
+
+
+def _schema_1_1_table(records: list[dict]):
+    """Rows as schema 1.1 wrote them: `flags` (not `quality_flags`), no `published_precision`."""
+    import pyarrow as pa
+
+    fields = [f.with_name("flags") if f.name == "quality_flags" else f
+              for f in ARTICLES_SCHEMA if f.name != "published_precision"]
+    old = pa.schema(fields, metadata={"schema_version": "1.1", "table": "articles"})
+    rows = [{("flags" if k == "quality_flags" else k): v for k, v in r.items() if k != "published_precision"}
+            for r in records]
+    return pa.Table.from_pylist(rows, schema=old)
+
+
+def test_a_schema_1_1_dataset_is_converted_when_merged_into(tmp_path):
+    """Old rows read back in a merge keep their flags, as quality_flags; untouched 1.1 partitions are converted too."""
+    import pandas as pd
+
+    root = tmp_path / "articles"
+    old = {"same": make_record("same", body="v1", quality_flags=["gutted"]),
+           "kept": make_record("kept", quality_flags=["no-body"]),
+           "elsewhere": make_record("elsewhere", year=2023, quality_flags=["gutted"])}
+    for rel, ids in (("site_key=example.org/year_key=2025", ["same", "kept"]),
+                     ("site_key=example.org/year_key=2023", ["elsewhere"])):
+        atomic_write_table(_schema_1_1_table([old[i] for i in ids]), root / rel / "part-00000.parquet")
+    stats = Stats()
+    write_dataset([make_record("same", body="v2", published_precision="day"), make_record("new")], tmp_path, stats)
+
+    for path in data_files(root):  # one schema everywhere: no file keeps the 1.1 name
+        assert pq.read_schema(path).equals(ARTICLES_SCHEMA, check_metadata=False), path
+        assert pq.read_metadata(path).metadata[b"schema_version"] == SCHEMA_VERSION.encode()
+    rows = {r["doc_id"]: r for r in read_all(root)}
+    assert sorted(rows) == ["elsewhere", "kept", "new", "same"]
+    assert rows["kept"]["quality_flags"] == ["no-body"] and rows["elsewhere"]["quality_flags"] == ["gutted"]
+    assert rows["kept"]["published_precision"] is None  # not known for rows cleaned before 1.2
+    assert rows["same"]["quality_flags"] == [] and rows["same"]["published_precision"] == "day"  # the new row wins
+    assert rows["same"]["prev_content_hash"] == old["same"]["content_hash"]
+    assert stats["write/legacy_partitions_converted"] == 2
+    df = pd.read_parquet(root)
+    assert "flags" not in df.columns and sorted(map(list, df["quality_flags"])) == [[], [], ["gutted"], ["no-body"]]
+
+
+def test_conform_reads_a_renamed_column_under_its_new_name():
+    from cleaning.io.writers import conform
+
+    table = conform(_schema_1_1_table([make_record("a", quality_flags=["gutted"])]), ARTICLES_SCHEMA)
+    assert table.schema.equals(ARTICLES_SCHEMA, check_metadata=False)
+    assert table.column("quality_flags").to_pylist() == [["gutted"]]
+    assert table.column("published_precision").to_pylist() == [None]

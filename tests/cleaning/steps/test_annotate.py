@@ -201,3 +201,18 @@ def test_numeric_datelines_are_read_only_when_unambiguous():
     assert find_text_date("AUSTIN, Texas, 02/13/2025 – The city …") == datetime(2025, 2, 13, tzinfo=UTC)
     assert find_text_date("on 03/04/2025, either March or April") is None
     assert find_text_date("firmware 1.2.2025.1 was released") is None
+
+
+def test_published_precision_follows_the_source_the_date_came_from():
+    url = "https://example.org/2025/01/04/slug/"
+    page = annotate(doc([EN], meta=PageMeta(published=datetime(2025, 1, 2, 10, 0, tzinfo=UTC), date_source="jsonld",
+                                            published_precision="second")))
+    assert page.published_precision == "second"
+    feed_day = annotate(doc([EN], feed=FeedEntry(published=datetime(2025, 1, 3, tzinfo=UTC))))
+    feed_minute = annotate(doc([EN], feed=FeedEntry(published=datetime(2025, 1, 3, 8, 30, tzinfo=UTC))))
+    assert (feed_day.date_source, feed_day.published_precision, feed_minute.published_precision) == \
+        ("feed", "day", "minute")
+    from_url, from_text = annotate(doc([EN], url=url)), annotate(doc([EN]))
+    assert (from_url.date_source, from_url.published_precision) == ("url", "day")
+    assert (from_text.date_source, from_text.published_precision) == ("text", "day")
+    assert annotate(doc(["No date."])).published_precision is None

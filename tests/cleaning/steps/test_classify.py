@@ -44,14 +44,14 @@ def test_an_attachment_page_is_skipped_with_a_count_and_posts_are_kept():
     records = list(clean_pages(pages, stats=stats))
     assert sorted(r["title"] for r in records) == sorted(t for t, _ in TOPICS)
     assert stats["classify/not_a_release"] == 1 and stats["classify/not_a_release/attachment"] == 1
-    assert all(r["word_count"] > 50 and "not-a-release" not in r["flags"] for r in records)
+    assert all(r["word_count"] > 50 and "not-a-release" not in r["quality_flags"] for r in records)
 
 
 def test_with_all_pages_the_attachment_is_kept_and_flagged():
     pages = [*site_pages(), {"url": f"{BASE}/a/weir-eels-2025/", "html": ATTACHMENT}]
     records = list(clean_pages(pages, CleanOptions(all_pages=True)))
-    flagged = [r for r in records if "not-a-release" in r["flags"]]
-    assert len(records) == 5 and len(flagged) == 1 and "not-a-release:attachment" in flagged[0]["flags"]
+    flagged = [r for r in records if "not-a-release" in r["quality_flags"]]
+    assert len(records) == 5 and len(flagged) == 1 and "not-a-release:attachment" in flagged[0]["quality_flags"]
 
 
 def test_a_canonical_url_to_a_media_file_marks_an_attachment():

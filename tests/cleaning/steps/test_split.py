@@ -206,7 +206,7 @@ def test_html_hints_decide_roles():
 
 def test_empty_document_is_flagged_not_crashed():
     out = split(dump_doc([]))
-    assert out.paragraphs == [] and out.title is None and "no-body" in out.flags
+    assert out.paragraphs == [] and out.title is None and "no-body" in out.quality_flags
 
 
 def test_contact_lead_in_after_notes_and_dated_teaser_cards():

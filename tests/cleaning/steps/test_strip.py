@@ -73,7 +73,7 @@ def test_site_boilerplate_is_stripped_and_body_kept():
         assert len(after.stripped) == len(before.blocks) - len(after.kept_blocks)
         assert [b.text for b in after.blocks] == [b.text for b in before.blocks]  # marked in place, none dropped
         assert after.removed == []  # split reports them
-        assert "gutted" not in after.flags
+        assert "gutted" not in after.quality_flags
     assert stats["strip/blocks_removed"] == sum(len(d.stripped) for d in out)
 
 
@@ -186,12 +186,12 @@ def test_document_that_would_be_gutted_is_flagged_instead():
     docs = [dump_doc(f"g{i}", [f"Titre unique {w}"] + body) for i, w in enumerate(WORDS[:6])]
     out, stats = strip_all(docs)
     for before, after in zip(docs, out):
-        assert GUTTED in after.flags and texts(after) == texts(before)
+        assert GUTTED in after.quality_flags and texts(after) == texts(before)
     assert stats["strip/gutted"] == 6
     nav = Block("Accueil | Actualités | Nous contacter", dom_path="html/body/nav", main=False)
     html_docs = [d.replace(blocks=[nav, *d.blocks]) for d in docs]
     out, _ = strip_all(html_docs)
-    assert all(GUTTED in d.flags and texts(d) == texts(before) for d, before in zip(out, docs))
+    assert all(GUTTED in d.quality_flags and texts(d) == texts(before) for d, before in zip(out, docs))
 
 
 def test_result_does_not_depend_on_input_order():
