@@ -37,10 +37,16 @@ def start_run(out: Path) -> tuple[subprocess.Popen, Path]:
     return proc, Path(line)
 
 
+TOPICS = ("river pollution downstream of the mine", "a court ruling on press freedom", "flood relief for coastal villages",
+          "the new water treaty", "prison conditions in the capital")
+
+
 def pages(n: int) -> list[SourceRecord]:
-    body = "<html><head><title>T{i}</title></head><body><article><p>Release {i}: " + "words here. " * 30 + \
-        "</p></article></body></html>"
-    return [SourceRecord(input=f"p{i}.html", source="html", url=f"http://127.0.0.1:1/p{i}", html=body.format(i=i))
+    """n releases with texts of their own (a page whose whole text repeats across the site is no release)."""
+    body = "<html><head><title>T{i}</title></head><body><article><p>{text}</p></article></body></html>"
+    return [SourceRecord(input=f"p{i}.html", source="html", url=f"http://127.0.0.1:1/p{i}",
+                         html=body.format(i=i, text=" ".join(f"Release {i} is about {TOPICS[i % len(TOPICS)]}, "
+                                                             f"point {k} of {TOPICS[(i + k) % len(TOPICS)]}." for k in range(12))))
             for i in range(n)]
 
 

@@ -126,10 +126,12 @@ def test_crawl_delay_is_honoured(crawls):
     times = sorted(t for t, _, _ in log)
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert len(gaps) >= 4
-    # Arrival times are taken at the server, so one request held up by a loaded machine makes the
-    # gap after it look short: the crawl must never run ahead of the delay over any stretch, and
-    # no single gap may fall far below it (downloader jitter would give gaps down to half the delay).
-    assert all(times[k] - times[0] >= CRAWL_DELAY * k * 0.95 for k in range(1, len(times))), gaps
+    # Arrival times are taken at the server, and Scrapy spaces requests by when it sends them: the
+    # first one also waits for its connection to open, and one held up by a loaded machine makes
+    # the gap after it look short. So the crawl must never run ahead of the delay over any stretch,
+    # by more than that one late arrival (0.1 s), and no single gap may fall far below the delay
+    # (downloader jitter would give gaps down to half of it).
+    assert all(times[k] - times[0] >= CRAWL_DELAY * k - 0.1 for k in range(1, len(times))), gaps
     assert min(gaps) >= CRAWL_DELAY * 0.75, gaps
 
 

@@ -18,9 +18,13 @@ from cleaning.io.readers import read_inputs
 PAGES = 12
 
 
+_TOPICS = ("river pollution", "press freedom", "flood relief", "a water treaty", "prison conditions", "school meals")
+
+
 def _page(n: int) -> bytes:
-    return (f"<html><head><title>Release {n}</title></head><body><p>Press release number {n}, "
-            f"with some text to make it long enough. " * 20 + "</p></body></html>").encode()
+    """A release with a text of its own (a page whose whole text repeats across the site is no release)."""
+    text = " ".join(f"Press release number {n} on {_TOPICS[(n + k) % len(_TOPICS)]}, point {k}." for k in range(20))
+    return f"<html><head><title>Release {n}</title></head><body><p>{text}</p></body></html>".encode()
 
 
 def _url(n: int) -> str:
