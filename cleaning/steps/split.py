@@ -467,7 +467,7 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
             drop(i, Reason.TEASER)
             i += 1
             continue
-        card = _teaser_card(blocks, i, lexicon) if state != "head" else None
+        card = _teaser_card(blocks, i, lexicon) if state != "head" and not (has_hints and block.main) else None
         if card is not None:
             teaser, end = card
             out.teasers.append((i, teaser))

@@ -353,3 +353,27 @@ def test_wordpress_pull_quotes_and_their_cite_lines_leave_the_body_and_become_li
         linked = r["quotes"][pull["pull_of"]]
         assert linked["kind"] == "direct" and linked["speaker"] == speaker and pull_text.rstrip(".") in linked["text"]
         assert not any(q["text"].strip("— ") in (cite.strip("— "), speaker) for q in r["quotes"]), post
+
+
+def test_cards_the_witness_kept_as_main_content_are_body_on_a_page():
+    """A "Title / snippet…" pair is a teaser card in a dump or outside the main content; on a page
+    whose main-content witness kept it (a listing, a list article), it is the body itself."""
+    snippet = "The first entry of the list is introduced by a short excerpt that the page cuts off…"
+
+    def page(main: bool) -> Document:
+        path = "html/body/main/article/div"
+        blocks = [Block(text="Home", kind=BlockKind.LIST_ITEM, hints=("nav",), dom_path="html/body/nav/ul/li"),
+                  Block(text="Rivers need a binding treaty", kind=BlockKind.HEADING, main=True,
+                        dom_path="html/body/main/h1", position=0),
+                  Block(text=LONG, main=True, dom_path=path + "/p", position=1),
+                  Block(text="Ten rivers to watch this year", kind=BlockKind.HEADING, main=main, href="/rivers",
+                        dom_path=path + "/h2", position=2),
+                  Block(text=snippet, main=main, dom_path=path + "/p", position=3)]
+        return Document(doc_id="h", input="p.html", source="html", blocks=blocks)
+
+    kept = split(page(main=True))
+    assert [p.text for p in kept.paragraphs] == [LONG, "Ten rivers to watch this year", snippet]
+    assert kept.teasers == []
+    left_out = split(page(main=False))
+    assert [p.text for p in left_out.paragraphs] == [LONG]
+    assert [(t.title, t.snippet) for t in left_out.teasers] == [("Ten rivers to watch this year", snippet)]
