@@ -250,8 +250,8 @@ def _hinted_teasers(blocks: list[Block], lexicon: Cues) -> tuple[list[tuple[int,
     pending_kicker: str | None = None
     current: dict | None = None
     for i, block in enumerate(blocks):
-        if not set(block.hints) & _TEASER_HINTS:
-            continue
+        if not set(block.hints) & _TEASER_HINTS or (block.main and Hint.RELATED not in block.hints):
+            continue  # a card the main-content witness kept (a listing's entry) is body, unless marked related
         used.add(i)
         text = block.text.strip()
         if lexicon.is_teaser_heading(text) or (Hint.DATE in block.hints and not block.href and len(text.split()) <= 6):

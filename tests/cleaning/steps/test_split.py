@@ -377,3 +377,22 @@ def test_cards_the_witness_kept_as_main_content_are_body_on_a_page():
     left_out = split(page(main=False))
     assert [p.text for p in left_out.paragraphs] == [LONG]
     assert [(t.title, t.snippet) for t in left_out.teasers] == [("Ten rivers to watch this year", snippet)]
+
+
+def test_cards_marked_up_as_teasers_are_body_when_the_witness_kept_them_unless_marked_related():
+    """On a listing page the entries carry "card"/"teaser" classes and are the main content; a
+    "related" box stays teasers even when the witness let it in, and so do cards it left out."""
+    def card(title: str, hints: tuple[str, ...], main: bool, n: int) -> list[Block]:
+        path = "html/body/main/div.cards/article"
+        return [Block(text=title, kind=BlockKind.HEADING, hints=hints, main=main, href=f"/story-{n}",
+                      dom_path=path + "/h3", position=2 * n),
+                Block(text=LONG2, hints=hints, main=main, dom_path=path + "/p", position=2 * n + 1)]
+
+    blocks = ([Block(text="Home", kind=BlockKind.LIST_ITEM, hints=("nav",), dom_path="html/body/nav/ul/li"),
+               Block(text=LONG, main=True, dom_path="html/body/main/p", position=1)]
+              + card("Rivers need a binding treaty", ("card", "teaser"), True, 1)
+              + card("A story the page marks as related", ("related", "teaser"), True, 2)
+              + card("A card the witness left out", ("card", "teaser"), False, 3))
+    doc = split(Document(doc_id="h", input="p.html", source="html", blocks=blocks))
+    assert [p.text for p in doc.paragraphs] == [LONG, "Rivers need a binding treaty", LONG2]
+    assert [t.title for t in doc.teasers] == ["A story the page marks as related", "A card the witness left out"]
