@@ -396,3 +396,22 @@ def test_cards_marked_up_as_teasers_are_body_when_the_witness_kept_them_unless_m
     doc = split(Document(doc_id="h", input="p.html", source="html", blocks=blocks))
     assert [p.text for p in doc.paragraphs] == [LONG, "Rivers need a binding treaty", LONG2]
     assert [t.title for t in doc.teasers] == ["A story the page marks as related", "A card the witness left out"]
+
+
+def test_lead_classes_on_many_separate_cards_are_not_the_page_lead():
+    """One standfirst is the page's lead; "dek" classes under each card of a listing are not."""
+    path = "html/body/main/div/article"
+
+    def page(n_cards: int) -> Document:
+        blocks = [Block(text="Home", kind=BlockKind.LIST_ITEM, hints=("nav",), dom_path="html/body/nav/ul/li")]
+        for n in range(n_cards):
+            blocks += [Block(text=f"Story number {n} on the river", kind=BlockKind.HEADING, main=True,
+                             dom_path=path + "/h2"),
+                       Block(text=f"Dek {n}: {LONG2}", hints=("lead",), main=True, dom_path=path + "/p")]
+        return Document(doc_id="h", input="p.html", source="html", blocks=blocks)
+
+    listing = split(page(4))
+    assert listing.lead is None or listing.lead == ""
+    assert [p.text for p in listing.paragraphs if p.text.startswith("Dek")] == [f"Dek {n}: {LONG2}" for n in range(4)]
+    article = split(page(1))
+    assert article.lead == f"Dek 0: {LONG2}"
