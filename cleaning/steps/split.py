@@ -28,6 +28,7 @@ _TITLE_END = (".", ":", ";", ",")
 _CONTACT_WORD = re.compile(r"\b(?:contact\w*|kontakt\w*|contatt\w*|press\w*|media|médias?|journalist\w*)\b")
 _BODY_CHROME_CHARS = 160  # longer lines in the body are prose even when they mention donations or cookies
 _TEASER_HINTS = frozenset((Hint.TEASER, Hint.RELATED, Hint.CARD))
+_MAX_LEAD_BLOCKS = 3  # more lead-classed blocks than this, apart from each other, are card deks
 _NAV_HINTS = frozenset((Hint.NAV, Hint.HEADER, Hint.FOOTER, Hint.BREADCRUMB, Hint.ASIDE, Hint.SEARCH, Hint.FORM,
                         Hint.TAGS, Hint.COMMENTS, Hint.HIDDEN, Hint.BYLINE, Hint.DATE))
 
@@ -250,8 +251,8 @@ def _hinted_teasers(blocks: list[Block], lexicon: Cues) -> tuple[list[tuple[int,
     pending_kicker: str | None = None
     current: dict | None = None
     for i, block in enumerate(blocks):
-        if not set(block.hints) & _TEASER_HINTS:
-            continue
+        if not set(block.hints) & _TEASER_HINTS or (block.main and Hint.RELATED not in block.hints):
+            continue  # a card the main-content witness kept (a listing's entry) is body, unless marked related
         used.add(i)
         text = block.text.strip()
         if lexicon.is_teaser_heading(text) or (Hint.DATE in block.hints and not block.href and len(text.split()) <= 6):
@@ -338,6 +339,14 @@ def _main_siblings(blocks: list[Block]) -> set[int]:
     return found
 
 
+def _card_deks(blocks: list[Block]) -> bool:
+    """Lead ("dek", "intro", "standfirst") classes on more than _MAX_LEAD_BLOCKS blocks set apart by
+    other blocks: a page has one lead, so these are no standfirst but body read in the ordinary way
+    (the deks of a listing's cards, the paragraphs of an intro section)."""
+    at = [i for i, b in enumerate(blocks) if Hint.LEAD in b.hints]
+    return len(at) > _MAX_LEAD_BLOCKS and at[-1] - at[0] + 1 > len(at)
+
+
 def _body_words(out: "_Split") -> int:
     return sum(len(t.split()) for t in out.lead) + sum(len(p.text.split()) for p in out.paragraphs)
 
@@ -406,6 +415,7 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
             return j + 2
         return j + 1
 
+    card_deks = _card_deks(blocks)
     state = "head" if title_at is not None else "body"
     section: str | None = None
     i = 0
@@ -428,7 +438,7 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
             drop(i, Reason.TITLE if state == "head" else Reason.TEASER)
             i += 1
             continue
-        if Hint.LEAD in hints and state != "tail":
+        if Hint.LEAD in hints and state != "tail" and not card_deks:
             if not stripped[i]:
                 out.lead.append(text)
             i += 1
@@ -467,7 +477,7 @@ def split_document(doc: Document, opts: CleanOptions, stats: Stats) -> Document:
             drop(i, Reason.TEASER)
             i += 1
             continue
-        card = _teaser_card(blocks, i, lexicon) if state != "head" else None
+        card = _teaser_card(blocks, i, lexicon) if state != "head" and not (has_hints and block.main) else None
         if card is not None:
             teaser, end = card
             out.teasers.append((i, teaser))

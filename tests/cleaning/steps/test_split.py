@@ -353,3 +353,65 @@ def test_wordpress_pull_quotes_and_their_cite_lines_leave_the_body_and_become_li
         linked = r["quotes"][pull["pull_of"]]
         assert linked["kind"] == "direct" and linked["speaker"] == speaker and pull_text.rstrip(".") in linked["text"]
         assert not any(q["text"].strip("— ") in (cite.strip("— "), speaker) for q in r["quotes"]), post
+
+
+def test_cards_the_witness_kept_as_main_content_are_body_on_a_page():
+    """A "Title / snippet…" pair is a teaser card in a dump or outside the main content; on a page
+    whose main-content witness kept it (a listing, a list article), it is the body itself."""
+    snippet = "The first entry of the list is introduced by a short excerpt that the page cuts off…"
+
+    def page(main: bool) -> Document:
+        path = "html/body/main/article/div"
+        blocks = [Block(text="Home", kind=BlockKind.LIST_ITEM, hints=("nav",), dom_path="html/body/nav/ul/li"),
+                  Block(text="Rivers need a binding treaty", kind=BlockKind.HEADING, main=True,
+                        dom_path="html/body/main/h1", position=0),
+                  Block(text=LONG, main=True, dom_path=path + "/p", position=1),
+                  Block(text="Ten rivers to watch this year", kind=BlockKind.HEADING, main=main, href="/rivers",
+                        dom_path=path + "/h2", position=2),
+                  Block(text=snippet, main=main, dom_path=path + "/p", position=3)]
+        return Document(doc_id="h", input="p.html", source="html", blocks=blocks)
+
+    kept = split(page(main=True))
+    assert [p.text for p in kept.paragraphs] == [LONG, "Ten rivers to watch this year", snippet]
+    assert kept.teasers == []
+    left_out = split(page(main=False))
+    assert [p.text for p in left_out.paragraphs] == [LONG]
+    assert [(t.title, t.snippet) for t in left_out.teasers] == [("Ten rivers to watch this year", snippet)]
+
+
+def test_cards_marked_up_as_teasers_are_body_when_the_witness_kept_them_unless_marked_related():
+    """On a listing page the entries carry "card"/"teaser" classes and are the main content; a
+    "related" box stays teasers even when the witness let it in, and so do cards it left out."""
+    def card(title: str, hints: tuple[str, ...], main: bool, n: int) -> list[Block]:
+        path = "html/body/main/div.cards/article"
+        return [Block(text=title, kind=BlockKind.HEADING, hints=hints, main=main, href=f"/story-{n}",
+                      dom_path=path + "/h3", position=2 * n),
+                Block(text=LONG2, hints=hints, main=main, dom_path=path + "/p", position=2 * n + 1)]
+
+    blocks = ([Block(text="Home", kind=BlockKind.LIST_ITEM, hints=("nav",), dom_path="html/body/nav/ul/li"),
+               Block(text=LONG, main=True, dom_path="html/body/main/p", position=1)]
+              + card("Rivers need a binding treaty", ("card", "teaser"), True, 1)
+              + card("A story the page marks as related", ("related", "teaser"), True, 2)
+              + card("A card the witness left out", ("card", "teaser"), False, 3))
+    doc = split(Document(doc_id="h", input="p.html", source="html", blocks=blocks))
+    assert [p.text for p in doc.paragraphs] == [LONG, "Rivers need a binding treaty", LONG2]
+    assert [t.title for t in doc.teasers] == ["A story the page marks as related", "A card the witness left out"]
+
+
+def test_lead_classes_on_many_separate_cards_are_not_the_page_lead():
+    """One standfirst is the page's lead; "dek" classes under each card of a listing are not."""
+    path = "html/body/main/div/article"
+
+    def page(n_cards: int) -> Document:
+        blocks = [Block(text="Home", kind=BlockKind.LIST_ITEM, hints=("nav",), dom_path="html/body/nav/ul/li")]
+        for n in range(n_cards):
+            blocks += [Block(text=f"Story number {n} on the river", kind=BlockKind.HEADING, main=True,
+                             dom_path=path + "/h2"),
+                       Block(text=f"Dek {n}: {LONG2}", hints=("lead",), main=True, dom_path=path + "/p")]
+        return Document(doc_id="h", input="p.html", source="html", blocks=blocks)
+
+    listing = split(page(4))
+    assert listing.lead is None or listing.lead == ""
+    assert [p.text for p in listing.paragraphs if p.text.startswith("Dek")] == [f"Dek {n}: {LONG2}" for n in range(4)]
+    article = split(page(1))
+    assert article.lead == f"Dek 0: {LONG2}"
