@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
+from cleaning.core.charset import binary_kind
 from cleaning.core.pagekind import LISTING_TYPES, RELEASE_TYPES, declared_release
 from scraper.sitemaps import parse_w3c_date
 from scraper.urls import is_listing_url, looks_like_release_url
@@ -22,8 +23,7 @@ from scraper.urls import is_listing_url, looks_like_release_url
 FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 NEXT_TEXT_RE = re.compile(r"^\s*(?:next|suivant|suivante|next page|page suivante|older|older posts|"
                           r"articles plus anciens|plus anciens|weiter|»|›|→)\s*(?:»|›|→)?\s*$", re.I)
-BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF", b"OggS",
-                b"\x00\x00\x01\x00", b"ID3", b"\xd0\xcf\x11\xe0")
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +38,8 @@ class PageSignals:
 
 
 def is_binary(body: bytes) -> bool:
-    """PDF, images, archives... whatever the Content-Type claims."""
-    head = body[:1024]
-    return head.startswith(BINARY_MAGIC) or b"\x00" in head
+    """PDF, images, archives... whatever the Content-Type claims (the readers' test: cleaning.core.charset)."""
+    return binary_kind(body[:1024]) is not None
 
 
 def _jsonld_objects(sel: Selector):

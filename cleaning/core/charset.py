@@ -24,6 +24,24 @@ def _decodes(body: bytes, encoding: str) -> bool:
     return True
 
 
+# binary formats by their magic numbers, named for messages; the crawler and the readers both ask binary_kind
+BINARY_MAGIC = ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+                (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive (or an office document)"),
+                (b"\xd0\xcf\x11\xe0", "an old Office document"), (b"wOFF", "a WOFF font"), (b"wOF2", "a WOFF2 font"),
+                (b"\x00\x00\x01\x00", "an icon"), (b"OggS", "an Ogg file"), (b"ID3", "an MP3 file"),
+                (b"\x1aE\xdf\xa3", "a WebM/Matroska video"), (b"\x1f\x8b", "gzip data"))
+
+
+def binary_kind(head: bytes) -> str | None:
+    """"a PNG image" and the like for binary content, "binary content" for other binary bytes, None for text."""
+    for magic, name in BINARY_MAGIC:
+        if head.startswith(magic):
+            return name
+    if head[:4] == b"RIFF":
+        return "a WebP image" if head[8:12] == b"WEBP" else "a RIFF file (audio or video)"
+    return "binary content" if looks_binary(head) else None
+
+
 def looks_binary(data: bytes | str) -> bool:
     """NUL bytes or many control characters in the head: not text, whatever it is called."""
     head = data[:8192]

@@ -12,7 +12,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleaning.core.charset import looks_binary
+from cleaning.core.charset import binary_kind
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".xhtml.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -33,12 +33,6 @@ CRAWLER_FILES = frozenset({"robots.txt", "humans.txt", "ads.txt", "app-ads.txt",
                            "llms-full.txt", "crossdomain.xml", "browserconfig.xml", "manifest.json",
                            "site.webmanifest", "favicon.ico"})
 _SITEMAP_NAME = re.compile(r"^sitemap[\w.-]*\.(xml|txt)(\.gz)?$", re.I)
-
-# binary formats worth naming in a message
-_MAGIC = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
-          (b"%PDF-", "a PDF document"), (b"PK\x03\x04", "a ZIP archive (or an office document)"),
-          (b"wOFF", "a WOFF font"), (b"wOF2", "a WOFF2 font"), (b"\x00\x00\x01\x00", "an icon"),
-          (b"OggS", "an Ogg file"), (b"ID3", "an MP3 file"), (b"\x1aE\xdf\xa3", "a WebM/Matroska video"))
 
 # WHATWG MIME sniffing's HTML signatures (https://mimesniff.spec.whatwg.org/#identifying-a-resource-with-an-unknown-mime-type)
 _HTML_START = re.compile(rb"^\s*<(!doctype\s+html|html|head|script|iframe|h1|div|font|table|a|style|title|b|body"
@@ -74,16 +68,6 @@ def head_bytes(file: Path, n: int = HEAD_BYTES) -> tuple[bytes, bool]:
         return inflater.decompress(raw, n), True
     except zlib.error:
         return b"", True
-
-
-def binary_kind(head: bytes) -> str | None:
-    """"a PNG image" and the like for binary content, "binary content" for other binary bytes, None for text."""
-    for magic, name in _MAGIC:
-        if head.startswith(magic):
-            return name
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "a WebP image"
-    return "binary content" if looks_binary(head) else None
 
 
 def sniff(head: bytes) -> str | None:

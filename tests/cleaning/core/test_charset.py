@@ -2,7 +2,7 @@ import codecs
 
 import pytest
 
-from cleaning.core.charset import decode_body, looks_binary
+from cleaning.core.charset import binary_kind, decode_body, looks_binary
 
 
 def test_binary_is_judged_the_same_on_bytes_and_on_decoded_text():
@@ -49,3 +49,16 @@ def test_meta_charset_decides_when_the_header_has_none():
     assert text in decoded and encoding == "iso8859-2"
     koi = '<meta http-equiv="Content-Type" content="text/html; charset=koi8-r"><p>Привет, мир</p>'.encode("koi8-r")
     assert "Привет, мир" in decode_body(koi, None)[0]
+
+
+@pytest.mark.parametrize("head, kind", [
+    (b"\x89PNG\r\n\x1a\n....", "a PNG image"), (b"%PDF-1.7", "a PDF document"), (b"\x1f\x8b\x08\x00", "gzip data"),
+    (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "a WebP image"), (b"RIFF\x00\x00\x00\x00WAVEfmt ", "a RIFF file (audio or video)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document"), (b"\x01\x02\x03\x00 random", "binary content"),
+    (b"<!doctype html><p>x</p>", None), ("<p>é</p>".encode("utf-16"), None),  # UTF-16 text is not binary
+])
+def test_binary_kind_names_the_format_and_the_crawler_asks_the_same(head, kind):
+    from scraper.discovery import is_binary
+
+    assert binary_kind(head) == kind
+    assert is_binary(head) is (kind is not None)  # one test for the crawler and the readers
