@@ -23,7 +23,18 @@ from cleaning.extract.witness import main_content_text
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 WP_URL = "https://www.amnistie-exemple.fr/actualites/monde-les-etats-doivent-proteger-la-cour/?utm_source=x&fbclid=y"
-ZYTE = Path(__file__).resolve().parents[4] / "shared" / "bench" / "zyte"
+def _zyte_dir() -> Path:
+    """The shared bench data, found the way the benchmarks find it (../shared/bench, /work/shared/bench, $PRESSROOM_BENCH_DATA)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+    from bench.extraction import find_data_dir
+
+    data = find_data_dir()
+    return (data or Path("/nonexistent")) / "zyte"
+
+
+ZYTE = _zyte_dir()
 
 
 def html_doc(html: str, url: str | None = None, feed: FeedEntry | None = None, opts=CleanOptions(), stats=None):
