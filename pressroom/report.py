@@ -830,6 +830,36 @@ def section_shared_ids(data: RunData) -> Section:
                    [f"shared doc ids: {len(notes)} listed in reports/clean-stats.json"])
 
 
+_PAGE_NOTES = {  # notes cleaning keeps per page (reports/clean-stats.json), and what each says
+    "classify/not_a_release": "kept out of the articles table: not a release (clean --all-pages keeps them)",
+    "truncated": "cut to the size cap before parsing",
+    "depth_capped": "elements nested too deep were cut; main content guessed without the witness",
+}
+
+
+def section_pages_set_aside(data: RunData) -> Section:
+    """Pages cleaning kept out (not releases) or cut (size, depth): counted by reason, listed by name."""
+    title = "Pages set aside or cut"
+    found = {key: [n for stats in data.stats_files.values() for n in (stats.get("notes") or {}).get(key, [])]
+             for key in _PAGE_NOTES}
+    if not any(found.values()):
+        return Section(title, "<p>Every page read was cleaned whole.</p>", ["pages set aside or cut: none"])
+    parts, lines = [], []
+    for key, notes in found.items():
+        if not notes:
+            continue
+        reasons = counts(n.get("reason") or "-" for n in notes) if key == "classify/not_a_release" else {}
+        parts.append(f"<h3>{_e(_PAGE_NOTES[key])}: {len(notes):,}</h3>")
+        if reasons:
+            parts.append(html_table(["reason", "pages"], ranked(reasons)))
+        rows = [[_clip(n.get("input"), 70), _clip(n.get("url") or "", 90), n.get("reason") or n.get("chars")
+                 or n.get("depth") or ""] for n in notes[:TOP * 5]]
+        parts.append(html_table(["input", "url", "why / size"], rows))
+        lines.append(f"{_PAGE_NOTES[key].split(':')[0]}: {len(notes):,}"
+                     + (" (" + ", ".join(f"{k} {v}" for k, v in ranked(reasons)) + ")" if reasons else ""))
+    return Section(title, "".join(parts), lines)
+
+
 def section_errors(data: RunData) -> Section:
     title = "Crawl and cleaning errors"
     if data.raw is None and not data.stats_files:
@@ -861,7 +891,7 @@ def section_settings(data: RunData) -> Section:
 
 SECTIONS = (section_overview, section_funnel, section_releases, section_dates, section_languages, section_lengths,
             section_quotes, section_speakers, section_quality, section_boilerplate, section_duplicates,
-            section_shared_ids, section_release_list, section_errors, section_run_time, section_load,
+            section_shared_ids, section_pages_set_aside, section_release_list, section_errors, section_run_time, section_load,
             section_settings)
 
 CSS = """

@@ -186,3 +186,18 @@ def test_a_canonical_clash_with_an_earlier_run_is_listed_in_the_report(tmp_path)
     section = section_shared_ids(RunData(tmp_path, stats_files={"clean-stats.json": stats.to_dict()}))
     assert "https://ex.org/a/" in section.html and "run2.jsonl#1" in section.html
     assert renamed["doc_id"] in section.html and section.summary == ["shared doc ids: 1 listed in reports/clean-stats.json"]
+
+
+def test_pages_kept_out_or_cut_by_cleaning_are_counted_and_named(tmp_path):
+    from cleaning.core.options import CleanOptions
+    from cleaning.pipeline import run_clean
+    from pressroom.report import RunData, section_pages_set_aside
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "html"
+    out, stats = run_clean([str(fixtures)], tmp_path / "data", CleanOptions())
+    stats.note("truncated", {"input": "big.html", "url": "https://ex.org/big", "chars": 60_000_000})
+    section = section_pages_set_aside(RunData(out.parent, stats_files={"clean-stats.json": stats.to_dict()}))
+    assert "wordpress_attachment.html" in section.html and "attachment" in section.html
+    assert "big.html" in section.html and "60000000" in section.html
+    assert section.summary == ["kept out of the articles table: 1 (attachment 1)", "cut to the size cap before parsing: 1"]
+    assert section_pages_set_aside(RunData(tmp_path)).summary == ["pages set aside or cut: none"]
