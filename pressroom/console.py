@@ -116,6 +116,20 @@ def skipped_files_line(stats) -> str | None:
     return f"{sum(n for n, _ in parts):,} in folders (" + ", ".join(f"{name} {n:,}" for n, name in parts) + ")"
 
 
+def set_aside_line(stats) -> str | None:
+    """Pages read but not written whole: not releases (by reason), cut by size or depth; or None."""
+    parts = []
+    if stats["classify/not_a_release"]:
+        reasons = sorted(((k.rsplit("/", 1)[1], n) for k, n in stats.counts.items()
+                          if k.startswith("classify/not_a_release/") and n), key=lambda kv: (-kv[1], kv[0]))
+        parts.append(f"{plural(stats['classify/not_a_release'], 'page')} not releases ("
+                     + ", ".join(f"{k} {n:,}" for k, n in reasons) + "; --all-pages keeps them)")
+    for key, what in (("extract/truncated", "cut to the size cap"), ("extract/depth_capped", "cut too deep")):
+        if stats[key]:
+            parts.append(f"{plural(stats[key], 'page')} {what}")
+    return "; ".join(parts) or None
+
+
 RUN_FILE = "run.json"  # how long the command took, read back by the report
 
 
@@ -167,6 +181,9 @@ def print_run_summary(out: Path, path: Path | None, stats, *, crawl_stats: dict 
     skipped = skipped_files_line(stats)
     if skipped:
         lines.append(_row("files skipped", skipped))
+    set_aside = set_aside_line(stats)
+    if set_aside:
+        lines.append(_row("pages set aside", set_aside))
     if stats.errors:
         lines.append(_row("inputs with errors", f"{len(stats.errors):,} (one line each on stderr)"))
     if seconds is not None:

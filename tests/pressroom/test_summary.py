@@ -89,3 +89,19 @@ def test_the_report_funnel_says_one_of_each_in_the_singular():
     assert funnel_line(crawl, {"write/records": 1, "write/rows_unchanged": 1}, None) == (
         "funnel: 1 HTTP response → 1 page fetched → 1 release page → 1 stored in raw/ (1 new, 0 changed, "
         "0 unchanged) → 1 record written (0 new, 0 changed, 1 unchanged)")
+
+
+def test_pages_set_aside_are_one_line_of_the_summary(tmp_path: Path):
+    from cleaning.core.options import CleanOptions
+    from cleaning.pipeline import run_clean
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "html"
+    path, stats = run_clean([str(fixtures)], tmp_path / "data", CleanOptions())
+    stats.inc("extract/truncated")
+    buf = io.StringIO()
+    print_run_summary(tmp_path / "data", path, stats, file=buf)
+    [line] = [x for x in buf.getvalue().splitlines() if x.startswith("pages set aside")]
+    assert "1 page not releases (attachment 1; --all-pages keeps them)" in line and "1 page cut to the size cap" in line
+    quiet = io.StringIO()
+    print_run_summary(tmp_path / "data", path, Stats(), file=quiet)
+    assert "pages set aside" not in quiet.getvalue()
