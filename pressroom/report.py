@@ -137,18 +137,20 @@ def releases_per_month(articles: pa.Table) -> Counter:
     return Counter(m if m is not None else "no date" for m in months.to_pylist())
 
 
-def top_speakers(articles: pa.Table, top: int = TOP) -> list[tuple[str, int, int]]:
-    """(speaker, quotes, releases quoting them), most quoted first."""
+def top_speakers(articles: pa.Table, top: int = TOP) -> list[tuple[str, str, int, int]]:
+    """(speaker, person / organisation / unknown, quotes, releases quoting them), most quoted first."""
     per_speaker: Counter = Counter()
-    releases: dict[str, set[int]] = {}
+    releases: dict[tuple[str, str], set[int]] = {}
     for row, quotes in enumerate(articles.column("quotes").to_pylist()):
         for quote in quotes or []:
             quote = quote or {}
             speaker = quote.get("speaker")
             if speaker and quote.get("kind") != "pull":  # a pull quote repeats a body quote
-                per_speaker[speaker] += 1
-                releases.setdefault(speaker, set()).add(row)
-    return [(s, n, len(releases[s])) for s, n in sorted(per_speaker.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+                key = (speaker, quote.get("speaker_type") or "unknown")
+                per_speaker[key] += 1
+                releases.setdefault(key, set()).add(row)
+    ranked_speakers = sorted(per_speaker.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(s, kind, n, len(releases[(s, kind)])) for (s, kind), n in ranked_speakers[:top]]
 
 
 REASONS = {  # cleaning.core.schema.Reason, said so that a reader knows what was taken out and why
@@ -737,8 +739,13 @@ def section_speakers(data: RunData) -> Section:
     speakers = top_speakers(data.articles)
     if not speakers:
         return Section(title, "<p>No attributed quotes.</p>", ["top speakers: no attributed quotes"])
-    return Section(title, html_table(["speaker", "quotes", "releases"], [list(s) for s in speakers]),
-                   ["top speakers: " + ", ".join(f"{s} ({n})" for s, n, _ in speakers[:5])])
+    people = [s for s in speakers if s[1] == "person"]
+    organisations = [s for s in speakers if s[1] == "organisation"]
+    lines = ["top speakers: " + ", ".join(f"{s} ({n})" for s, _, n, _ in speakers[:5])]
+    if people and organisations:  # people and organisations speaking as themselves, counted apart
+        lines.append("top people: " + ", ".join(f"{s} ({n})" for s, _, n, _ in people[:3])
+                     + "; top organisations: " + ", ".join(f"{s} ({n})" for s, _, n, _ in organisations[:3]))
+    return Section(title, html_table(["speaker", "kind", "quotes", "releases"], [list(s) for s in speakers]), lines)
 
 
 def section_boilerplate(data: RunData) -> Section:

@@ -107,7 +107,8 @@ def test_cli_subcommand(sample_run: Path, capsys):
 
 def test_figures(sample_run: Path):
     data = load_run(sample_run)
-    assert top_speakers(data.articles) == [("Erika Guevara Rosas", 2, 2), ("Jean Dupont", 2, 2), ("Jane Smith", 1, 1)]
+    assert top_speakers(data.articles) == [("Erika Guevara Rosas", "unknown", 2, 2), ("Jean Dupont", "unknown", 2, 2),
+                                           ("Jane Smith", "unknown", 1, 1)]  # written without speaker_type
     folded, clusters = duplicate_clusters(data.articles)
     assert folded == 1
     # same date, 610 words against 600, different bodies and URLs: kept for its length, matched as near-duplicate
@@ -201,3 +202,18 @@ def test_pages_kept_out_or_cut_by_cleaning_are_counted_and_named(tmp_path):
     assert "big.html" in section.html and "60000000" in section.html
     assert section.summary == ["kept out of the articles table: 1 (attachment 1)", "cut to the size cap before parsing: 1"]
     assert section_pages_set_aside(RunData(tmp_path)).summary == ["pages set aside or cut: none"]
+
+
+def test_people_and_organisations_are_counted_apart(tmp_path):
+    from cleaning.core.schema import records_to_table
+    from pressroom.report import RunData, section_speakers
+
+    def quote(speaker, kind):
+        return {"text": "«…»", "speaker": speaker, "kind": "direct", "speaker_type": kind}
+
+    rows = [{"doc_id": "a", "source": "link", "input": "x", "quotes": [quote("Ana Ruiz", "person"),
+                                                                       quote("River Watch", "organisation")]},
+            {"doc_id": "b", "source": "link", "input": "y", "quotes": [quote("Ana Ruiz", "person")]}]
+    section = section_speakers(RunData(tmp_path, articles=records_to_table(rows)))
+    assert section.summary[1] == "top people: Ana Ruiz (2); top organisations: River Watch (1)"
+    assert "organisation" in section.html
