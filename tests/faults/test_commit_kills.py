@@ -163,3 +163,23 @@ def test_finish_interrupted_write_settles_a_killed_write_without_writing_anythin
     assert finish_interrupted_write(out) is True
     assert set(rows(out)) == set(BASE) | set(RUN1)  # each once
     assert finish_interrupted_write(out) is False
+
+
+def test_report_and_dedup_finish_a_killed_write_before_reading(base_dir, tmp_path):
+    """A kill past the commit point can leave a moved row in two partitions: the report and dedup
+    finish that write first, so they count each release once."""
+    from pressroom.inspect_dedup import dedup_clusters
+    from pressroom.report import load_run
+
+    for at in range(1, 200):
+        out = tmp_path / f"kill-{at:03d}"
+        shutil.copytree(base_dir, out)
+        assert killed_write(out, at) == CRASH_EXIT, "no kill point left a moved row twice"
+        if any(n > 1 for n in Counter(ids_in_every_reader(out)).values()):
+            break
+        shutil.rmtree(out)
+    data = load_run(out)
+    ids = data.articles.column("doc_id").to_pylist()
+    assert len(ids) == len(set(ids)) == len(set(BASE) | set(RUN1))
+    assert not (out / COMMIT_LOG).exists()
+    assert dedup_clusters(out)["documents"] == len(ids)
