@@ -51,10 +51,10 @@ def _plain(row: dict) -> dict:
 
 def dedup_clusters(dir: Path, top: int = 10) -> dict | None:
     """The figures and the `top` largest clusters (kept member, why, each copy and how it matched); None without a dataset."""
-    from pressroom.report import settle_dataset
+    from cleaning.io.writers import settle_for_reading
 
     root = articles_dir(dir)
-    settle_dataset(root.parent if root.name == "articles" else root)
+    settle_for_reading(root.parent if root.name == "articles" else root)
     files = data_files(root)
     if not files:
         return None

@@ -99,18 +99,10 @@ def read_stats_files(reports_dir: Path) -> dict[str, dict]:
     return found
 
 
-def settle_dataset(out_dir: Path) -> None:
-    """Finish a write a killed run left half made visible (a moved row would show twice), if we may."""
-    from cleaning.io.writers import finish_interrupted_write
-
-    try:
-        finish_interrupted_write(out_dir)
-    except OSError:  # a folder we cannot write: read what is there
-        pass
-
-
 def load_run(out_dir: Path) -> RunData:
-    settle_dataset(out_dir)
+    from cleaning.io.writers import settle_for_reading
+
+    settle_for_reading(out_dir)
     data = RunData(out_dir)
     for name, columns in (("articles", ARTICLE_COLUMNS), ("raw", RAW_COLUMNS),
                           ("boilerplate", ("site", "fingerprint", "text", "doc_count", "site_docs", "reason"))):

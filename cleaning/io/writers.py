@@ -320,6 +320,15 @@ def finish_interrupted_write(out_dir: Path) -> bool:
         return recover(out)
 
 
+def settle_for_reading(out_dir: Path) -> None:
+    """For readers (report, dedup): finish a write a killed run left half visible, so a moved row is
+    counted once; on a folder this process may not write, read what is there."""
+    try:
+        finish_interrupted_write(out_dir)
+    except OSError:
+        pass
+
+
 @dataclass
 class Transaction:
     """The steps of one write: staged now, made visible together by commit()."""
