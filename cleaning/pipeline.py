@@ -81,9 +81,6 @@ def extract_and_count_batch(sources: Sequence[SourceRecord], opts: CleanOptions
     return (docs, count_fingerprints(docs, opts), id_claims(docs, opts)), stats
 
 
-extract_and_count_batch.__name__ = extract_batch.__name__  # the progress step's name
-
-
 def finish_batch(docs: Sequence[Document], model: SiteModel, opts: CleanOptions,
                  ids: IdDecisions | None = None) -> tuple[list[Document], Stats]:
     stats, finished = Stats(), []
@@ -146,7 +143,7 @@ class ExtractTo:
     """extract_and_count_batch on a (path, sources) job: the documents go to the path; the path,
     fingerprint counts and id claims come back."""
 
-    __name__ = extract_batch.__name__  # the progress step's name
+    __name__ = extract_and_count_batch.__name__  # the progress step's name
 
     def __call__(self, job: tuple[str, Sequence[SourceRecord]], opts: CleanOptions
                  ) -> tuple[tuple[str, SiteCounts, list[IdClaim]], Stats]:

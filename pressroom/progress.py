@@ -131,10 +131,8 @@ def track(iterable: Iterable[T], total: int | None = None, description: str = ""
 
 
 STEP_LABELS = {  # step -> what the bar says, counted in pages (read) or documents (every later step)
-    "extract_batch": "read + extract (pages)",
-    "count_fingerprints": "site model, pass 1 (documents)",
+    "extract_and_count_batch": "read + extract (pages)",  # with pass 1's fingerprint counts and the id claims
     "collect_samples": "site model samples (documents)",
-    "id_claims": "document ids (documents)",
     "finish_and_sign_batch": "clean, pass 2 (documents)",
 }
 

@@ -74,7 +74,7 @@ def test_step_progress_counts_pages_then_documents_not_batches():
     from cleaning.engines import InlineEngine
     from pressroom.progress import StepProgress
 
-    def extract_batch(batch):
+    def extract_and_count_batch(batch):
         return len(batch)
 
     def finish_and_sign_batch(batch):
@@ -83,7 +83,7 @@ def test_step_progress_counts_pages_then_documents_not_batches():
     stream = io.StringIO()
     progress = StepProgress(stream=stream)
     engine = InlineEngine(progress)
-    assert engine.map(extract_batch, [[1], [2, 3]], sizes=[64, 6]) == [1, 2]
+    assert engine.map(extract_and_count_batch, [[1], [2, 3]], sizes=[64, 6]) == [1, 2]
     assert engine.map(finish_and_sign_batch, [[1]], sizes=[5]) == [-1]
     lines = stream.getvalue().splitlines()
     assert lines[0].startswith("read + extract (pages): 70/70 (100%)") and lines[0].endswith("done")
