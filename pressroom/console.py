@@ -69,11 +69,12 @@ def table_figures(table) -> dict:
 
 
 def loader_lines(out: Path) -> list[str]:
-    """How to load OUT/articles in pandas, polars and DuckDB (the summary and the report show the same)."""
+    """How to load OUT/articles in pandas, polars and DuckDB, and where the quotes are (the summary and the report show the same)."""
     return [f'pandas:  pd.read_parquet("{out}/articles")',
             f'polars:  pl.read_parquet("{out}/articles/**/*.parquet", hive_partitioning=True)',
             f"duckdb:  duckdb.sql(\"SELECT * FROM read_parquet('{out}/articles/**/*.parquet', "
-            "hive_partitioning=true)\")"]
+            "hive_partitioning=true)\")",
+            f'quotes:  pd.read_parquet("{out}/quotes")  (one row per quote, same folders)']
 
 
 def records_line(stats) -> str:

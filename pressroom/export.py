@@ -32,8 +32,8 @@ if TYPE_CHECKING:  # pyarrow is imported by the work, not by `pressroom --help`
     import pyarrow as pa
 
 FORMATS = ("jsonl", "csv")
-TABLES = ("articles", "boilerplate")
-KEY_COLUMN = {"articles": "doc_id", "boilerplate": "fingerprint"}  # a file without it is not that table
+TABLES = ("articles", "quotes", "boilerplate")
+KEY_COLUMN = {"articles": "doc_id", "quotes": "quote_index", "boilerplate": "fingerprint"}  # a file without it is not that table
 BATCH_ROWS = 1_000  # rows per scanned batch: articles are ~10-30 kB each, so a batch is tens of MB at most
 _SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv"}
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 class BlockKind(StrEnum):
@@ -409,11 +409,38 @@ BOILERPLATE_SCHEMA = pa.schema(
     metadata={"schema_version": SCHEMA_VERSION, "table": "boilerplate"},
 )
 
+QUOTES_SCHEMA = pa.schema(
+    [
+        _f("doc_id", pa.string(), False, "the release the quote is in (articles.doc_id)"),
+        _f("quote_index", pa.int32(), False, "position of the quote in articles.quotes (doc_id + quote_index is unique)"),
+        _f("site", pa.string(), doc="registered host of the release (partition key)"),
+        _f("site_name", pa.string(), doc="publisher name of the release"),
+        _f("year", pa.int16(), doc="year of the release's published_at (partition key)"),
+        _f("published_at", TS, doc="publication time of the release (UTC)"),
+        _f("lang", pa.string(), doc="ISO 639-1 language of the release"),
+        _f("url", pa.string(), doc="URL of the release"),
+        _f("title", pa.string(), doc="headline of the release"),
+        _f("dup_of", pa.string(), doc="the release's dup_of: keep it null to count each release once"),
+        _f("kind", pa.string(), doc="direct / indirect / mixed / pull"),
+        _f("text", pa.string(), doc="what was said, without its quote marks"),
+        _f("speaker", pa.string(), doc="who said it, as named in the release (null: not attributed)"),
+        _f("speaker_role", pa.string(), doc="the speaker's role or title, kept apart from the name"),
+        _f("speaker_type", pa.string(), doc="person / organisation / unknown"),
+        _f("cue", pa.string(), doc="the attribution word or surface form (e.g. 'said', 'a déclaré', a pronoun resolved to the speaker)"),
+        _f("paragraph", pa.int32(), doc="index of the first body paragraph holding the quote"),
+        _f("pull_of", pa.int32(), doc="for kind=pull: quote_index of the body quote it repeats"),
+    ],
+    metadata={"schema_version": SCHEMA_VERSION, "table": "quotes"},
+)
+#: Columns of a quote row taken from its release, and from the quote itself (same names as QUOTE_TYPE).
+QUOTE_ROW_FROM_ARTICLE = ("doc_id", "site", "site_name", "year", "published_at", "lang", "url", "title", "dup_of")
+QUOTE_ROW_FROM_QUOTE = ("kind", "text", "speaker", "speaker_role", "speaker_type", "cue", "paragraph", "pull_of")
+
 #: Columns renamed since an earlier schema version: new name -> the name files of that version use.
 #: Rows read back from such files (a merge) are converted under the new name (writers.conform).
 RENAMED_COLUMNS: dict[str, str] = {"quality_flags": "flags"}  # 1.1 -> 1.2
 
-TABLES = {"articles": ARTICLES_SCHEMA, "raw": RAW_SCHEMA, "boilerplate": BOILERPLATE_SCHEMA}
+TABLES = {"articles": ARTICLES_SCHEMA, "quotes": QUOTES_SCHEMA, "raw": RAW_SCHEMA, "boilerplate": BOILERPLATE_SCHEMA}
 
 
 def document_to_record(doc: Document) -> dict:
@@ -458,6 +485,28 @@ def records_to_table(records: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(records, schema=ARTICLES_SCHEMA)
 
 
+def quotes_table(articles: pa.Table) -> pa.Table:
+    """One row per quote of these articles rows: the flat table beside `articles/`.
+
+    A projection, computed in Arrow (no Python loop over quotes), so the quotes of a
+    partition can be derived again from its articles rows whenever they are rewritten.
+    """
+    import pyarrow.compute as pc
+
+    quotes = articles.column("quotes").combine_chunks()
+    parents = pc.list_parent_indices(quotes)
+    flat = pc.list_flatten(quotes)
+    counts = pc.list_value_length(quotes).fill_null(0)
+    first_of_parent = pc.take(pc.subtract(pc.cumulative_sum(counts), counts), parents)
+    position = pc.subtract(pa.array(range(len(flat)), pa.int64()), pc.cast(first_of_parent, pa.int64()))
+    columns = {name: pc.take(articles.column(name), parents) for name in QUOTE_ROW_FROM_ARTICLE}
+    columns["quote_index"] = position
+    for name in QUOTE_ROW_FROM_QUOTE:
+        columns[name] = pc.struct_field(flat, name)
+    return pa.Table.from_arrays([pc.cast(columns[f.name], f.type) for f in QUOTES_SCHEMA],
+                                schema=QUOTES_SCHEMA)
+
+
 # ---------------------------------------------------------------- on-disk layouts
 
 NULL_PARTITION = "0"  # a null year: `year_key=0` (no release is from year 0), so the key is an integer in every reader (see docs/SCHEMA.md)
@@ -496,8 +545,16 @@ BOILERPLATE_LAYOUT = TableLayout(
     schema=BOILERPLATE_SCHEMA, partition_by=("site",), dictionary_columns=("site", "reason"),
     row_group_rows=50_000, max_rows_per_file=1_000_000, sort_by=("site", "fingerprint"),
 )
+QUOTES_LAYOUT = TableLayout(  # partitioned as articles/: a rewritten articles partition rewrites its quotes partition
+    schema=QUOTES_SCHEMA,
+    partition_by=ARTICLES_LAYOUT.partition_by,
+    dictionary_columns=("site", "site_name", "year", "lang", "kind", "speaker", "speaker_role", "speaker_type", "cue"),
+    row_group_rows=50_000,
+    max_rows_per_file=500_000,
+    sort_by=("published_at", "doc_id", "quote_index"),
+)
 RAW_LAYOUT = TableLayout(
     schema=RAW_SCHEMA, dictionary_columns=("status", "encoding", "content_type", "discovered_via"),
     row_group_rows=1_000, max_rows_per_file=20_000,  # rows carry whole page bodies
 )
-LAYOUTS = {"articles": ARTICLES_LAYOUT, "boilerplate": BOILERPLATE_LAYOUT, "raw": RAW_LAYOUT}
+LAYOUTS = {"articles": ARTICLES_LAYOUT, "quotes": QUOTES_LAYOUT, "boilerplate": BOILERPLATE_LAYOUT, "raw": RAW_LAYOUT}

@@ -33,9 +33,10 @@ metadata (`schema_version`, next to `table`), and the Arrow schema with every fi
 OUT/
   raw/          crawler batches (one file per batch, written atomically)
   articles/     site_key=<site>/year_key=<year>/part-00000.parquet ...
+  quotes/       one row per quote, in the same site_key=/year_key= folders as articles/
   boilerplate/  site_key=<site>/part-00000.parquet
   reports/      run statistics (JSON) and HTML reports
-  .write.lock   held by the one process writing articles/ and boilerplate/
+  .write.lock   held by the one process writing articles/, quotes/ and boilerplate/
   .commit.json  only while a write is being made visible (see "Incremental writes")
   .staging/     partitions being written (never read)
   .work-XXXX/   a running clean's staged batches (removed at its end, or by the next run if it was killed)
@@ -89,7 +90,7 @@ directories.
 `prev_content_hash`. Every touched partition is rewritten whole (old rows + new rows,
 sorted by `published_at`, `doc_id`), which is also the compaction: a partition always
 holds the fewest files the size cap allows, however many small runs fed it. One write,
-articles and boilerplate together, is one transaction under `OUT/.write.lock`: every new
+articles, quotes and boilerplate together, is one transaction under `OUT/.write.lock`: every new
 partition is first staged under `OUT/.staging/`; then the plan is written atomically to
 `OUT/.commit.json` (the commit point); then the partitions gaining or changing rows are
 swapped in, each with one atomic directory exchange (Linux `renameat2(RENAME_EXCHANGE)`),
@@ -116,6 +117,14 @@ still holding 1.1 files (their `flags` become `quality_flags`, `published_precis
 not known for rows cleaned before 1.2) in a commit of its own before it merges, so the dataset
 never mixes the two names; nothing needs doing by hand. Readers should rename `flags` to
 `quality_flags`; the report reads either.
+
+**Migration from schema 1.2 to 1.3.** 1.3 adds the `quotes/` table (below), a projection
+of `articles.quotes`: one row per quote with its release's `doc_id`, site, date, language,
+URL and title, so "every quote by one person" is a plain filter, with no `explode` and
+`json_normalize`. It lives in the same folders as `articles/` and is rewritten, in the same
+commit, whenever an articles partition is: the two tables never disagree. A write of 1.3 into
+a 1.2 dataset converts every articles partition once (in a commit of its own, as for 1.2),
+which derives its quotes; the articles columns are unchanged.
 
 **Date-only dates.** `published_at` is always a UTC timestamp, but many sources give a day
 only ("2025-03-01", "1 March 2025", a `/2025/03/01/` URL, a dump's dateline): those are stored

@@ -52,7 +52,7 @@ import pyarrow.parquet as pq
 
 from cleaning.steps.dedup import merge_dataset_clusters
 from cleaning.steps.ids import stored_clashes
-from cleaning.core.schema import (ARTICLES_LAYOUT, LAYOUTS, MAX_PARTITION_NAME, NULL_PARTITION,
+from cleaning.core.schema import (ARTICLES_LAYOUT, LAYOUTS, QUOTES_LAYOUT, quotes_table, MAX_PARTITION_NAME, NULL_PARTITION,
                                   NULL_STRING_PARTITION, PARTITION_SUFFIX, RENAMED_COLUMNS, TableLayout,
                                   records_to_table)
 from cleaning.core.step import record_failure
@@ -526,11 +526,27 @@ def _writable(rows: list[dict], root: Path, stats: Stats) -> list[dict]:
     return good
 
 
+QUOTES_SINCE = (1, 3)  # schema version that added `quotes/`: older articles partitions have none yet
+
+
+def _schema_version(schema: pa.Schema) -> tuple[int, ...]:
+    raw = (schema.metadata or {}).get(b"schema_version", b"0")
+    try:
+        return tuple(int(x) for x in raw.decode().split("."))
+    except ValueError:
+        return (0,)
+
+
 def _outdated(root: Path, layout: TableLayout = ARTICLES_LAYOUT) -> list[str]:
-    """Partition folders holding a file of an older schema (a column missing or under its old name)."""
+    """Partition folders holding a file of an older schema: a column missing or under its old
+    name, or written before `quotes/` existed (rewriting the partition derives its quotes)."""
     wanted = set(layout.schema.names)
-    return [rel for rel, paths in sorted(placed_files(root, layout).items())
-            if rel and any(not wanted <= set(pq.read_schema(p).names) for p in paths)]
+
+    def old(path: Path) -> bool:
+        schema = pq.read_schema(path)
+        return not wanted <= set(schema.names) or _schema_version(schema) < QUOTES_SINCE
+
+    return [rel for rel, paths in sorted(placed_files(root, layout).items()) if rel and any(old(p) for p in paths)]
 
 
 def _misplaced(root: Path, index: list[dict]) -> list[dict]:
@@ -610,7 +626,7 @@ def write_dataset(records: list[dict], out_dir: Path, stats: Stats, boilerplate:
         if outdated := _outdated(root):  # files of an older schema: converted whole, in a commit of their own
             placed = placed_files(root, ARTICLES_LAYOUT)
             for rel in outdated:
-                txn.put(root / rel, _read_files(placed[rel], ARTICLES_LAYOUT), ARTICLES_LAYOUT, phase=1)
+                _put_articles(txn, root / rel, _read_files(placed[rel], ARTICLES_LAYOUT), phase=1)
             txn.commit()
             stats.inc("write/legacy_partitions_converted", len(outdated))
             index = read_index(root)
@@ -706,11 +722,24 @@ def _plan_articles(records: list[dict], root: Path, txn: Transaction, stats: Sta
         loses = leaving is not None and leaving.num_rows > 0
         changed = rel in incoming or rel in updates
         if changed:
-            txn.put(target, pa.concat_tables([final_table, leaving]) if loses else final_table, layout, phase=1)
+            _put_articles(txn, target, pa.concat_tables([final_table, leaving]) if loses else final_table, phase=1)
         if loses or (not changed and (final_table.num_rows if final_table else 0) != (old.num_rows if old else 0)):
-            txn.put(target, final_table, layout, phase=2)
+            _put_articles(txn, target, final_table, phase=2)
     stats.inc("write/partitions_rewritten", len([r for r in touched if r]))
     stats.inc("write/files", txn.files)
+
+
+def _put_articles(txn: Transaction, target: Path, table: pa.Table | None, phase: int) -> None:
+    """Stage an articles partition and, in the same step of the plan, its quotes partition.
+
+    `quotes/` is a projection of `articles/` with the same folders: whenever an articles
+    partition is rewritten its quotes are derived again from the very rows written, so the
+    two tables can never disagree after a commit.
+    """
+    txn.put(target, table, ARTICLES_LAYOUT, phase)
+    quotes_target = txn.out / "quotes" / Path(target).relative_to(txn.out / "articles")
+    quotes = quotes_table(conform(table, ARTICLES_LAYOUT.schema)) if table is not None and table.num_rows else None
+    txn.put(quotes_target, quotes, QUOTES_LAYOUT, phase)  # none: removed (a no-op when it is not there)
 
 
 def _apply_marks(table: pa.Table, marks: dict[str, tuple]) -> pa.Table:

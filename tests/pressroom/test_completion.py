@@ -35,7 +35,7 @@ def test_bash_completes_subcommands_options_and_choices():
     assert _complete(script, "ex") == ["export"]
     assert _complete(script, "export", "--fo") == ["--format"]
     assert _complete(script, "export", "--format", "") == ["csv", "jsonl"]
-    assert _complete(script, "export", "--table", "") == ["articles", "boilerplate"]
+    assert _complete(script, "export", "--table", "") == ["articles", "boilerplate", "quotes"]
     assert "--config" in _complete(script, "clean", "--c")
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cleaning.core.schema import ARTICLES_SCHEMA, BOILERPLATE_SCHEMA
+from cleaning.core.schema import ARTICLES_SCHEMA, BOILERPLATE_SCHEMA, QUOTES_SCHEMA
 from pressroom.cli import main
 from pressroom.exitcodes import EXIT_FATAL, EXIT_OK, EXIT_USAGE
 from tests.pressroom.conftest import write_pages
@@ -101,6 +101,16 @@ def test_boilerplate_table_exports_too(run, tmp_path):
     assert list(rows[0]) == BOILERPLATE_SCHEMA.names
     assert sorted((r["site"], r["fingerprint"], int(r["doc_count"])) for r in rows) == sorted(
         zip(frame["site"], frame["fingerprint"], frame["doc_count"]))
+
+
+def test_quotes_table_exports_one_line_per_quote_of_the_articles(run, tmp_path):
+    target = tmp_path / "quotes.jsonl"
+    assert main(["export", str(run), "--table", "quotes", "-o", str(target), "-q"]) == EXIT_OK
+    rows = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert rows and list(rows[0]) == QUOTES_SCHEMA.names
+    expected = sorted((a.doc_id, i, q["speaker"], q["text"]) for a in _articles(run).itertuples()
+                      for i, q in enumerate(a.quotes))
+    assert sorted((r["doc_id"], r["quote_index"], r["speaker"], r["text"]) for r in rows) == expected
 
 
 def test_export_streams_batches_and_never_reads_a_table_whole(run, tmp_path, monkeypatch):
