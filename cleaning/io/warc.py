@@ -122,17 +122,32 @@ def plain_frames(fh: BinaryIO, start: int, size: int) -> Iterator[Frame | Skippe
         pos = frame.end
 
 
-def _resync_plain(fh: BinaryIO, start: int, size: int) -> int:
+def _resync(fh: BinaryIO, needle: bytes, start: int, size: int, starts_record) -> int:
+    """The next offset holding `needle` where `starts_record(offset)` agrees, or `size`.
+
+    The needle (`WARC/1.`, the gzip magic) only proposes a candidate: bytes inside a damaged
+    record can hold it too, so the candidate must also start a readable record.
+    """
     pos = start
     while True:
-        pos = _find(fh, WARC_START, pos, size)  # a candidate, not yet a record: it must frame
-        if pos >= size:
-            return size
+        pos = _find(fh, needle, pos, size)
+        if pos >= size or starts_record(pos):
+            return pos
+        pos += 1
+
+
+def _frames_at(fh: BinaryIO, size: int):
+    def frames(pos: int) -> bool:
         try:
             frame_at(fh, pos, size)
-            return pos
+            return True
         except WarcDamage:
-            pos += 1
+            return False
+    return frames
+
+
+def _resync_plain(fh: BinaryIO, start: int, size: int) -> int:
+    return _resync(fh, WARC_START, start, size, _frames_at(fh, size))
 
 
 # ------------------------------------------------------------------ gzip members
@@ -172,12 +187,7 @@ def _member_looks_like_warc(fh: BinaryIO, pos: int) -> bool:
 
 
 def _resync_gzip(fh: BinaryIO, start: int, size: int) -> int:
-    pos = start
-    while True:
-        pos = _find(fh, GZIP_MAGIC, pos, size)
-        if pos >= size or _member_looks_like_warc(fh, pos):
-            return pos
-        pos += 1
+    return _resync(fh, GZIP_MAGIC, start, size, lambda pos: _member_looks_like_warc(fh, pos))
 
 
 def gzip_members(fh: BinaryIO, size: int) -> Iterator[tuple[int, int, BinaryIO] | Skipped]:
