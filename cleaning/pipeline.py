@@ -15,6 +15,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -34,7 +35,8 @@ from cleaning.steps.ids import IdClaim, IdDecisions, apply_ids, id_claims, resol
 from cleaning.steps.measure import measure_document
 from cleaning.steps.split import split_document
 from cleaning.core.stats import Stats
-from cleaning.core.step import Step, StepFailed, record_failure, run_steps, timed
+from cleaning.core.step import (BudgetExceeded, Step, StepFailed, over_budget, page_deadline, record_failure,
+                                run_steps, timed)
 from cleaning.steps.strip import boilerplate_table, strip_boilerplate, write_boilerplate
 from cleaning.io.atomic import exclusive_lock, try_lock
 from cleaning.io.writers import write_dataset
@@ -63,8 +65,14 @@ def extract_batch(sources: Sequence[SourceRecord], opts: CleanOptions) -> tuple[
     stats, docs = Stats(), []
     for rec in sources:
         with timed(stats, "extract"):
+            started = time.monotonic()
             try:
-                found = extract_documents(rec, opts, stats)
+                # one page's budget; a text dump's segmentation is linear and holds many releases
+                with page_deadline(opts.page_budget_s if rec.html is not None else 0):
+                    found = extract_documents(rec, opts, stats)
+            except BudgetExceeded:
+                over_budget(stats, rec.input, "extract", time.monotonic() - started, opts.page_budget_s)
+                continue
             except Exception as exc:  # noqa: BLE001 - per-input error, the run goes on
                 record_failure(stats, rec.input, "extract", exc)
                 continue

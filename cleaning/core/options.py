@@ -21,7 +21,7 @@ class CleanOptions:
     # site / dump context
     site: str | None = None  # force a site for all inputs (dumps without URLs)
     max_input_bytes: int = 20 * 1024 * 1024  # larger pages are truncated to this before parsing
-    page_budget_s: float = 60.0  # pass 2 of one page may take this long (checked between steps; 0: no budget)
+    page_budget_s: float = 60.0  # one page's extraction may take this long, and its pass 2 as long again (0: no budget)
     # inputs: fnmatch globs picking files inside input folders (cleaning.io.readers.folder_files)
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()

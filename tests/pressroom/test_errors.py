@@ -193,7 +193,7 @@ def test_a_tiny_page_budget_from_the_config_drops_each_page_with_one_line(tmp_pa
                           cwd=Path(__file__).resolve().parents[2])
     assert proc.returncode == 3, proc.stderr[-2000:]  # nothing produced, no crash
     lines = [line for line in proc.stderr.splitlines() if line.startswith("page over its time budget")]
-    assert len(lines) == 2 and all("after step 'strip'" in line and "page_budget_s" in line for line in lines)
+    assert len(lines) == 2 and all("in step 'extract'" in line and "page_budget_s" in line for line in lines)
     errors = json.loads((tmp_path / "out" / "reports" / "clean-stats.json").read_text())["errors"]
     assert sorted(Path(e["input"]).name for e in errors) == ["r1.html", "r2.html"]
-    assert {e["step"] for e in errors} == {"strip"}
+    assert {e["step"] for e in errors} == {"extract"}

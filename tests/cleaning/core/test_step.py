@@ -69,10 +69,74 @@ def test_a_page_over_its_time_budget_is_an_error_of_the_step_that_used_it_up():
     assert error["input"] == "in.txt" and error["step"] == "slow"
     assert error["error"].startswith("BudgetExceeded:") and "never" in error["error"]
     assert stats["step/slow/over_budget"] == 1 and stats["slow/errors"] == 1
-    # a page within its budget goes through the same steps; the last step may end past it (soft deadline)
+    # a page within its budget goes through the same steps
     fast = Step("fast", lambda d, o, s: d.replace(title="T"))
-    assert run_steps(_doc(), (fast, fast, Step("slow", slow)), opts, stats).title == "T"
+    assert run_steps(_doc(), (fast, fast), opts, stats).title == "T"
     assert len(stats.errors) == 1
+
+
+def test_the_budget_interrupts_a_step_that_would_run_on_and_no_except_clause_swallows_it():
+    """A hard deadline (the timer signal): a step stuck for a minute is stopped at its budget, even
+    inside a broad `except Exception` (as libraries write), and an optional step is no way out."""
+    import dataclasses
+    import time
+
+    def stuck(doc, opts, stats):
+        try:
+            time.sleep(60)
+        except Exception:  # noqa: BLE001 - what a library might do
+            pass
+        return doc.replace(title="finished anyway")
+
+    opts = dataclasses.replace(DEFAULT_OPTIONS, page_budget_s=0.2)
+    stats = Stats()
+    started = time.monotonic()
+    with pytest.raises(StepFailed):
+        run_steps(_doc(), (Step("stuck", stuck, optional=True), Step("after", lambda d, o, s: d)), opts, stats)
+    assert time.monotonic() - started < 10
+    [error] = stats.errors
+    assert error["step"] == "stuck" and error["error"].startswith("BudgetExceeded:") and "after" in error["error"]
+    assert stats["step/stuck/over_budget"] == 1
+
+
+def test_the_deadline_gives_an_outer_timer_back_what_is_left_of_it():
+    import signal
+
+    from cleaning.core.step import page_deadline
+
+    rang = []
+    previous = signal.signal(signal.SIGALRM, lambda *a: rang.append(True))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30)
+        with page_deadline(5):
+            assert signal.getitimer(signal.ITIMER_REAL)[0] <= 5  # ours while inside
+        left = signal.getitimer(signal.ITIMER_REAL)[0]
+        assert 25 < left <= 30 and not rang  # the outer one is back, not reset, not fired
+        signal.setitimer(signal.ITIMER_REAL, 1)
+        with page_deadline(5):  # an outer timer ringing first is left alone
+            assert signal.getitimer(signal.ITIMER_REAL)[0] <= 1
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_page_whose_extraction_runs_past_its_budget_is_dropped_and_the_others_are_kept():
+    import dataclasses
+
+    from cleaning.pipeline import clean_pages
+
+    small = [{"url": f"https://ex.org/{i}/", "html": f"<html><body><p>Page {i} has a sentence or two of text.</p>"
+                                                      "</body></html>"} for i in range(3)]
+    paragraphs = "".join(f"<p>Paragraph {i} of a very long page, with words that differ: {i * 7919}.</p>"
+                         for i in range(60_000))
+    huge = {"url": "https://ex.org/huge/", "html": f"<html><body><article>{paragraphs}</article></body></html>"}
+    stats = Stats()
+    opts = dataclasses.replace(DEFAULT_OPTIONS, page_budget_s=1.0)
+    records = list(clean_pages([small[0], huge, *small[1:]], opts, stats))
+    assert sorted(r["url"] for r in records) == [p["url"] for p in small]
+    [error] = stats.errors
+    assert error["input"] == huge["url"] and error["step"] == "extract"
+    assert error["error"].startswith("BudgetExceeded:") and stats["step/extract/over_budget"] == 1
 
 
 def test_a_tiny_page_budget_drops_each_page_with_an_error_and_the_run_goes_on():
@@ -86,5 +150,5 @@ def test_a_tiny_page_budget_drops_each_page_with_an_error_and_the_run_goes_on():
     records = list(clean_pages(pages, dataclasses.replace(DEFAULT_OPTIONS, page_budget_s=1e-9), stats))
     assert records == []
     assert sorted(e["input"] for e in stats.errors) == [p["url"] for p in pages]
-    assert {e["step"] for e in stats.errors} == {"strip"} and stats["step/strip/over_budget"] == 3
+    assert {e["step"] for e in stats.errors} == {"extract"} and stats["step/extract/over_budget"] == 3
     assert len(list(clean_pages(pages, DEFAULT_OPTIONS, Stats()))) == 3  # the default budget keeps them
