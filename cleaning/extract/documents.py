@@ -102,7 +102,8 @@ def extract_html_document(rec: SourceRecord, opts: CleanOptions, stats: Stats) -
     walker = walk_page(tree, base_url)
     blocks = walker.blocks
     if blocks:
-        witnesses = None if capped.capped else main_witnesses(html, rec, stats)
+        page_tokens = sum(len(b.text.split()) for b in blocks)
+        witnesses = None if capped.capped else main_witnesses(html, rec, stats, page_tokens)
         if witnesses:
             blocks = extend_main_along_paths(walker.settle_hints(mark_main(blocks, witnesses, stats)), stats)
         else:  # tiny or odd pages trafilatura gives up on

@@ -25,12 +25,16 @@ CONTINUATION_MIN_MAIN = 3  # main paragraphs a DOM path needs before its other p
 CONTINUATION_MIN_CHARS = 80  # ... and only sentence-long ones (a label or a credit line stays out)
 PRECISION_CHECK_TOKENS = 100  # a precision-mode witness this short is checked against the default run
 PRECISION_MIN_SHARE = 0.5  # ... and replaced by it when it kept under this share of the default's tokens
+PRECISION_PAGE_SHARE = 0.1  # a precision-mode witness holding under this share of the page's text is checked too
 
 
-def main_witnesses(html: str, rec: SourceRecord, stats: Stats) -> list[str]:
-    """Texts that say what the main content is: trafilatura's, and the feed's content:encoded."""
+def main_witnesses(html: str, rec: SourceRecord, stats: Stats, page_tokens: int = 0) -> list[str]:
+    """Texts that say what the main content is: trafilatura's, and the feed's content:encoded.
+
+    `page_tokens`: the words of every block of the page, so a witness keeping a sliver of a
+    long page is checked (see main_content_text)."""
     witnesses = []
-    trafilatura_text = main_content_text(html, rec.url)
+    trafilatura_text = main_content_text(html, rec.url, page_tokens)
     if trafilatura_text:
         witnesses.append(trafilatura_text)
     else:
@@ -74,16 +78,18 @@ def extend_main_along_paths(blocks: list[Block], stats: Stats) -> list[Block]:
     return out
 
 
-def main_content_text(html: str, url: str | None = None) -> str:
+def main_content_text(html: str, url: str | None = None, page_tokens: int = 0) -> str:
     """trafilatura's main content as plain text, in its precision mode; "" when it finds none.
 
     Precision mode drops the related-story blurbs and sign-up lines the default keeps, but
-    on some layouts it keeps only a fragment: a short result (under PRECISION_CHECK_TOKENS)
-    is checked against the default run, which wins when precision kept under half of it.
+    on some layouts (long guides and lists cut into many sections) it keeps only a fragment:
+    a result that is short (under PRECISION_CHECK_TOKENS) or holds a sliver of the page's text
+    (under PRECISION_PAGE_SHARE of `page_tokens`) is checked against the default run, which
+    wins when precision kept under half of it.
     """
     precise = _trafilatura_text(html, url, favor_precision=True)
     n_precise = len(_TOKEN.findall(precise))
-    if n_precise >= PRECISION_CHECK_TOKENS:
+    if n_precise >= PRECISION_CHECK_TOKENS and n_precise >= PRECISION_PAGE_SHARE * page_tokens:
         return precise
     # The check runs default mode twice: as is, and with trafilatura's fallback extractors, which
     # recover list-style articles its own pass keeps a fragment of (and sometimes keep less).

@@ -414,3 +414,24 @@ def test_article_cut_into_chunks_by_an_ad_is_main_after_the_ad():
     out = extend_main_along_paths(blocks, Stats())
     assert [b.main for b in out] == [True, True, True, False, True, False, False]
     assert [b.main for b in extend_main_along_paths(blocks[1:], Stats())] == [b.main for b in blocks[1:]]  # 2 main: no
+
+
+WCXB = ZYTE.parent / "wcxb"
+
+
+@pytest.mark.bench_data
+@pytest.mark.skipif(not (WCXB / "html").is_dir(), reason="wcxb benchmark data not present")
+@pytest.mark.parametrize("page_id", ["0030", "1837", "4251"])  # long guides: precision mode kept one section
+def test_a_witness_holding_a_sliver_of_a_long_page_is_checked_against_the_default_run(page_id):
+    """Each of these pages has thousands of words of body; trafilatura's precision mode keeps 100-300."""
+    from cleaning.pipeline import clean_html
+
+    html = gzip.decompress((WCXB / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8", "replace")
+    truth = json.loads((WCXB / "ground-truth" / f"{page_id}.json").read_text(encoding="utf-8"))
+    url = truth.get("url")
+    precise = len(re.findall(r"\w+", main_content_text(html, url)))  # no page size given: precision as is
+    body = clean_html(html, url)["body_text"] or ""
+    truth_words = set(re.findall(r"\w+", json.dumps(truth["ground_truth"], ensure_ascii=False).casefold()))
+    ours = re.findall(r"\w+", body.casefold())
+    assert precise < 400 and len(ours) > 5 * precise, (precise, len(ours))
+    assert sum(w in truth_words for w in ours) / len(ours) > 0.8  # what came back is the page's body
