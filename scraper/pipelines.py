@@ -60,6 +60,9 @@ class RawStorePipeline:
         return item
 
     def close_spider(self):
+        spider = self.crawler.spider
+        if hasattr(spider, "channel_of"):  # every channel that named a page is known now (scraper.discovery)
+            self.crawler.stats.set_value("pressroom/store/relabelled", self.writer.relabel(spider.channel_of))
         if self.writer.flush():
             self.crawler.stats.inc_value("pressroom/store/batches")
         self.crawler.stats.set_value("pressroom/store/dir", str(self.writer.raw_dir))
