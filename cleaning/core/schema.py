@@ -155,6 +155,9 @@ class FeedEntry:
     summary: str | None = None
     content: str | None = None  # content:encoded (HTML)
     authors: tuple[str, ...] = ()
+    # Precision of the strings `published` / `updated` were read from (None: not known, e.g. an old raw store)
+    published_precision: str | None = None
+    updated_precision: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,6 +399,11 @@ RAW_SCHEMA = pa.schema(
         _f("feed_summary", pa.string(), doc="feed item summary"),
         _f("feed_content", pa.string(), doc="feed item content:encoded"),
         _f("feed_authors", pa.list_(pa.string()), doc="feed item authors"),
+        _f("feed_published_precision", pa.string(), doc="day / minute / second: what the feed or sitemap wrote "
+           "`feed_published` as (a date only, hh:mm, hh:mm:ss), so a date at 00:00:00 is no day; null in raw "
+           "stores written before the column (then midnight UTC counts as a day)"),
+        _f("feed_updated_precision", pa.string(), doc="day / minute / second: the same for `feed_updated` "
+           "(a sitemap's `<lastmod>2025-03-04</lastmod>` is a day, `2025-03-04T00:00:00Z` a second)"),
     ],
     metadata={"schema_version": SCHEMA_VERSION, "table": "raw"},
 )

@@ -251,7 +251,8 @@ class PressSpider(scrapy.Spider):
                 request = self._request(entry_url, self.parse_sitemap, "sitemap", kind="sitemap")
             else:
                 hint = FeedEntry(title=entry.news_title, link=entry_url, published=entry.news_published,
-                                 updated=entry.lastmod)
+                                 updated=entry.lastmod, published_precision=entry.news_published_precision,
+                                 updated_precision=entry.lastmod_precision)
                 if not self._dates_allow(entry_url, hint):
                     continue
                 self._add_hint(entry_url, hint, wins=False)
@@ -285,8 +286,11 @@ class PressSpider(scrapy.Spider):
             self.hints[key] = hint
             return
         first, second = (hint, old) if wins else (old, hint)
-        self.hints[key] = FeedEntry(**{
-            f.name: getattr(first, f.name) or getattr(second, f.name) for f in dataclasses.fields(FeedEntry)})
+        merged = {f.name: getattr(first, f.name) or getattr(second, f.name) for f in dataclasses.fields(FeedEntry)}
+        for date in ("published", "updated"):  # a precision goes with the date it describes
+            source = first if getattr(first, date) else second
+            merged[f"{date}_precision"] = getattr(source, f"{date}_precision")
+        self.hints[key] = FeedEntry(**merged)
 
     def _dates_allow(self, url: str, hint: FeedEntry) -> bool:
         """Skip before fetching when a feed or sitemap date puts the page outside --since/--until."""
