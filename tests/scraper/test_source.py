@@ -80,3 +80,25 @@ def test_relabel_rewrites_only_the_batches_whose_rows_learnt_a_better_channel(tm
     assert [r["discovered_via"] for r in rows] == ["listing", "sitemap", "listing", "listing", "feed"]
     assert [r["body"] for r in rows] == [p.body for p in pages]  # the rest of each row as it was
     assert writer.files[1].stat().st_mtime_ns == before[writer.files[1]]  # nothing to change: not rewritten
+
+
+def test_a_batch_that_cannot_be_relabelled_costs_no_row(tmp_path):
+    """Relabelling fails on a batch gone missing: the buffered rows are still written, and it is said."""
+    from types import SimpleNamespace
+
+    from scrapy.settings import Settings
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    from scraper.items import RawPage
+    from scraper.pipelines import RawStorePipeline
+
+    stats = MemoryStatsCollector(SimpleNamespace(settings=Settings({"STATS_DUMP": False})))
+    spider = SimpleNamespace(channel_of=lambda *urls: "sitemap")
+    pipeline = RawStorePipeline(SimpleNamespace(stats=stats, spider=spider), tmp_path / "raw", batch_size=2)
+    for i in range(3):
+        pipeline.process_item(RawPage(url=f"https://example.org/press/{i}/", body=b"<p>x</p>", discovered_via="link"))
+    first, = pipeline.writer.files
+    first.unlink()  # removed under the crawl's feet
+    pipeline.close_spider()
+    assert "FileNotFoundError" in stats.get_value("pressroom/store/relabel_failed")
+    assert len(pipeline.writer.files) == 2 and pipeline.writer.files[1].exists()
