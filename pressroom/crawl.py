@@ -9,8 +9,6 @@ OUT/reports/crawl-stats.json; the summary and the exit code are computed from th
 from __future__ import annotations
 
 import argparse
-import contextlib
-import fcntl
 import json
 import os
 import signal
@@ -21,6 +19,7 @@ from pathlib import Path
 
 from pressroom.console import say, say_error
 from pressroom.errors import OutputBusy, explain
+from scraper.crawllock import crawl_lock
 from pressroom.exitcodes import EXIT_BUSY, EXIT_INTERRUPTED, EXIT_NOTHING, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -167,14 +166,14 @@ def _parent_death_signal():
     return arm
 
 
-def run_child(cmd: list[str], env: dict) -> tuple[subprocess.Popen, bool]:
+def run_child(cmd: list[str], env: dict, pass_fds: tuple[int, ...] = ()) -> tuple[subprocess.Popen, bool]:
     """Run the Scrapy child to its end; SIGINT and SIGTERM are passed on to it.
 
     The child has its own process group, so a terminal's Ctrl-C reaches it once, through us: the
     first signal makes Scrapy close cleanly (last batch written, JOBDIR saved), a second forces it.
     The child dies with this process (see _parent_death_signal). Returns (process, interrupted).
     """
-    proc = subprocess.Popen(cmd, env=env, process_group=0, preexec_fn=_parent_death_signal())
+    proc = subprocess.Popen(cmd, env=env, process_group=0, preexec_fn=_parent_death_signal(), pass_fds=pass_fds)
     received: list[int] = []
 
     def forward(signum, frame):
@@ -201,30 +200,6 @@ def run_child(cmd: list[str], env: dict) -> tuple[subprocess.Popen, bool]:
     return proc, bool(received)
 
 
-LOCK_NAME = ".crawl.lock"
-
-
-@contextlib.contextmanager
-def crawl_lock(out: Path):
-    """Hold OUT/.crawl.lock for the whole crawl (an flock: the kernel drops it when this process dies, SIGKILL
-    included). Raises OutputBusy at once if another crawl holds it; the file names the holder's pid."""
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / LOCK_NAME
-    with open(path, "a+", encoding="utf-8") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.seek(0)
-            raise OutputBusy(path, lock.read().strip()) from None
-        lock.truncate(0)
-        lock.write(f"pid {os.getpid()}\n")
-        lock.flush()
-        try:
-            yield path
-        finally:
-            lock.truncate(0)  # the file stays (removing it would race a waiting run); the lock goes with the close
-
-
 def run_crawl(args: argparse.Namespace, extra_settings: dict | None = None) -> int:
     """Crawl in a child process; print the summary; 0 ok, 1 some errors, 3 nothing stored, 5 --out busy."""
     out = Path(args.out)
@@ -233,20 +208,23 @@ def run_crawl(args: argparse.Namespace, extra_settings: dict | None = None) -> i
         for url in bad:
             print(explain(f"invalid URL: {url}", subject=url), file=sys.stderr)
         return EXIT_USAGE
+    # taken here, before the folder is touched, and handed to the Scrapy child (scraper.crawllock): one holder
+    mode = "shared" if getattr(args, "redis", None) else "exclusive"
     try:
-        with crawl_lock(out):
-            return _locked_crawl(args, out, extra_settings)
+        with crawl_lock(out, mode) as lock:
+            return _locked_crawl(args, out, extra_settings, lock.fileno())
     except OutputBusy as exc:
         say_error(explain(exc))
         return EXIT_BUSY
 
 
-def _locked_crawl(args: argparse.Namespace, out: Path, extra_settings: dict | None) -> int:
+def _locked_crawl(args: argparse.Namespace, out: Path, extra_settings: dict | None, lock_fd: int) -> int:
     stats_file = out / "reports" / "crawl-stats.json"
     stats_file.unlink(missing_ok=True)
-    watched = {**(extra_settings or {}), "PRESSROOM_PARENT_PID": os.getpid()}  # scraper.parentwatch
+    watched = {**(extra_settings or {}), "PRESSROOM_PARENT_PID": os.getpid(),  # scraper.parentwatch
+               "PRESSROOM_LOCK_FD": lock_fd}  # scraper.crawllock: the child holds this very lock
     cmd = build_command(args, stats_file, watched)
-    proc, interrupted = run_child(cmd, child_env())
+    proc, interrupted = run_child(cmd, child_env(), pass_fds=(lock_fd,))
     if not stats_file.exists():
         if interrupted:  # forced by a second signal: Scrapy stopped before its stats
             say_error("crawl stopped before writing its stats; --resume continues it")

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from scraper.crawllock import OutputBusy, busy_line
+
 BAD_URL, UNREACHABLE, ROBOTS, UNREADABLE, DISK_FULL, PERMISSION, HTTP, OTHER = (
     "bad-url", "unreachable", "robots.txt", "unreadable-input", "disk-full", "permission", "http-status", "other")
 USAGE, DAMAGED, PORT_IN_USE, BROKEN_PIPE = "usage", "damaged-dataset", "port-in-use", "broken-pipe"
@@ -28,14 +30,6 @@ class DamagedDataset(Exception):
     def __init__(self, path, reason: str):
         super().__init__(f"{path}: {reason}")
         self.path, self.reason = str(path), reason
-
-class OutputBusy(Exception):
-    """Another run holds the lock of an output folder; `path` is the lock file, `holder` what it says."""
-
-    def __init__(self, path, holder: str = ""):
-        super().__init__(f"{path}: held{f' by {holder}' if holder else ''}")
-        self.path, self.holder = str(path), holder
-
 
 INPUT_FORMATS = "raw .parquet, .html[.gz] folders, .warc[.gz], .jsonl, .txt"
 
@@ -155,9 +149,7 @@ def explain(problem: object, subject: str | None = None) -> str:
         return (f"damaged Parquet file in the output: {where} ({reason}) — move it out of the dataset "
                 "(e.g. mkdir -p OUT/.quarantine && mv FILE OUT/.quarantine/), then rerun; no file was changed")
     if p.kind == BUSY:
-        holder = getattr(_unwrap(problem), "holder", "")
-        return (f"another crawl is already writing to this output folder (lock {where}"
-                f"{f', held by {holder}' if holder else ''}) — wait for it to end, or pass another --out")
+        return busy_line(where, getattr(_unwrap(problem), "holder", ""))
     if p.kind == PORT_IN_USE:
         return f"port already in use: {where} — pick another with --port, or --port 0 for a free one"
     if p.kind == BROKEN_PIPE:

@@ -23,7 +23,10 @@ from scraper.urls import is_listing_url, looks_like_release_url
 FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 NEXT_TEXT_RE = re.compile(r"^\s*(?:next|suivant|suivante|next page|page suivante|older|older posts|"
                           r"articles plus anciens|plus anciens|weiter|»|›|→)\s*(?:»|›|→)?\s*$", re.I)
-
+# The discovery channel a page is credited to (raw `discovered_via`, records' `source`) when several led to it
+# in one crawl: the first of these among all that named it, so the value is a rule of the site, not of which
+# response arrived first. A feed and a sitemap say the most about a page; a start URL is only what was asked.
+CHANNEL_PRECEDENCE = ("feed", "sitemap", "listing", "link", "start")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +153,12 @@ def link_kind(url: str, profile=None) -> str:
     if looks_like_release_url(url):
         return "release"
     return "other"
+
+
+def credited_channel(channels) -> str | None:
+    """The channel of `CHANNEL_PRECEDENCE` that comes first among `channels` (others after it, by name)."""
+    rank = {name: i for i, name in enumerate(CHANNEL_PRECEDENCE)}
+    return min(channels, key=lambda c: (rank.get(c, len(rank)), c), default=None)
 
 
 def in_date_range(when: datetime | None, since: datetime | None, until: datetime | None) -> bool:

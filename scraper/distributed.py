@@ -88,6 +88,7 @@ def redis_frontier(url: str, prefix: str | None = None) -> dict:
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
         "SCHEDULER_PERSIST": True,  # never flush the shared queue when one process closes
         "REDIS_URL": url,
+        "PRESSROOM_CRAWL_LOCK": "shared",  # scraper.crawllock: processes of one crawl may share a folder
     }
     if prefix:
         settings["PRESSROOM_REDIS_PREFIX"] = prefix

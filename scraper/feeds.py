@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import feedparser
 
 from cleaning.core.schema import FeedEntry
+from cleaning.extract.pagemeta import written_precision
 
 FEED_CONTENT_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
 
@@ -34,6 +35,15 @@ def _when(struct) -> datetime | None:
         return None
 
 
+def _dated(item, *names: str) -> tuple[datetime | None, str | None]:
+    """The first of `names` feedparser could parse, with the precision of the string the feed wrote."""
+    for name in names:
+        when = _when(dict.get(item, f"{name}_parsed"))
+        if when is not None:
+            return when, written_precision(dict.get(item, name))
+    return None, None
+
+
 def _entry(item) -> FeedEntry | None:
     link = item.get("link")
     if not link:
@@ -44,11 +54,15 @@ def _entry(item) -> FeedEntry | None:
             content = part["value"]
             break
     authors = tuple(a.get("name") for a in item.get("authors") or () if a.get("name"))
+    published, published_precision = _dated(item, "published", "created")
+    updated, updated_precision = _dated(item, "updated")  # dict.get: not feedparser's fallback to published
     return FeedEntry(
         title=item.get("title") or None,
         link=link,
-        published=_when(item.get("published_parsed") or item.get("created_parsed")),
-        updated=_when(dict.get(item, "updated_parsed")),  # not feedparser's deprecated fallback to published
+        published=published,
+        updated=updated,
+        published_precision=published_precision,
+        updated_precision=updated_precision,
         summary=item.get("summary") or None,
         content=content,
         authors=authors or ((item["author"],) if item.get("author") else ()),

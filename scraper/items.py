@@ -53,13 +53,16 @@ class RawPage:
     feed_summary: str | None = None
     feed_content: str | None = None
     feed_authors: list[str] = field(default_factory=list)
+    feed_published_precision: str | None = None
+    feed_updated_precision: str | None = None
 
     def with_feed(self, entry: FeedEntry | None) -> "RawPage":
         if entry is None:
             return self
         return dataclasses.replace(
             self, feed_title=entry.title, feed_published=entry.published, feed_updated=entry.updated,
-            feed_summary=entry.summary, feed_content=entry.content, feed_authors=list(entry.authors))
+            feed_summary=entry.summary, feed_content=entry.content, feed_authors=list(entry.authors),
+            feed_published_precision=entry.published_precision, feed_updated_precision=entry.updated_precision)
 
     def to_record(self) -> dict:
         return {name: getattr(self, name) for name in RAW_SCHEMA.names}

@@ -60,6 +60,13 @@ class RawStorePipeline:
         return item
 
     def close_spider(self):
+        spider = self.crawler.spider
+        if hasattr(spider, "channel_of"):  # every channel that named a page is known now (scraper.discovery)
+            try:
+                self.crawler.stats.set_value("pressroom/store/relabelled", self.writer.relabel(spider.channel_of))
+            except (OSError, pa.ArrowException) as exc:  # the rows are kept: with the channel known when fetched
+                self.crawler.stats.set_value("pressroom/store/relabel_failed", f"{type(exc).__name__}: {exc}")
+                logging.getLogger(__name__).warning("raw store: discovery channels not updated (%s)", exc)
         if self.writer.flush():
             self.crawler.stats.inc_value("pressroom/store/batches")
         self.crawler.stats.set_value("pressroom/store/dir", str(self.writer.raw_dir))

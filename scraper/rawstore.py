@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,6 +139,7 @@ class RawStoreWriter:
         self.seq = 0
         self.files: list[Path] = []
         self.rows_written = 0
+        self.vias: dict[Path, list[str | None]] = {}  # file -> discovered_via of its rows, as written
 
     def add(self, record: dict) -> Path | None:
         self.rows.append(record)
@@ -150,6 +152,35 @@ class RawStoreWriter:
         path = atomic_write_table(table, self.raw_dir / f"part-{self.run_id}-{self.seq:05d}.parquet", RAW_LAYOUT)
         self.seq += 1
         self.rows_written += len(self.rows)
+        self.vias[path] = [row.get("discovered_via") for row in self.rows]
         self.rows = []
         self.files.append(path)
         return path
+
+    def relabel(self, channel_of: Callable[[str, str | None], str | None]) -> int:
+        """Give every row this writer wrote (and still buffers) the `discovered_via` that
+        `channel_of(url, final_url)` says now; files with a changed row are rewritten atomically.
+
+        The crawl learns a page's channels until it ends, while batches are written as it goes:
+        this, at the close, makes the stored channel independent of which response came first.
+        Returns the number of rows changed.
+        """
+        changed = 0
+        for row in self.rows:
+            via = channel_of(row["url"], row.get("final_url")) or row.get("discovered_via")
+            changed += via != row.get("discovered_via")
+            row["discovered_via"] = via
+        for path in self.files:
+            table = pq.read_table(path, columns=["url", "final_url"])
+            vias = [channel_of(url, final) or old for url, final, old in
+                    zip(table["url"].to_pylist(), table["final_url"].to_pylist(), self.vias[path])]
+            diff = sum(new != old for new, old in zip(vias, self.vias[path]))
+            if not diff:
+                continue
+            full = pq.read_table(path, schema=RAW_SCHEMA)
+            column = full.schema.get_field_index("discovered_via")
+            full = full.set_column(column, RAW_SCHEMA.field("discovered_via"), pa.array(vias, pa.string()))
+            atomic_write_table(full, path, RAW_LAYOUT)
+            self.vias[path] = vias
+            changed += diff
+        return changed

@@ -65,6 +65,8 @@ PRESSROOM_FEED_BODY = "base64"  # feed exports (-O items.jsonl): the body as bas
 PRESSROOM_PROGRESS = False  # `pressroom crawl` turns it on unless -q; `scrapy crawl` has Scrapy's LogStats
 PRESSROOM_PARENT_PID = 0  # `pressroom crawl` gives its pid: the crawl closes if that process goes (scraper.parentwatch)
 PRESSROOM_PARENT_CHECK_S = 1.0
+PRESSROOM_CRAWL_LOCK = "exclusive"  # scraper.crawllock; "shared" for the processes of a distributed crawl
+PRESSROOM_LOCK_FD = -1  # `pressroom crawl` hands its lock to the child: the descriptor it inherits
 PRESSROOM_PROGRESS_SINK = None  # a progress factory or its import path (scraper.progress); None: plain lines
 
 DOWNLOADER_MIDDLEWARES = {
@@ -78,6 +80,7 @@ ITEM_PIPELINES = {
 }
 ADDONS = {"scraper.feedexport.FeedBodyAddon": 0}
 EXTENSIONS = {
+    "scraper.crawllock.CrawlLock": 50,  # OUT/.crawl.lock, before anything else is opened
     "scraper.warc.WarcExtension": 100,
     "scraper.progress.CrawlProgress": 110,
     "scraper.parentwatch.ParentWatch": 120,

@@ -15,6 +15,8 @@ from lxml import etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
+from cleaning.extract.pagemeta import written_precision
+
 __all__ = ["SitemapEntry", "ParsedSitemap", "SitemapTooLarge", "parse_sitemap", "sitemap_urls_from_robots",
            "maybe_gunzip", "parse_w3c_date"]
 
@@ -32,6 +34,8 @@ class SitemapEntry:
     lastmod: datetime | None = None
     news_published: datetime | None = None
     news_title: str | None = None
+    lastmod_precision: str | None = None  # day / minute / second, as the sitemap wrote it
+    news_published_precision: str | None = None
 
     @property
     def date(self) -> datetime | None:
@@ -104,9 +108,11 @@ def parse_sitemap(body: bytes, max_size: int = MAX_SITEMAP_BYTES, max_urls: int 
             if tainted:
                 skipped += 1
             elif fields.get("loc"):
+                lastmod, published = parse_w3c_date(fields.get("lastmod")), parse_w3c_date(fields.get("publication_date"))
                 entries.append(SitemapEntry(
-                    loc=fields["loc"], lastmod=parse_w3c_date(fields.get("lastmod")),
-                    news_published=parse_w3c_date(fields.get("publication_date")), news_title=fields.get("title")))
+                    loc=fields["loc"], lastmod=lastmod, news_published=published, news_title=fields.get("title"),
+                    lastmod_precision=written_precision(fields.get("lastmod")) if lastmod else None,
+                    news_published_precision=written_precision(fields.get("publication_date")) if published else None))
                 if len(entries) >= max_urls:
                     break
     except etree.XMLSyntaxError:

@@ -155,6 +155,9 @@ class FeedEntry:
     summary: str | None = None
     content: str | None = None  # content:encoded (HTML)
     authors: tuple[str, ...] = ()
+    # Precision of the strings `published` / `updated` were read from (None: not known, e.g. an old raw store)
+    published_precision: str | None = None
+    updated_precision: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,7 +343,8 @@ ARTICLES_SCHEMA = pa.schema(
         _f("canonical_url", pa.string(), doc="canonical URL (rel=canonical, og:url, or normalised url)"),
         _f("site", pa.string(), doc="registered host, e.g. amnesty.fr"),
         _f("site_name", pa.string(), doc="publisher name (og:site_name, application-name, JSON-LD publisher, the <title> suffix the site repeats, feed footer)"),
-        _f("source", pa.string(), False, "feed / sitemap / link / listing / warc / html / jsonl / dump"),
+        _f("source", pa.string(), False, "feed / sitemap / listing / link / start (a crawled page: the raw "
+           "`discovered_via`) / warc / html / jsonl / dump"),
         _f("input", pa.string(), False, "input file (and record number or line range) the record came from"),
         _f("fetched_at", TS, doc="when fetched (null for dumps)"),
         _f("published_at", TS, doc="publication time (UTC)"),
@@ -382,7 +386,9 @@ RAW_SCHEMA = pa.schema(
         _f("encoding", pa.string(), doc="decoded with this encoding"),
         _f("content_type", pa.string(), doc="response content type"),
         _f("fetched_at", TS, doc="when fetched"),
-        _f("discovered_via", pa.string(), doc="feed / sitemap / listing / link / start"),
+        _f("discovered_via", pa.string(), doc="feed / sitemap / listing / link / start: of every channel that "
+           "named the page during the crawl, the first in this order (not the one whose response came first); "
+           "a crawl killed before it closed keeps the best channel known when each page was fetched"),
         _f("is_release", pa.bool_(), doc="judged a release page by the crawler"),
         _f("content_hash", pa.string(), doc="sha1 of the body bytes"),
         _f("etag", pa.string(), doc="ETag header"),
@@ -393,6 +399,11 @@ RAW_SCHEMA = pa.schema(
         _f("feed_summary", pa.string(), doc="feed item summary"),
         _f("feed_content", pa.string(), doc="feed item content:encoded"),
         _f("feed_authors", pa.list_(pa.string()), doc="feed item authors"),
+        _f("feed_published_precision", pa.string(), doc="day / minute / second: what the feed or sitemap wrote "
+           "`feed_published` as (a date only, hh:mm, hh:mm:ss), so a date at 00:00:00 is no day; null in raw "
+           "stores written before the column (then midnight UTC counts as a day)"),
+        _f("feed_updated_precision", pa.string(), doc="day / minute / second: the same for `feed_updated` "
+           "(a sitemap's `<lastmod>2025-03-04</lastmod>` is a day, `2025-03-04T00:00:00Z` a second)"),
     ],
     metadata={"schema_version": SCHEMA_VERSION, "table": "raw"},
 )

@@ -316,11 +316,12 @@ def written_precision(value) -> str | None:
 
 
 def value_precision(value: datetime | None) -> str | None:
-    """The precision a datetime shows when its source string is gone (feeds, sitemaps): midnight is a day.
+    """A guess of precision from the value alone, when its source string is gone: midnight is a day.
 
-    A feed or sitemap date is parsed by the crawler; only the value is left, so exactly midnight UTC
-    (what a date-only `<news:publication_date>2025-03-01</...>` becomes) counts as a day, a whole
-    minute as a minute, anything else as a second.
+    The crawler keeps a feed's or sitemap's precision from the string it read (written_precision, the
+    raw `feed_published_precision`); this is for what lacks it (raw stores written before that column,
+    a page date without its precision). Exactly midnight UTC counts as a day, a whole minute as a
+    minute, anything else as a second.
     """
     if value is None:
         return None

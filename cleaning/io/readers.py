@@ -368,6 +368,9 @@ def _feed_entry(row: dict) -> FeedEntry | None:
     }
     if not any(fields.values()):
         return None
+    # absent from raw stores written before these columns: cleaning.steps.annotate then guesses from the value
+    fields["published_precision"] = row.get("feed_published_precision")
+    fields["updated_precision"] = row.get("feed_updated_precision")
     return FeedEntry(link=row.get("url"), **fields)
 
 

@@ -133,8 +133,10 @@ in UTC (`published_at.dt.date` in pandas, `CAST(published_at AS DATE)` with the 
 and do not convert time zones: midnight UTC in New York is the evening of the day before.
 `minute` and `second` say the source wrote hh:mm or hh:mm:ss; those are real instants and
 convert safely. The precision is read from the string the page wrote (JSON-LD, meta, `<time>`);
-htmldate, URL and text dates are days; a feed or sitemap date, parsed by the crawler, counts as a
-day when it is exactly midnight UTC.
+htmldate, URL and text dates are days; a feed or sitemap date takes the precision of the string
+the feed or sitemap wrote (the raw store's `feed_published_precision`: an item at `00:00:00` is
+a second, `<news:publication_date>2025-03-01</…>` a day). Raw stores written before that column
+are still read: there a feed date that is exactly midnight UTC counts as a day.
 
 **Duplicates are marked, not dropped.** `dup_of` is the `doc_id` of the kept copy
 (null for kept and unique documents); `dup_cluster` names the cluster (its kept

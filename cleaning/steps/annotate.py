@@ -110,15 +110,17 @@ def url_date(url: str | None) -> datetime | None:
 def _published(doc: Document, lexicon: Cues) -> tuple[datetime | None, str | None, str | None]:
     """(date, source, Precision) by precedence: page metadata, feed, URL, then dates written in the text.
 
-    The precision is that of what the source wrote (pagemeta reads it from the string); a feed's
-    date is a parsed value already (value_precision); URL and text dates are days.
+    The precision is that of what the source wrote: pagemeta reads it from the page's string, the
+    crawler from the feed's or sitemap's (FeedEntry.published_precision; a raw store written before
+    that falls back to value_precision, which takes midnight for a day); URL and text dates are days.
     """
     day = Precision.DAY.value
     if doc.meta.published:
         return (as_utc(doc.meta.published), doc.meta.date_source or "meta",
                 doc.meta.published_precision or value_precision(doc.meta.published))
     if doc.feed and doc.feed.published:
-        return as_utc(doc.feed.published), "feed", value_precision(doc.feed.published)
+        return (as_utc(doc.feed.published), "feed",
+                doc.feed.published_precision or value_precision(doc.feed.published))
     for url in (doc.canonical_url, doc.url):
         if url_date(url):
             return url_date(url), "url", day

@@ -24,7 +24,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 
 from cleaning.profiles import load_profile
 from cleaning.core.schema import FeedEntry
-from scraper.discovery import (add_links, in_date_range, is_binary, is_listing_page, is_release_page, link_kind,
+from scraper.discovery import (add_links, credited_channel, in_date_range, is_binary, is_listing_page, is_release_page, link_kind,
                                main_content_hash, parse_html, read_signals)
 from cleaning.core.charset import decode_body
 from scraper.feeds import looks_like_feed, parse_feed
@@ -82,6 +82,7 @@ class PressSpider(scrapy.Spider):
         self.hints: dict[str, FeedEntry] = {}  # url key -> what a feed or sitemap said about the page
         self.excluded: set[str] = set()  # url keys refused before fetching (dates)
         self.seen: set[str] = set()  # url keys requested in this run
+        self.channels: dict[str, set[str]] = {}  # url key -> every channel (via) that named it in this run
         self.skipped: set[tuple[str, str]] = set()
         self.handled_links: set[tuple[str, str]] = set()  # (absolute link, kind) already turned into a request or refused
         self.problems: list[dict] = []  # {"input": url, "error": "TypeName: message"}, for pressroom.errors.explain
@@ -126,6 +127,18 @@ class PressSpider(scrapy.Spider):
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append({"input": url, "error": message})
 
+    # ---------------------------------------------------------------- channels
+
+    def _note_channel(self, url: str, via: str) -> None:
+        """Remember that `via` named `url`, even when another channel already requested it."""
+        self.channels.setdefault(url_key(canonical_url(url)), set()).add(via)
+
+    def channel_of(self, *urls: str) -> str | None:
+        """The channel a page reached at `urls` (requested, final) is credited to: the first in
+        scraper.discovery.CHANNEL_PRECEDENCE of all that named it so far (all of them once the crawl ends)."""
+        named = set().union(*(self.channels.get(url_key(canonical_url(u)), ()) for u in urls if u))
+        return credited_channel(named)
+
     # ---------------------------------------------------------------- requests
 
     def _request(self, url: str, callback, via: str, *, kind: str = "link", hops: int = 0, listing_page: int = 0,
@@ -146,6 +159,7 @@ class PressSpider(scrapy.Spider):
             return None
         if key in self.excluded:
             return None
+        self._note_channel(url, via)
         if key in self.seen and not dont_filter:
             return None
         if self.max_pages and len(self.seen) >= self.max_pages:
@@ -237,7 +251,8 @@ class PressSpider(scrapy.Spider):
                 request = self._request(entry_url, self.parse_sitemap, "sitemap", kind="sitemap")
             else:
                 hint = FeedEntry(title=entry.news_title, link=entry_url, published=entry.news_published,
-                                 updated=entry.lastmod)
+                                 updated=entry.lastmod, published_precision=entry.news_published_precision,
+                                 updated_precision=entry.lastmod_precision)
                 if not self._dates_allow(entry_url, hint):
                     continue
                 self._add_hint(entry_url, hint, wins=False)
@@ -271,8 +286,11 @@ class PressSpider(scrapy.Spider):
             self.hints[key] = hint
             return
         first, second = (hint, old) if wins else (old, hint)
-        self.hints[key] = FeedEntry(**{
-            f.name: getattr(first, f.name) or getattr(second, f.name) for f in dataclasses.fields(FeedEntry)})
+        merged = {f.name: getattr(first, f.name) or getattr(second, f.name) for f in dataclasses.fields(FeedEntry)}
+        for date in ("published", "updated"):  # a precision goes with the date it describes
+            source = first if getattr(first, date) else second
+            merged[f"{date}_precision"] = getattr(source, f"{date}_precision")
+        self.hints[key] = FeedEntry(**merged)
 
     def _dates_allow(self, url: str, hint: FeedEntry) -> bool:
         """Skip before fetching when a feed or sitemap date puts the page outside --since/--until."""
@@ -337,7 +355,7 @@ class PressSpider(scrapy.Spider):
         yield RawPage(
             url=canonical_url(requested), final_url=response.url, status=response.status, headers=headers,
             body=body, encoding=encoding, content_type=content_type or None, fetched_at=datetime.now(UTC),
-            discovered_via=meta.get("via"), is_release=release, content_hash=digest,
+            discovered_via=self.channel_of(requested, response.url) or meta.get("via"), is_release=release, content_hash=digest,
             etag=headers.get("etag"), last_modified=headers.get("last-modified"),
         ).with_feed(hint)
 
@@ -348,10 +366,13 @@ class PressSpider(scrapy.Spider):
         release_links = []
         if release and not self.all_pages:
             return  # releases are leaves: their teasers and tags lead where listings, feeds and sitemaps lead
+        via = "listing" if listing else "link"
         for link in signals.links:
             if link == signals.next_url:
                 continue
             kind = link_kind(link, self.profile)
+            if in_domains(link, self.allowed_domains):
+                self._note_channel(link, via)  # also when this link was judged on an earlier page
             if kind == "release":
                 release_links.append(link)
             if kind == "other" and not self.all_pages and hops >= self.max_depth:
@@ -362,7 +383,6 @@ class PressSpider(scrapy.Spider):
             if kind == "listing" and child_page > self.max_listing_pages:
                 self._skip("listing_page_cap", link)
                 continue
-            via = "listing" if listing else "link"
             if kind == "listing":
                 request = self._request(link, self.parse_page, via, kind="listing", hops=hops,
                                         listing_page=child_page)

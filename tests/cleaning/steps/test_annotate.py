@@ -216,3 +216,16 @@ def test_published_precision_follows_the_source_the_date_came_from():
     assert (from_url.date_source, from_url.published_precision) == ("url", "day")
     assert (from_text.date_source, from_text.published_precision) == ("text", "day")
     assert annotate(doc(["No date."])).published_precision is None
+
+
+def test_a_feed_date_takes_the_precision_the_crawler_read_from_its_string():
+    """A feed item at exactly 00:00:00 is a second when the feed wrote the time; without a precision
+    (a raw store written before it was kept), midnight is still taken for a day."""
+    midnight = datetime(2025, 3, 4, tzinfo=UTC)
+    written = annotate(doc([EN], feed=FeedEntry(published=midnight, published_precision="second")))
+    minute = annotate(doc([EN], feed=FeedEntry(published=midnight, published_precision="minute")))
+    date_only = annotate(doc([EN], feed=FeedEntry(published=datetime(2025, 3, 4, 9, 0, 1, tzinfo=UTC),
+                                                  published_precision="day")))
+    unknown = annotate(doc([EN], feed=FeedEntry(published=midnight)))
+    assert [(d.date_source, d.published_precision) for d in (written, minute, date_only, unknown)] == \
+        [("feed", "second"), ("feed", "minute"), ("feed", "day"), ("feed", "day")]
