@@ -30,7 +30,8 @@ from cleaning.quotes.units import (
 )
 from cleaning.core.schema import Document, Quote, QuoteKind, Reason, Removed
 from cleaning.quotes.sentences import sentence_spans
-from cleaning.quotes.names import canonical_person, display_speaker, gender_of, organisations_named, speaker_type
+from cleaning.quotes.names import (canonical_person, display_speaker, gender_of, organisations_named, resolve_nominal,
+                                   speaker_type)
 from cleaning.quotes.speakers import Speaker, is_org, mentioned_person, pronoun_gender
 from cleaning.core.stats import Stats
 
@@ -136,7 +137,8 @@ def _resolve(texts, folded, items, kinds, lex) -> list[FoundQuote]:
             unit: QuoteUnit = payload
             attribution = unit.attribution
             speaker = canonical_person(_who(attribution.speaker if attribution else None, last, persons, last_is_org),
-                                       named, lex)
+                                       named, lex, "\n".join(texts[:p + 1]))
+            speaker = _nominal(speaker, persons, texts, p, last_org, lex)
             shown = _shown(speaker, texts, p, lex, last_org)
             text = unit_text(texts, unit)
             paragraphs = tuple(dict.fromkeys(q for q, _s, _e in unit.pieces))
@@ -148,7 +150,9 @@ def _resolve(texts, folded, items, kinds, lex) -> list[FoundQuote]:
             found.append(FoundQuote(quote, (first[0], first[1], last_piece[0], last_piece[2])))
         else:
             p, (attribution, kind) = payload
-            speaker = canonical_person(_who(attribution.speaker, last, persons, last_is_org), named, lex)
+            speaker = _nominal(canonical_person(_who(attribution.speaker, last, persons, last_is_org), named, lex,
+                                                "\n".join(texts[:p + 1])),
+                               persons, texts, p, last_org, lex)
             if speaker is None or not speaker.speaker:
                 continue  # reported speech with nobody to report it ("He said …" out of the blue)
             shown = _shown(speaker, texts, p, lex, last_org)
@@ -173,6 +177,12 @@ def _resolve(texts, folded, items, kinds, lex) -> list[FoundQuote]:
                 persons = [(s_, g) for s_, g in persons if s_.speaker != speaker.speaker] + [(speaker, gender)]
                 named.append(shown.speaker)
     return found
+
+
+def _nominal(speaker: Speaker | None, persons: list[tuple[Speaker, str | None]], texts: list[str], p: int,
+             last_org: str | None, lex) -> Speaker | None:
+    """"the minister", "the company" as whom they stand for, read against the text up to paragraph p."""
+    return resolve_nominal(speaker, [s for s, _g in persons], "\n".join(texts[:p + 1]), last_org, lex)
 
 
 def _self_reference(text: str, attribution) -> str | None:

@@ -55,6 +55,8 @@ class QuoteLexicon:
     org_anaphors: frozenset[str] = frozenset()  # "l'ONG", "the charity": an organisation named earlier
     personal_pronouns: frozenset[str] = frozenset()  # "he", "she": only a person, never an organisation
     role_suffixes: tuple[str, ...] = ()  # agent-noun endings: "scientist", "économiste", "hydrologue"
+    representatives: frozenset[str] = frozenset()  # "spokesperson", "porte-parole": speaks for an organisation
+    unnamed: frozenset[str] = frozenset()  # "a", "one", "une": someone the text does not name
 
 
 @lru_cache(maxsize=4)
@@ -109,6 +111,8 @@ def quote_lexicon() -> QuoteLexicon:
         org_anaphors=frozenset(fold_same_length(w) for w in naming.get("organisation_anaphors", [])),
         personal_pronouns=frozenset(every("personal_pronouns")),
         role_suffixes=tuple(sorted(set(every("role_suffixes")), key=lambda w: (-len(w), w))),
+        representatives=frozenset(fold_same_length(w) for w in naming.get("representatives", [])),
+        unnamed=frozenset(fold_same_length(w) for w in naming.get("unnamed", [])),
     )
 
 

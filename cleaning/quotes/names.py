@@ -73,8 +73,9 @@ def _full_name(surname: str, before: str, lex: QuoteLexicon) -> str | None:
     return found
 
 
-def canonical_person(speaker: Speaker | None, named: list[str], lex: QuoteLexicon) -> Speaker | None:
-    """A lone surname ("Lopez said") as the full name of the last person so named ("Maria Lopez")."""
+def canonical_person(speaker: Speaker | None, named: list[str], lex: QuoteLexicon, before: str = "") -> Speaker | None:
+    """A lone surname ("Lopez said") as the full name of the last person so named ("Maria Lopez"), or of the
+    last full name the text before holds ("Former world number three Lena Drobny announced …")."""
     name = speaker.speaker if speaker is not None else None
     words = words_in(name or "")
     if len(words) != 1 or not is_capitalised(words[0]) or is_org(name, lex) or words[0] in lex.stops:
@@ -83,6 +84,9 @@ def canonical_person(speaker: Speaker | None, named: list[str], lex: QuoteLexico
         parts = words_in(full or "")
         if len(parts) >= 2 and parts[-1] == words[0] and not is_org(full, lex):
             return Speaker(full, speaker.role, speaker.pronoun, speaker.gender, speaker.personal)
+    full = _full_name(words[0], before, lex) if before else None
+    if full and not is_org(full, lex):
+        return Speaker(full, speaker.role, speaker.pronoun, speaker.gender, speaker.personal)
     return speaker
 
 
@@ -116,6 +120,8 @@ def _org_antecedent(before: str, lex: QuoteLexicon) -> str | None:
             end = _extend_name(before[start:], end, lex)
         name = before[start:start + end].strip()
         nxt = words_in(before[start + end:start + end + 40])
+        if not lead and len(words_in(name)) == 1 and not is_org(name, lex) and not lex.cue.match(fold_same_length(before[start + end:]).lstrip()):
+            continue  # "Up to 300 jobs", "Rescue workers were": a capitalised opener, not an organisation
         if nxt and nxt[0].islower() and len(words_in(name)) <= 6 and not is_org_anaphor(name, lex):
             found = name
     return found
@@ -222,3 +228,109 @@ def speaker_type(speaker: str | None, role: str | None, lex: QuoteLexicon, organ
                 and all(is_capitalised(w) for w in capitalised)):
         return SpeakerType.PERSON.value
     return SpeakerType.UNKNOWN.value
+
+
+_LEAD = re.compile(r"^\s*(?:[lL]['’]|(?:[Tt]he|[Aa]n?|[Oo]ne|[Ll][ae]s?|[Uu]ne?|[Ii]ts|[Tt]heir|[Ss]on|[Ss]a|[Ll]eur)\s+)")
+
+
+def nominal(name: str | None, lex: QuoteLexicon) -> tuple[str, str, list[str], str] | None:
+    """A speaker named by a common noun: (determiner, head, modifiers, complement).
+
+    "the minister" → ("the", "minister", [], ""); "a police spokesperson" → ("a", "spokesperson", ["police"], "");
+    "a spokesperson for the company" → ("a", "spokesperson", [], "the company"). None when a proper name
+    or a pronoun does the naming."""
+    if not name:
+        return None
+    lead = _LEAD.match(name)
+    if not lead:
+        return None
+    det = fold_same_length(lead.group().strip()).rstrip("'’") or "l"
+    rest = name[lead.end():]
+    m = re.search(r"\s(?:for|of|at|from|du|de\s+la|de\s+l['’]|des|de|d['’])(?:\s+|(?<=['’]))", rest)
+    head_part, complement = (rest[:m.start()], rest[m.end():].strip()) if m else (rest, "")
+    words = words_in(head_part)
+    if not words or len(words) > 4 or any(is_capitalised(w) and fold_same_length(w) not in lex.role_words for w in words):
+        return None
+    folded = [fold_same_length(w).replace("'s", "").replace("’s", "") for w in words]
+    return det, folded[-1], folded[:-1], complement
+
+
+def _nearest_named(head: str, before: str, lex: QuoteLexicon) -> str | None:
+    """The last proper name in the text before holding the noun capitalised: "the council" → "Calder County Council"."""
+    found = None
+    for m in re.finditer(rf"(?<![\w'’-]){re.escape(head)}(?![\w'’-])", before, re.IGNORECASE):
+        if not is_capitalised(m.group()):
+            continue
+        start = m.start()
+        while True:  # walk back over the capitalised words (and particles) that open the name
+            prev = re.search(rf"({_CAP_WORD}|[&])\s+$", before[:start])
+            if not prev or prev.group(1) in lex.stops or fold_same_length(prev.group(1)).rstrip(".") in lex.titles:
+                break
+            start = prev.start()
+        run, end = _name_run(before[m.start():], lex)
+        name = before[start:m.start() + end].strip()
+        name = re.sub(r"['’]s$", "", name)
+        if 1 <= len(words_in(name)) <= 7:
+            found = name
+    return found
+
+
+_KIND_LEAD = r"(?<![\w'’-])(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir|[Ll][ae]|[Ll]['’])\s*(?<=\s|['’])(?:[a-zà-ÿ][\w'’-]*\s+){0,2}?"
+
+
+def _kind_named(kind: str | None, before: str, lex: QuoteLexicon) -> str | None:
+    """The last organisation introduced by its kind ("the brewer Halden & Price", "The union Unite Works");
+    of that kind when one is given."""
+    kinds = [kind] if kind else sorted(lex.org_anaphors)
+    found, at = None, -1
+    for noun in kinds:
+        for m in re.finditer(rf"{_KIND_LEAD}{re.escape(noun)}\s+(?=[^\W\d_a-zß-ÿ])", before):
+            name = _name_at(before, m.end(), lex)
+            if not name or m.start() < at:
+                continue
+            more = re.match(r"\s*&\s*(" + _CAP_WORD + ")", before[m.end() + len(name):])
+            if more:  # "Halden & Price"
+                name = before[m.end():m.end() + len(name) + more.end()]
+            found, at = name, m.start()
+    return found
+
+
+def resolve_nominal(speaker: Speaker | None, persons: list[Speaker], before: str, last_org: str | None,
+                    lex: QuoteLexicon) -> Speaker | None:
+    """"the minister", "the company", "a police spokesperson" as the person or organisation named earlier.
+
+    A person's role noun ("the minister", "the governor") is the last person met whose role holds it;
+    an organisation's kind ("the council", "the health board") the last proper name holding it, else the
+    last organisation that spoke; a spokesperson the organisation their phrase points to. Someone the text
+    does not name ("one café owner", "a neighbour") is unknown: no speaker. Unresolved phrases stay as written."""
+    found = nominal(speaker.speaker if speaker is not None else None, lex)
+    if found is None:
+        return speaker
+    det, head, modifiers, complement = found
+
+    def keep(name: str | None, role: str | None = None) -> Speaker:
+        return Speaker(name, role or speaker.role, speaker.pronoun, speaker.gender, speaker.personal)
+
+    if head in lex.representatives:
+        if complement:
+            inner = resolve_nominal(Speaker(complement, None), persons, before, last_org, lex)
+            return keep(inner.speaker, speaker.speaker) if inner is not None and inner.speaker != complement else speaker
+        for word in reversed(modifiers):  # "a police spokesperson" → "Westvale Police"
+            named = _nearest_named(word, before, lex)
+            if named:
+                return keep(named, speaker.speaker)
+        return keep(last_org, speaker.speaker) if last_org and not modifiers else speaker
+    if head in lex.org_anaphors and not complement:
+        named = _nearest_named(head, before, lex) or _kind_named(head, before, lex) or last_org \
+            or _kind_named(None, before, lex)
+        return keep(named) if named else speaker
+    if det in lex.unnamed and not complement:
+        if head in lex.role_words or head in lex.feminine or head in lex.masculine or modifiers:
+            return Speaker(None, speaker.speaker, False, speaker.gender, True)
+        return speaker
+    if head in lex.role_words or head in lex.feminine or head in lex.masculine:
+        for person in reversed(persons):
+            role = words_in(fold_same_length(person.role or ""))
+            if head in role and person.speaker:
+                return Speaker(person.speaker, person.role, False, speaker.gender or None, True)
+    return speaker

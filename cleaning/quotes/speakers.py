@@ -92,6 +92,9 @@ def _name_run(text: str, lex: QuoteLexicon) -> tuple[list[re.Match], int]:
 def _split_role_name(text: str, run: list[re.Match], lex: QuoteLexicon) -> tuple[str | None, str | None]:
     """("Agnès Callamard", "Amnesty International’s Secretary General") from one capitalised run."""
     last_role = None
+    if len(run) > 1 and fold_same_length(run[-1].group()) in lex.org_words and not any(
+            fold_same_length(m.group()) in lex.role_words for m in run):
+        return text[run[0].start():run[-1].end()], None  # "Valley Farmers’ Union": the possessive is the name's
     for i, m in enumerate(run):
         parts = fold_same_length(m.group()).replace("'s", "").split("-")
         if is_possessive(m.group()) or any(p in lex.role_words for p in parts) or fold_same_length(m.group()) in lex.role_words:
@@ -568,7 +571,11 @@ def mentioned_person(sentence: str, lex: QuoteLexicon) -> Speaker | None:
     if j - i >= (1 if i > titled else 2) and j < len(words) and words[j].group().islower() and i < j:
         name = sentence[words[i].start():words[j - 1].end()]
         if not is_org(name, lex) and _looks_like_person(name, lex):
-            return Speaker(name, _clean(sentence[words[0].start():words[i].start()]) or None if i else None)
+            role = _clean(sentence[words[0].start():words[i].start()]) or None if i else None
+            person, title = _split_role_name(name, list(WORD.finditer(name)), lex)
+            if person and title and len(words_in(person)) >= 2:  # "Finance Minister Tomas Berglund unveiled …"
+                return Speaker(person, _clean(" ".join(r for r in (role, title) if r)))
+            return Speaker(name, role)
     return None
 
 
